@@ -1,0 +1,45 @@
+// Shared helpers for commands: error reporting and exit codes (only the CLI sets them), option parsing.
+import { isPeerFeedError } from '../errors.ts'
+import { layout, type Layout } from '../paths.ts'
+
+/** Flags whose values must stay strings even when they look like numbers. */
+export const STRING_FLAGS = [
+  'root', 'out', 'text', 'to', 'url', 'title', 'image', 'alt', 'place', 'start', 'end', 'location', 'name',
+  'in-reply-to', 'object', 'tags', 'tag', 'email', 'passphrase-file', 'host', 'since', 'from', 'remote',
+  'branch', 'activity', 'duration', 'summary', 'qr', 'bootstrap',
+]
+
+export interface GlobalOpts {
+  root?: string
+  [k: string]: unknown
+}
+
+export const layoutOf = (opts: GlobalOpts) => layout(opts.root ?? process.cwd(), { out: opts.out as string | undefined })
+
+/** A list flag given as `--to a --to b` or `--to a,b`. */
+export function list(v: unknown): string[] {
+  if (v === undefined || v === null || v === false) return []
+  const arr = Array.isArray(v) ? v : [v]
+  return arr.flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
+}
+
+/** Wraps a command body: prints a PeerFeedError as its message (never a stack) and sets the exit code. */
+export function command<A extends unknown[]>(fn: (...args: A) => Promise<number | void>) {
+  return async (...args: A): Promise<void> => {
+    try {
+      const code = await fn(...args)
+      process.exitCode = code ?? 0
+    } catch (e) {
+      if (isPeerFeedError(e)) {
+        console.error(`peerfeed: ${e.toString()}`)
+      } else {
+        const msg = e instanceof Error ? e.message : String(e)
+        console.error(`peerfeed: unexpected error: ${msg}`)
+        if (process.env.PEERFEED_DEBUG) console.error(e)
+      }
+      process.exitCode = 1
+    }
+  }
+}
+
+export type { Layout }
