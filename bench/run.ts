@@ -1,0 +1,13 @@
+// `npm run bench`: runs every benchmark in turn (or those named: `npm run bench -- load crypto`).
+const ALL = ['load', 'crypto', 'build', 'exchange', 'discovery']
+const chosen = process.argv.slice(2).length ? process.argv.slice(2) : ALL
+for (const name of chosen) {
+  const mod = await import(`./${name}.ts`).catch((e) => {
+    console.log(`${name}: not available (${e.message.split('\n')[0]})`)
+    return null
+  })
+  if (mod) {
+    await mod.run()
+    console.log()
+  }
+}

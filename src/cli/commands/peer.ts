@@ -1,0 +1,49 @@
+// `peerfeed peer add|list|remove`: friends' public keys under petnames (keys/NAME.asc).
+import type { Sade } from 'sade'
+import { command, layoutOf, type GlobalOpts } from '../run.ts'
+
+export function register(prog: Sade) {
+  prog.command('peer add <name> <source>', "Add a friend's public key under a petname. SOURCE: a key file, a key URL, or their PeerFeed address")
+    .example('peer add alice alice.asc')
+    .example('peer add bob https://bob.example.org')
+    .action(command(async (name: string, source: string, opts: GlobalOpts) => {
+      const { addPeer, formatFingerprint } = await import('../../identity/index.ts')
+      const p = await addPeer(layoutOf(opts), String(name), String(source))
+      console.log(`added "${p.name}" from ${p.origin} → keys/${p.name}.asc`)
+      console.log(`  ${p.key.userIds.join(', ') || '(no user ID)'}`)
+      console.log(`  fingerprint: ${formatFingerprint(p.fingerprint)}`)
+      console.log('Compare this fingerprint with the one your friend sees in `peerfeed key` (in person or on a call).')
+      if (p.blocked) console.log(`note: this key is blocked; "${p.name}" receives nothing until \`peerfeed unblock ${p.name}\`.`)
+    }))
+
+  prog.command('peer list', 'List friends: petname, fingerprint, groups, blocked')
+    .action(command(async (opts: GlobalOpts) => {
+      const { scanPeers, scanGroups, loadBlocked } = await import('../../identity/index.ts')
+      const l = layoutOf(opts)
+      const [peers, groups, blocked] = await Promise.all([scanPeers(l), scanGroups(l), loadBlocked(l)])
+      if (peers.length === 0) {
+        console.log('no friends yet; add one with `peerfeed peer add NAME KEY`')
+        return
+      }
+      const width = Math.max(4, ...peers.map((p) => p.name.length))
+      console.log(`${'NAME'.padEnd(width)}  ${'FINGERPRINT'.padEnd(40)}  GROUPS`)
+      for (const p of peers) {
+        const inGroups = groups.filter((g) => g.members.some((m) => m.name === p.name)).map((g) => g.name)
+        const fp = p.key ? p.key.fingerprint : 'unreadable key file'
+        const flags = [
+          p.key && blocked.has(p.key.fingerprint) ? 'BLOCKED' : '',
+          p.key?.revoked ? 'REVOKED' : p.key?.expired ? 'EXPIRED' : '',
+          p.error ? `(${p.error.message}; run \`peerfeed check\`)` : '',
+        ].filter(Boolean)
+        console.log(`${p.name.padEnd(width)}  ${fp.padEnd(40)}  ${inGroups.join(',') || '-'}${flags.length ? `  ${flags.join(' ')}` : ''}`)
+      }
+    }))
+
+  prog.command('peer remove <name>', 'Remove a friend: deletes keys/NAME.asc and takes NAME out of every group')
+    .action(command(async (name: string, opts: GlobalOpts) => {
+      const { removePeer } = await import('../../identity/index.ts')
+      const r = await removePeer(layoutOf(opts), String(name))
+      console.log(`removed "${name}"${r.fingerprint ? ` (${r.fingerprint})` : ''}`)
+      if (r.groups.length) console.log(`  also removed from group${r.groups.length > 1 ? 's' : ''}: ${r.groups.join(', ')}`)
+    }))
+}

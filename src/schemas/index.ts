@@ -1,0 +1,42 @@
+// Loads the post-type schemas (JSON files beside this one) and compiles one validator per type with ajv.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
+import { POST_TYPES, schemaId, type SCHEMA_BASE_URL } from './registry.ts'
+
+export const SCHEMA_DIR = path.dirname(fileURLToPath(import.meta.url))
+export type { SCHEMA_BASE_URL }
+
+/** Every schema file's name and parsed JSON, base first. */
+export function readSchemas(): { name: string; file: string; schema: Record<string, unknown> }[] {
+  return ['base', ...POST_TYPES].map((name) => {
+    const file = path.join(SCHEMA_DIR, `${name}.schema.json`)
+    return { name, file, schema: JSON.parse(fs.readFileSync(file, 'utf8')) }
+  })
+}
+
+let validators: Map<string, ValidateFunction> | undefined
+
+export function validatorFor(type: string): ValidateFunction | undefined {
+  if (!validators) {
+    const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true, verbose: true })
+    const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void
+    addFormats(ajv)
+    for (const { schema } of readSchemas()) ajv.addSchema(schema)
+    validators = new Map(POST_TYPES.map((t) => [t, ajv.getSchema(schemaId(t))!]))
+  }
+  return validators.get(type)
+}
+
+/** A hash of all schema files: caches of validated posts are only valid for the schemas they were checked against. */
+let version: string | undefined
+export function schemasVersion(): string {
+  if (version) return version
+  const h = crypto.createHash('sha256')
+  for (const { file } of readSchemas()) h.update(fs.readFileSync(file))
+  return (version = h.digest('hex').slice(0, 16))
+}
+export type { ErrorObject }

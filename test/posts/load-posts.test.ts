@@ -1,0 +1,94 @@
+// loadPosts: real files in a temp feed; attachments, duplicate ids and the parse cache.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { layout } from '../../src/paths.ts'
+import { loadPosts } from '../../src/posts/load-posts.ts'
+import { tempDir } from '../helpers/index.ts'
+
+const FPR = 'ab'.repeat(20)
+
+async function feed(files: Record<string, string | Buffer>) {
+  const root = await tempDir()
+  for (const [name, body] of Object.entries(files)) {
+    const p = path.join(root, 'feed', name)
+    await fs.mkdir(path.dirname(p), { recursive: true })
+    await fs.writeFile(p, body)
+  }
+  return layout(root)
+}
+
+const status = (text: string, published = '2026-11-24T09:30:00Z') => `type: status\npublished: ${published}\ntext: ${text}\n`
+
+test('gives each post an id of fingerprint and stem, sorted by time', async () => {
+  const l = await feed({
+    '2026/11/b.yaml': status('later', '2026-11-24T10:00:00Z'),
+    '2026/11/a.yaml': status('earlier', '2026-11-24T09:00:00Z'),
+  })
+  const r = await loadPosts(l, { fingerprint: FPR })
+  assert.equal(r.problems, [])
+  assert.equal(r.posts.map((p) => p.id), [`${FPR}/a`, `${FPR}/b`])
+  assert.is(r.posts[0].file, 'feed/2026/11/a.yaml')
+  assert.match(r.posts[0].hash, /^[0-9a-f]{64}$/)
+})
+
+test('a bad post is reported and does not stop the others from loading', async () => {
+  const l = await feed({ '2026/11/good.yaml': status('fine'), '2026/11/bad.yaml': 'type: status\npublished: nope\ntext: x\n' })
+  const r = await loadPosts(l, { fingerprint: FPR })
+  assert.equal(r.posts.map((p) => p.stem), ['good'])
+  assert.is(r.problems.length, 1)
+  assert.equal([r.problems[0].file, r.problems[0].line], ['feed/2026/11/bad.yaml', 2])
+})
+
+test('reports the same file name in two folders as a duplicate id', async () => {
+  const l = await feed({ '2026/10/same.yaml': status('one'), '2026/11/same.yaml': status('two') })
+  const r = await loadPosts(l, { fingerprint: FPR })
+  assert.is(r.problems.length, 1)
+  assert.match(r.problems[0].message, /duplicate post id 'same': feed\/2026\/10\/same.yaml has the same file name/)
+})
+
+test('reports a missing attachment and a hash mismatch, naming the file', async () => {
+  const img = (sha: string) => `type: image\npublished: 2026-11-24T09:30:00Z\nattachments:\n  - path: pic.png\n    alt: a pic\n    sha256: ${sha}\n`
+  const l = await feed({ '2026/11/missing.yaml': img('0'.repeat(64)) })
+  let r = await loadPosts(l, { fingerprint: FPR, cacheFile: false })
+  assert.match(r.problems[0].message, /attachments\[0\]: file 'pic.png' not found beside the post/)
+  assert.is(r.problems[0].file, 'feed/2026/11/missing.yaml')
+  await fs.writeFile(path.join(l.feed, '2026/11/pic.png'), 'not the right bytes')
+  r = await loadPosts(l, { fingerprint: FPR, cacheFile: false })
+  assert.match(r.problems[0].message, /sha256 of 'pic.png' does not match/)
+  assert.is(r.posts.length, 0)
+})
+
+test('warns about .yml files instead of silently ignoring them', async () => {
+  const l = await feed({ '2026/11/oops.yml': status('x') })
+  const r = await loadPosts(l, { fingerprint: FPR })
+  assert.match(r.problems[0].message, /must end in .yaml/)
+})
+
+test('the cache answers unchanged files and notices edits', async () => {
+  const l = await feed({ '2026/11/a.yaml': status('one'), '2026/11/b.yaml': status('two') })
+  const first = await loadPosts(l, { fingerprint: FPR })
+  assert.is(first.stats.cached, 0)
+  const second = await loadPosts(l, { fingerprint: FPR })
+  assert.is(second.stats.cached, 2)
+  assert.equal(second.posts, first.posts)
+  await fs.writeFile(path.join(l.feed, '2026/11/b.yaml'), status('two, edited at length'))
+  const third = await loadPosts(l, { fingerprint: FPR })
+  assert.is(third.stats.cached, 1)
+  assert.is(third.posts[1].data.text, 'two, edited at length')
+})
+
+test('a bare stem in inReplyTo means one of the author\'s own posts', async () => {
+  const l = await feed({ '2026/11/c.yaml': 'type: comment\npublished: 2026-11-24T09:30:00Z\ninReplyTo: a\ntext: yes\n' })
+  const r = await loadPosts(l, { fingerprint: FPR })
+  assert.is(r.posts[0].data.inReplyTo, `${FPR}/a`)
+})
+
+test('the example feed shipped in the repo is valid', async () => {
+  const r = await loadPosts(layout(path.resolve('.')), { fingerprint: FPR, cacheFile: false })
+  assert.equal(r.problems, [])
+  assert.ok(r.posts.length >= 8)
+})
+
+test.run()
