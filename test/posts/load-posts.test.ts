@@ -50,7 +50,7 @@ test('reports the same file name in two folders as a duplicate id', async () => 
 
 test('reports a missing attachment and a hash mismatch, naming the file', async () => {
   const img = (sha: string) => `type: image\npublished: 2026-11-24T09:30:00Z\nattachments:\n  - path: pic.png\n    alt: a pic\n    sha256: ${sha}\n`
-  const l = await feed({ '2026/11/missing.yaml': img('0'.repeat(64)) })
+  const l = await feed({ '2026/11/missing.yaml': img('ab'.repeat(32)) })
   let r = await loadPosts(l, { fingerprint: FPR, cacheFile: false })
   assert.match(r.problems[0].message, /attachments\[0\]: file 'pic.png' not found beside the post/)
   assert.is(r.problems[0].file, 'feed/2026/11/missing.yaml')

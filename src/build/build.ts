@@ -1,0 +1,185 @@
+// `peerfeed build`: the feed → dist/: public site, public pages, private pages per friend and group, the key.
+// Incremental (unchanged pages are not re-encrypted, unchanged posts not re-rendered) and atomic (see generations.ts).
+import crypto from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { PeerFeedError, formatProblem } from '../errors.ts'
+import { writeFileAtomic } from '../fs-atomic.ts'
+import type { Layout } from '../paths.ts'
+import { checkFeed } from '../posts/check-feed.ts'
+import { audienceOf, type Post } from '../posts/types.ts'
+import type { BuildManifest, AudienceManifest } from '../protocol/build-manifest.ts'
+import { abandonGeneration, commitGeneration, currentGeneration, startGeneration } from './generations.ts'
+import { advanceLedger, emptyLedger, type Ledger } from './ledger.ts'
+import { friendIndexName, friendNameKey, newGroupNameKey, privatePath } from './page-names.ts'
+import { pruneStale, writeAudience, writeFriendIndex, type PageCache, type PrivateContext } from './private-pages.ts'
+import { writePublicPages } from './public-pages.ts'
+import { readJson, stateFiles } from './state.ts'
+
+export interface BuildOptions {
+  passphrase?: string
+  /** re-render and re-encrypt everything */
+  full?: boolean
+  now?: () => number
+  /** progress lines, for a terminal */
+  log?: (line: string) => void
+}
+
+export interface BuildResult {
+  dist: string
+  /** false when nothing changed since the last build and dist/ was left as it was */
+  changed: boolean
+  manifest: BuildManifest
+  stats: {
+    posts: number
+    publicPosts: number
+    privatePosts: number
+    newVersions: number
+    tombstones: number
+    pagesEncrypted: number
+    pagesReused: number
+    publicPagesSigned: number
+    siteRendered: number
+    siteSkipped: number
+    ms: number
+  }
+}
+
+export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promise<BuildResult> {
+  const t0 = performance.now()
+  const now = opts.now ?? Date.now
+  const log = opts.log ?? (() => {})
+  const files = stateFiles(layout)
+
+  const checked = await checkFeed(layout)
+  if (checked.problems.length) {
+    const lines = checked.problems.map((p) => `  ${formatProblem(p, p.message)}`)
+    throw new PeerFeedError('CHECK_FAILED', `the feed has ${checked.problems.length} problem(s); dist/ was left as it was:\n${lines.join('\n')}`)
+  }
+  const { loadSelf, loadIdentityData, loadConfig, keyQr, keyQrSvg, writeWkd } = await import('../identity/index.ts')
+  const self = await loadSelf(layout, { passphrase: opts.passphrase, requireSecret: true })
+  const signer = self.secretKey!
+  const id = await loadIdentityData(layout)
+  const config = await loadConfig(layout)
+  const posts = checked.posts
+
+  // Audiences: public, each friend not blocked, each group with at least one reachable member.
+  const friendKey = (name: string) => `friend:${name}`
+  const groupKey = (name: string) => `group:${name}`
+  const friends = [...id.peers].filter(([, k]) => !id.blocked.has(k.fingerprint))
+  const groupMembers = new Map([...id.groups.keys()].map((g) => [g, id.peers.size ? resolve(id, g) : []]))
+  const live = new Set<string>(['public', ...friends.map(([n]) => friendKey(n)),
+    ...[...groupMembers].filter(([, m]) => m.length).map(([g]) => groupKey(g))])
+  const audiencesOf = (p: Post) => audienceOf(p.data).map((n) => (n === 'public' ? 'public' : id.peers.has(n) ? friendKey(n) : groupKey(n))).filter((a) => live.has(a))
+
+  const inputs = inputHash({ posts, live, groupMembers, owner: self.fingerprint, config, templates: await statTree(layout.templates), full: opts.full })
+  const old = await readJson<Ledger>(files.ledger, emptyLedger())
+  const prevManifest = await readJson<BuildManifest | null>(files.manifest, null)
+  const prevInputs = await fs.readFile(files.inputs, 'utf8').catch(() => '')
+  if (!opts.full && prevInputs === inputs && prevManifest && (await currentGeneration(layout.dist))) {
+    return { dist: layout.dist, changed: false, manifest: prevManifest, stats: emptyStats(posts.length, performance.now() - t0) }
+  }
+
+  const { ledger, changed } = advanceLedger(old, posts, audiencesOf, live, now())
+  for (const [g, members] of groupMembers) {
+    const sig = members.join(',')
+    if (ledger.groupKeys[g]?.members !== sig) {
+      ledger.groupKeys[g] = { members: sig, key: newGroupNameKey() }
+      delete ledger.pages[groupKey(g)] // new readers, new names: the pages are re-planned and re-encrypted
+    }
+  }
+  for (const g of Object.keys(ledger.groupKeys)) if (!groupMembers.has(g)) delete ledger.groupKeys[g]
+
+  const gen = await startGeneration(layout.dist, now())
+  try {
+    const byId = new Map(posts.map((p) => [p.id, p]))
+    const publicPosts = posts.filter((p) => audiencesOf(p).includes('public'))
+
+    log(`rendering the public site (${publicPosts.length} posts)…`)
+    const { renderSite } = await import('./site/index.ts')
+    const url = config.url
+    const site = await renderSite({
+      posts: publicPosts, root: layout.root, outDir: gen, templatesDir: path.join(layout.templates, 'site'),
+      cacheDir: path.join(layout.state, 'build', 'site'), full: opts.full,
+      owner: { name: self.name, fingerprint: self.fingerprint, keyArmored: self.publicKey.armored, email: self.email || undefined, url,
+        qrSvg: await keyQrSvg(keyQr({ fingerprint: self.fingerprint, url })) },
+    })
+    if (self.email) await writeWkd(gen, self.email, self.publicKey)
+
+    log('writing public pages…')
+    const pubStats = { signed: 0, reused: 0 }
+    const pub = await writePublicPages({ outDir: gen, owner: self.fingerprint, signer, entries: ledger.audiences.public ?? {}, starts: ledger.pages.public ?? [], posts: byId, stats: pubStats })
+    ledger.pages.public = pub.starts
+
+    const cache = opts.full ? {} : await readJson<PageCache>(files.pageCache, {})
+    const ctx: PrivateContext = { outDir: gen, root: layout.root, signer, owner: self.fingerprint, posts: byId, cache, newCache: {}, stats: { encrypted: 0, reused: 0 } }
+    const audiences: AudienceManifest[] = []
+    const friendNameKeys = new Map(friends.map(([n, k]) => [n, friendNameKey(signer, k)]))
+    log('encrypting private pages…')
+    for (const a of [...live].filter((a) => a !== 'public').sort()) {
+      const [kind, name] = a.split(/:(.*)/s) as ['friend' | 'group', string]
+      const recipients = kind === 'friend' ? [id.peers.get(name)!] : groupMembers.get(name)!.map((fp) => [...id.peers.values()].find((k) => k.fingerprint === fp)!)
+      const nameKey = kind === 'friend' ? friendNameKeys.get(name)! : ledger.groupKeys[name].key
+      const r = await writeAudience(ctx, { key: a, kind, name, recipients, nameKey, entries: ledger.audiences[a] ?? {}, starts: ledger.pages[a] ?? [] })
+      ledger.pages[a] = r.starts
+      audiences.push(r.manifest)
+    }
+    const generated = new Date(now()).toISOString()
+    for (const [name, key] of friends) await writeFriendIndex(ctx, key, friendIndexName(friendNameKeys.get(name)!), audiences, generated)
+    await pruneStale(gen, new Set(Object.keys(ctx.newCache)))
+
+    const manifest: BuildManifest = {
+      v: 1, owner: self.fingerprint, builtAt: generated, last: ledger.last ? String(ledger.last) : null,
+      public: { pages: pub.pages }, audiences,
+    }
+    await writeFileAtomic(files.ledger, JSON.stringify(ledger))
+    await commitGeneration(layout.dist, gen)
+    await writeFileAtomic(files.pageCache, JSON.stringify(ctx.newCache))
+    await writeFileAtomic(files.manifest, JSON.stringify(manifest))
+    await writeFileAtomic(files.inputs, inputs)
+    const privatePosts = posts.filter((p) => audiencesOf(p).some((a) => a !== 'public')).length
+    return {
+      dist: layout.dist, changed: true, manifest,
+      stats: {
+        posts: posts.length, publicPosts: publicPosts.length, privatePosts, newVersions: changed.versions, tombstones: changed.tombstones,
+        pagesEncrypted: ctx.stats.encrypted, pagesReused: ctx.stats.reused, publicPagesSigned: pubStats.signed,
+        siteRendered: site.rendered, siteSkipped: site.skipped, ms: performance.now() - t0,
+      },
+    }
+  } catch (e) {
+    await abandonGeneration(gen)
+    throw e
+  }
+
+  function resolve(data: typeof id, group: string): string[] {
+    const { resolveAudience } = identityPure
+    return resolveAudience(data, [group])
+  }
+}
+
+import * as identityPure from '../identity/audience.ts'
+
+const emptyStats = (posts: number, ms: number): BuildResult['stats'] => ({
+  posts, publicPosts: 0, privatePosts: 0, newVersions: 0, tombstones: 0, pagesEncrypted: 0, pagesReused: 0,
+  publicPagesSigned: 0, siteRendered: 0, siteSkipped: 0, ms,
+})
+
+/** One hash of everything a build reads, to skip a build when nothing changed. */
+function inputHash(v: { posts: Post[]; live: Set<string>; groupMembers: Map<string, string[]>; owner: string; config: unknown; templates: string; full?: boolean }): string {
+  const h = crypto.createHash('sha256')
+  h.update(JSON.stringify([v.owner, [...v.live].sort(), [...v.groupMembers].sort(), v.config, v.templates, v.full ?? false]))
+  for (const p of v.posts) h.update(`${p.id}\0${p.hash}\n`)
+  return h.digest('hex')
+}
+
+/** Paths, sizes and mtimes of a folder's files: templates changing means a re-render. */
+async function statTree(dir: string): Promise<string> {
+  const out: string[] = []
+  for (const f of (await fs.readdir(dir, { recursive: true }).catch(() => [] as string[])).sort()) {
+    const st = await fs.stat(path.join(dir, f)).catch(() => undefined)
+    if (st?.isFile()) out.push(`${f}:${st.size}:${st.mtimeMs}`)
+  }
+  return out.join('\n')
+}
+
+export { privatePath }

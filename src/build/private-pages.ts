@@ -1,0 +1,117 @@
+// Writes each private audience's pages, attachment blobs and each friend's index as signed OpenPGP messages;
+// a page whose plaintext and readers did not change is not encrypted again (content-addressed).
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { encryptAndSign, type PublicKey, type SecretKey } from '../crypto/index.ts'
+import { writeFileAtomic } from '../fs-atomic.ts'
+import type { Post } from '../posts/types.ts'
+import { sha256Hex } from '../protocol/canonical.ts'
+import type { AudienceManifest } from '../protocol/build-manifest.ts'
+import type { FriendIndex, PageRef, PrivatePage } from '../protocol/wire.ts'
+import { sortedEntries, typesOf, wireEntry } from './entries.ts'
+import type { AudienceEntry } from './ledger.ts'
+import { blobName, pageName, privatePath } from './page-names.ts'
+import { planPages } from './plan-pages.ts'
+
+export interface PrivateAudience {
+  key: string
+  kind: 'friend' | 'group'
+  name: string
+  recipients: PublicKey[]
+  nameKey: Buffer | string
+  entries: Record<string, AudienceEntry>
+  starts: number[]
+}
+
+/** page name → content key (sha256 of plaintext and readers) of the file now in dist */
+export type PageCache = Record<string, string>
+
+export interface PrivateContext {
+  outDir: string
+  root: string
+  signer: SecretKey
+  owner: string
+  posts: ReadonlyMap<string, Post>
+  cache: PageCache
+  newCache: PageCache
+  stats: { encrypted: number; reused: number }
+}
+
+/** Encrypts `data` to `to` at `p/<name>.asc` unless the file there already holds the same content for the same readers. */
+async function writeMessage(ctx: PrivateContext, name: string, data: string | Uint8Array, to: PublicKey[]) {
+  const key = sha256Hex(Buffer.concat([Buffer.from(sha256Hex(data)), Buffer.from(`\n${to.map((k) => k.fingerprint).sort().join(',')}\n${ctx.signer.fingerprint}`)]))
+  const file = path.join(ctx.outDir, privatePath(name))
+  if (ctx.newCache[name] === key) return // the same blob, already written for another page of this build
+  ctx.newCache[name] = key
+  if (ctx.cache[name] === key && (await fs.access(file).then(() => true, () => false))) {
+    ctx.stats.reused++
+    return
+  }
+  await writeFileAtomic(file, await encryptAndSign({ data, to, signer: ctx.signer }))
+  ctx.stats.encrypted++
+}
+
+export async function writeAudience(ctx: PrivateContext, a: PrivateAudience): Promise<{ manifest: AudienceManifest; starts: number[] }> {
+  const pages = planPages(sortedEntries(a.entries), a.starts)
+  const refs: PageRef[] = []
+  for (const page of pages) {
+    const files = (p: Post) => {
+      if (!p.data.attachments?.length) return undefined
+      return Object.fromEntries(p.data.attachments.map((att) => [att.path, blobName(a.nameKey, blobSha(ctx, p, att.path))]))
+    }
+    const entries = page.entries.map((e) => wireEntry(e, ctx.posts.get(e.id), files))
+    for (const e of entries) {
+      for (const [rel, blob] of Object.entries(e.files ?? {})) {
+        const post = ctx.posts.get(e.id)!
+        const bytes = await fs.readFile(path.resolve(ctx.root, path.dirname(post.file), rel))
+        await writeMessage(ctx, blob, bytes, a.recipients)
+      }
+    }
+    const plain: PrivatePage = { v: 1, owner: ctx.owner, audience: a.kind === 'friend' ? 'you' : a.name, entries }
+    const name = pageName(a.nameKey, page.start)
+    await writeMessage(ctx, name, JSON.stringify(plain), a.recipients)
+    refs.push({ name, audience: plain.audience, first: entries[0].cursor, last: entries[entries.length - 1].cursor, count: entries.length, types: typesOf(entries) })
+  }
+  return {
+    manifest: { key: a.key, kind: a.kind, name: a.name, members: a.recipients.map((k) => k.fingerprint).sort(), pages: refs },
+    starts: pages.map((p) => p.start),
+  }
+}
+
+/** Each friend's index: every page of their own audience and of their groups, encrypted to them alone. */
+export async function writeFriendIndex(ctx: PrivateContext, friend: PublicKey, indexName: string, audiences: AudienceManifest[], generated: string) {
+  const pages = audiences.filter((a) => a.members.includes(friend.fingerprint)).flatMap((a) => a.pages)
+  pages.sort((x, y) => Number(BigInt(x.last) - BigInt(y.last)))
+  const index: FriendIndex = { v: 1, owner: ctx.owner, generated, pages }
+  // the timestamp alone must not force a re-encryption: key the cache on the pages only
+  const stable = JSON.stringify({ ...index, generated: '' })
+  const key = sha256Hex(`${stable}\n${friend.fingerprint}\n${ctx.signer.fingerprint}`)
+  const file = path.join(ctx.outDir, privatePath(indexName))
+  ctx.newCache[indexName] = key
+  if (ctx.cache[indexName] === key && (await fs.access(file).then(() => true, () => false))) {
+    ctx.stats.reused++
+    return
+  }
+  await writeFileAtomic(file, await encryptAndSign({ data: JSON.stringify(index), to: [friend], signer: ctx.signer }))
+  ctx.stats.encrypted++
+}
+
+function blobSha(ctx: PrivateContext, p: Post, rel: string): string {
+  const a = p.data.attachments!.find((x) => x.path === rel)!
+  // check guarantees sha256 matches when present; hand-written posts without one are named by path and post hash
+  return a.sha256 ?? sha256Hex(`${p.hash}:${rel}`)
+}
+
+/** Deletes files under p/ that no audience or index wrote this time (pages of removed friends, old names). */
+export async function pruneStale(outDir: string, keep: ReadonlySet<string>): Promise<number> {
+  const dir = path.join(outDir, 'p')
+  const names = await fs.readdir(dir).catch(() => [] as string[])
+  let n = 0
+  for (const f of names) {
+    if (f.endsWith('.asc') && !keep.has(f.slice(0, -4))) {
+      await fs.rm(path.join(dir, f), { force: true })
+      n++
+    }
+  }
+  return n
+}

@@ -1,0 +1,20 @@
+// The build's local state under .peerfeed/build/ (git-ignored, never published): ledger, page cache, manifest.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { Layout } from '../paths.ts'
+import { MANIFEST_FILE } from '../protocol/build-manifest.ts'
+
+export const stateFiles = (l: Layout) => ({
+  ledger: path.join(l.state, 'build', 'ledger.json'),
+  pageCache: path.join(l.state, 'build', 'page-cache.json'),
+  manifest: path.join(l.state, MANIFEST_FILE),
+  inputs: path.join(l.state, 'build', 'inputs.sha256'),
+})
+
+export async function readJson<T>(file: string, fallback: T): Promise<T> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as T
+  } catch {
+    return fallback
+  }
+}

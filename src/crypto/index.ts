@@ -1,0 +1,5 @@
+// The crypto facade: the only door to openpgp. Opaque key wrappers, one options object per call, typed errors.
+export { PublicKey, SecretKey, generateIdentity, readPublicKey, readSecretKey, revokeIdentity, type GeneratedIdentity } from './keys.ts'
+export { encryptAndSign, decryptAndVerify, type Decrypted } from './messages.ts'
+export { signDetached, verifyDetached } from './signatures.ts'
+export { sharedSecret, SHARED_SECRET_LABEL } from './shared-secret.ts'

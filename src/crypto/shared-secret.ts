@@ -1,0 +1,44 @@
+// X25519 between my encryption subkey and a friend's, through HKDF: 32 bytes only the two of us can compute.
+import crypto from 'node:crypto'
+import { PeerFeedError } from '../errors.ts'
+import { publicInner, secretInner, type PublicKey, type SecretKey } from './keys.ts'
+
+// OID 1.3.6.1.4.1.3029.1.5.1 (Curve25519 for ECDH, legacy encoding), as stored in key packets.
+const CV25519_OID = '2b060104019755010501'
+// Fixed DER prefixes for raw X25519 keys (RFC 8410), so node:crypto can import the 32 raw bytes.
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
+
+/** Context string mixed into the HKDF salt; bump the version if the derivation ever changes. */
+export const SHARED_SECRET_LABEL = 'peerfeed shared secret v1'
+
+interface EcdhParams {
+  oid?: { toHex?: () => string }
+  Q?: Uint8Array
+}
+
+function cv25519Packet(key: { getSubkeys(): { keyPacket: unknown; getAlgorithmInfo(): { algorithm: string } }[] }, who: string) {
+  for (const sub of key.getSubkeys()) {
+    if (sub.getAlgorithmInfo().algorithm !== 'ecdh') continue
+    const packet = sub.keyPacket as { publicParams: EcdhParams; privateParams?: { d?: Uint8Array } }
+    if (packet.publicParams.oid?.toHex?.() === CV25519_OID) return packet
+  }
+  throw new PeerFeedError('NO_X25519_SUBKEY', `${who} has no Curve25519 encryption subkey; a shared secret needs one on both sides.`)
+}
+
+/** HKDF-SHA256(ikm = X25519(mine, theirs), salt = label + both fingerprints sorted, info) → 32 bytes. */
+export function sharedSecret({ mine, theirs, info }: { mine: SecretKey; theirs: PublicKey; info: string }): Buffer {
+  const my = cv25519Packet(secretInner(mine), `my key ${mine.fingerprint}`)
+  const their = cv25519Packet(publicInner(theirs), `key ${theirs.fingerprint}`)
+  const d = my.privateParams?.d
+  const q = their.publicParams.Q
+  if (!d || d.length !== 32) throw new PeerFeedError('SECRET_LOCKED', 'my secret encryption key is not available (locked or missing).')
+  if (!q || q.length !== 33 || q[0] !== 0x40) throw new PeerFeedError('BAD_KEY', `key ${theirs.fingerprint} has a malformed Curve25519 public value.`)
+  // Legacy cv25519 packets keep the scalar big-endian and prefix the point with 0x40 (native encoding).
+  const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, Buffer.from(d).reverse()]), format: 'der', type: 'pkcs8' })
+  const publicKey = crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, q.subarray(1)]), format: 'der', type: 'spki' })
+  const ikm = crypto.diffieHellman({ privateKey, publicKey })
+  if (ikm.every((b) => b === 0)) throw new PeerFeedError('BAD_KEY', `key ${theirs.fingerprint} gives a degenerate shared secret; refusing it.`)
+  const salt = `${SHARED_SECRET_LABEL}\n${[mine.fingerprint, theirs.fingerprint].sort().join('\n')}`
+  return Buffer.from(crypto.hkdfSync('sha256', ikm, Buffer.from(salt, 'utf8'), Buffer.from(info, 'utf8'), 32))
+}

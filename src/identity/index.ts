@@ -1,0 +1,13 @@
+// Identity: the owner's keys, friends by petname, groups, the block list, audiences, checks, WKD and QR export.
+export { loadConfig, saveConfig, type Config } from './config.ts'
+export { passphraseFrom } from './passphrase.ts'
+export { ensureIdentity, loadSelf, readKeyFile, selfFingerprint, type Self } from './self.ts'
+export { RESERVED_NAMES, nameProblem, normalizeFingerprint, formatFingerprint } from './names.ts'
+export { listPeers, scanPeers, addPeer, removePeer, peerFile, type Peer, type PeerFile, type AddedPeer } from './peers.ts'
+export { readKeySource, type Fetch } from './key-source.ts'
+export { loadGroups, listGroups, scanGroups, addToGroup, removeFromGroup, deleteGroup, groupFile, type Group } from './groups.ts'
+export { block, unblock, loadBlocked, listBlocked, type BlockEntry } from './blocked.ts'
+export { loadIdentityData, resolveAudience, audienceNames, audienceNamesOf, audienceKeys, type IdentityData } from './audience.ts'
+export { checkIdentity } from './check.ts'
+export { wkdLocalPartHash, zbase32, writeWkd } from './wkd.ts'
+export { keyQr, keyQrSvg, keyQrTerminal, writeKeyQr, keyUrl } from './qr.ts'
