@@ -15,6 +15,9 @@ import { friendIndexName, friendNameKey, newGroupNameKey, privatePath } from './
 import { pruneStale, writeAudience, writeFriendIndex, type PageCache, type PrivateContext } from './private-pages.ts'
 import { writePublicPages } from './public-pages.ts'
 import { readJson, stateFiles } from './state.ts'
+import { fileURLToPath } from 'node:url'
+
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface BuildOptions {
   passphrase?: string
@@ -72,7 +75,10 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     ...[...groupMembers].filter(([, m]) => m.length).map(([g]) => groupKey(g))])
   const audiencesOf = (p: Post) => audienceOf(p.data).map((n) => (n === 'public' ? 'public' : id.peers.has(n) ? friendKey(n) : groupKey(n))).filter((a) => live.has(a))
 
-  const inputs = inputHash({ posts, live, groupMembers, owner: self.fingerprint, config, templates: await statTree(layout.templates), full: opts.full })
+  // a feed without its own templates/site uses the ones shipped with PeerFeed
+  const ownTemplates = path.join(layout.templates, 'site')
+  const templatesDir = (await fs.stat(ownTemplates).catch(() => undefined))?.isDirectory() ? ownTemplates : path.join(PACKAGE_ROOT, 'templates', 'site')
+  const inputs = inputHash({ posts, live, groupMembers, owner: self.fingerprint, config, templates: templatesDir + (await statTree(templatesDir)), full: opts.full })
   const old = await readJson<Ledger>(files.ledger, emptyLedger())
   const prevManifest = await readJson<BuildManifest | null>(files.manifest, null)
   const prevInputs = await fs.readFile(files.inputs, 'utf8').catch(() => '')
@@ -99,7 +105,7 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     const { renderSite } = await import('./site/index.ts')
     const url = config.url
     const site = await renderSite({
-      posts: publicPosts, root: layout.root, outDir: gen, templatesDir: path.join(layout.templates, 'site'),
+      posts: publicPosts, root: layout.root, outDir: gen, templatesDir,
       cacheDir: path.join(layout.state, 'build', 'site'), full: opts.full,
       owner: { name: self.name, fingerprint: self.fingerprint, keyArmored: self.publicKey.armored, email: self.email || undefined, url,
         qrSvg: await keyQrSvg(keyQr({ fingerprint: self.fingerprint, url })) },
