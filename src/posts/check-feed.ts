@@ -1,5 +1,8 @@
 // `check`: every problem in posts, keys and groups, each with its file and line, in one list.
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import type { Problem } from '../errors.ts'
+import { positionOf } from './parse-post.ts'
 import type { Layout } from '../paths.ts'
 import { loadPosts, type Loaded } from './load-posts.ts'
 import { audienceOf } from './types.ts'
@@ -15,9 +18,11 @@ export async function checkFeed(layout: Layout): Promise<Checked> {
   const problems: Problem[] = [...loaded.problems, ...(await checkIdentity(layout))]
   const names = await audienceNames(layout)
   for (const post of loaded.posts) {
-    for (const name of audienceOf(post.data)) {
+    for (const [i, name] of audienceOf(post.data).entries()) {
       if (name !== 'public' && !names.has(name)) {
-        problems.push({ file: post.file, message: `'to' names '${name}', who is neither a friend (keys/${name}.asc) nor a group (groups/${name}.yaml); add them or fix the name` })
+        const text = await fs.readFile(path.join(layout.root, post.file), 'utf8')
+        const at = positionOf(text, typeof post.data.to === 'string' ? ['to'] : ['to', i])
+        problems.push({ file: post.file, ...at, message: `'to' names '${name}', who is neither a friend (keys/${name}.asc) nor a group (groups/${name}.yaml); add them or fix the name` })
       }
     }
   }

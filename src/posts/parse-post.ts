@@ -46,6 +46,14 @@ export function parsePost(text: string, file: string): Parsed {
   return { data: post, problems }
 }
 
+/** The line and column of the value at `path` in a post's text (for problems found after parsing). */
+export function positionOf(text: string, path: (string | number)[]): { line: number; col: number } | undefined {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter })
+  const offset = nodeOffset(doc, path)
+  return offset === undefined ? undefined : lineCounter.linePos(offset)
+}
+
 /** Rules a schema cannot say: dates in the right order. */
 function semanticChecks(p: PostData): [(string | number)[], string][] {
   const out: [(string | number)[], string][] = []
