@@ -11,6 +11,7 @@ export const STRING_FLAGS = [
 
 export interface GlobalOpts {
   root?: string
+  'passphrase-file'?: string
   [k: string]: unknown
 }
 
