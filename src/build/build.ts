@@ -9,7 +9,8 @@ import type { Layout } from '../paths.ts'
 import { checkFeed } from '../posts/check-feed.ts'
 import { audienceOf, type Post } from '../posts/types.ts'
 import type { BuildManifest, AudienceManifest } from '../protocol/build-manifest.ts'
-import { abandonGeneration, commitGeneration, currentGeneration, startGeneration } from './generations.ts'
+import { commitTarget, liveTree, prepareTarget } from './generations.ts'
+import { Output } from './output.ts'
 import { advanceLedger, emptyLedger, type Ledger } from './ledger.ts'
 import { friendIndexName, friendNameKey, newGroupNameKey, privatePath } from './page-names.ts'
 import { pruneStale, writeAudience, writeFriendIndex, type PageCache, type PrivateContext } from './private-pages.ts'
@@ -33,6 +34,8 @@ export interface BuildResult {
   /** false when nothing changed since the last build and dist/ was left as it was */
   changed: boolean
   manifest: BuildManifest
+  /** milliseconds per step, for benchmarks */
+  timings?: Record<string, number>
   stats: {
     posts: number
     publicPosts: number
@@ -50,11 +53,19 @@ export interface BuildResult {
 
 export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promise<BuildResult> {
   const t0 = performance.now()
+  const timings: Record<string, number> = {}
+  let tMark = t0
+  const mark = (label: string) => {
+    const t = performance.now()
+    timings[label] = Math.round(t - tMark)
+    tMark = t
+  }
   const now = opts.now ?? Date.now
   const log = opts.log ?? (() => {})
   const files = stateFiles(layout)
 
   const checked = await checkFeed(layout)
+  mark('check')
   if (checked.problems.length) {
     const lines = checked.problems.map((p) => `  ${formatProblem(p, p.message)}`)
     throw new PeerFeedError('CHECK_FAILED', `the feed has ${checked.problems.length} problem(s); dist/ was left as it was:\n${lines.join('\n')}`)
@@ -65,6 +76,7 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   const id = await loadIdentityData(layout)
   const config = await loadConfig(layout)
   const posts = checked.posts
+  mark('identity')
 
   // Audiences: public, each friend not blocked, each group with at least one reachable member.
   const friendKey = (name: string) => `friend:${name}`
@@ -82,7 +94,7 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   const old = await readJson<Ledger>(files.ledger, emptyLedger())
   const prevManifest = await readJson<BuildManifest | null>(files.manifest, null)
   const prevInputs = await fs.readFile(files.inputs, 'utf8').catch(() => '')
-  if (!opts.full && prevInputs === inputs && prevManifest && (await currentGeneration(layout.dist))) {
+  if (!opts.full && prevInputs === inputs && prevManifest && (await liveTree(layout.dist))) {
     return { dist: layout.dist, changed: false, manifest: prevManifest, stats: emptyStats(posts.length, performance.now() - t0) }
   }
 
@@ -96,7 +108,11 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   }
   for (const g of Object.keys(ledger.groupKeys)) if (!groupMembers.has(g)) delete ledger.groupKeys[g]
 
-  const gen = await startGeneration(layout.dist, now())
+  mark('plan')
+  const gen = await prepareTarget(layout.dist, files.trees)
+  const out = new Output(gen)
+  mark('link')
+  const siteCache = path.join(layout.state, 'build', 'site')
   try {
     const byId = new Map(posts.map((p) => [p.id, p]))
     const publicPosts = posts.filter((p) => audiencesOf(p).includes('public'))
@@ -106,19 +122,23 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     const url = config.url
     const site = await renderSite({
       posts: publicPosts, root: layout.root, outDir: gen, templatesDir,
-      cacheDir: path.join(layout.state, 'build', 'site'), full: opts.full,
+      cacheDir: siteCache, full: opts.full,
       owner: { name: self.name, fingerprint: self.fingerprint, keyArmored: self.publicKey.armored, email: self.email || undefined, url,
         qrSvg: await keyQrSvg(keyQr({ fingerprint: self.fingerprint, url })) },
     })
-    if (self.email) await writeWkd(gen, self.email, self.publicKey)
+    out.note(site.written)
+    out.note(site.removed)
+    if (self.email) out.note((await writeWkd(gen, self.email, self.publicKey)).map((f) => path.relative(gen, path.resolve(gen, f))))
+    mark('site')
 
     log('writing public pages…')
     const pubStats = { signed: 0, reused: 0 }
-    const pub = await writePublicPages({ outDir: gen, owner: self.fingerprint, signer, entries: ledger.audiences.public ?? {}, starts: ledger.pages.public ?? [], posts: byId, stats: pubStats })
+    const pub = await writePublicPages({ out, owner: self.fingerprint, signer, entries: ledger.audiences.public ?? {}, starts: ledger.pages.public ?? [], posts: byId, stats: pubStats })
     ledger.pages.public = pub.starts
+    mark('public')
 
     const cache = opts.full ? {} : await readJson<PageCache>(files.pageCache, {})
-    const ctx: PrivateContext = { outDir: gen, root: layout.root, signer, owner: self.fingerprint, posts: byId, cache, newCache: {}, stats: { encrypted: 0, reused: 0 } }
+    const ctx: PrivateContext = { out, root: layout.root, signer, owner: self.fingerprint, posts: byId, cache, newCache: {}, stats: { encrypted: 0, reused: 0 } }
     const audiences: AudienceManifest[] = []
     const friendNameKeys = new Map(friends.map(([n, k]) => [n, friendNameKey(signer, k)]))
     log('encrypting private pages…')
@@ -132,17 +152,19 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     }
     const generated = new Date(now()).toISOString()
     for (const [name, key] of friends) await writeFriendIndex(ctx, key, friendIndexName(friendNameKeys.get(name)!), audiences, generated)
-    await pruneStale(gen, new Set(Object.keys(ctx.newCache)))
+    await pruneStale(out, new Set(Object.keys(ctx.newCache)))
+    mark('private')
 
     const manifest: BuildManifest = {
       v: 1, owner: self.fingerprint, builtAt: generated, last: ledger.last ? String(ledger.last) : null,
       public: { pages: pub.pages }, audiences,
     }
     await writeFileAtomic(files.ledger, JSON.stringify(ledger))
-    await commitGeneration(layout.dist, gen)
+    await commitTarget(layout.dist, files.trees, gen, out.changed)
     await writeFileAtomic(files.pageCache, JSON.stringify(ctx.newCache))
     await writeFileAtomic(files.manifest, JSON.stringify(manifest))
     await writeFileAtomic(files.inputs, inputs)
+    mark('commit')
     const privatePosts = posts.filter((p) => audiencesOf(p).some((a) => a !== 'public')).length
     return {
       dist: layout.dist, changed: true, manifest,
@@ -151,9 +173,12 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
         pagesEncrypted: ctx.stats.encrypted, pagesReused: ctx.stats.reused, publicPagesSigned: pubStats.signed,
         siteRendered: site.rendered, siteSkipped: site.skipped, ms: performance.now() - t0,
       },
+      timings,
     }
   } catch (e) {
-    await abandonGeneration(gen)
+    // dist/ still points at the last good tree; the half-written one is rebuilt from it next time, and the
+    // site renderer, whose cache now describes files that never went live, starts over
+    await fs.rm(siteCache, { recursive: true, force: true })
     throw e
   }
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { encryptAndSign, type PublicKey, type SecretKey } from '../crypto/index.ts'
-import { writeFileAtomic } from '../fs-atomic.ts'
+import type { Output } from './output.ts'
 import type { Post } from '../posts/types.ts'
 import { sha256Hex } from '../protocol/canonical.ts'
 import type { AudienceManifest } from '../protocol/build-manifest.ts'
@@ -27,7 +27,7 @@ export interface PrivateAudience {
 export type PageCache = Record<string, string>
 
 export interface PrivateContext {
-  outDir: string
+  out: Output
   root: string
   signer: SecretKey
   owner: string
@@ -40,14 +40,13 @@ export interface PrivateContext {
 /** Encrypts `data` to `to` at `p/<name>.asc` unless the file there already holds the same content for the same readers. */
 async function writeMessage(ctx: PrivateContext, name: string, data: string | Uint8Array, to: PublicKey[]) {
   const key = sha256Hex(Buffer.concat([Buffer.from(sha256Hex(data)), Buffer.from(`\n${to.map((k) => k.fingerprint).sort().join(',')}\n${ctx.signer.fingerprint}`)]))
-  const file = path.join(ctx.outDir, privatePath(name))
   if (ctx.newCache[name] === key) return // the same blob, already written for another page of this build
   ctx.newCache[name] = key
-  if (ctx.cache[name] === key && (await fs.access(file).then(() => true, () => false))) {
+  if (ctx.cache[name] === key && (await ctx.out.exists(privatePath(name)))) {
     ctx.stats.reused++
     return
   }
-  await writeFileAtomic(file, await encryptAndSign({ data, to, signer: ctx.signer }))
+  await ctx.out.write(privatePath(name), await encryptAndSign({ data, to, signer: ctx.signer }))
   ctx.stats.encrypted++
 }
 
@@ -86,13 +85,12 @@ export async function writeFriendIndex(ctx: PrivateContext, friend: PublicKey, i
   // the timestamp alone must not force a re-encryption: key the cache on the pages only
   const stable = JSON.stringify({ ...index, generated: '' })
   const key = sha256Hex(`${stable}\n${friend.fingerprint}\n${ctx.signer.fingerprint}`)
-  const file = path.join(ctx.outDir, privatePath(indexName))
   ctx.newCache[indexName] = key
-  if (ctx.cache[indexName] === key && (await fs.access(file).then(() => true, () => false))) {
+  if (ctx.cache[indexName] === key && (await ctx.out.exists(privatePath(indexName)))) {
     ctx.stats.reused++
     return
   }
-  await writeFileAtomic(file, await encryptAndSign({ data: JSON.stringify(index), to: [friend], signer: ctx.signer }))
+  await ctx.out.write(privatePath(indexName), await encryptAndSign({ data: JSON.stringify(index), to: [friend], signer: ctx.signer }))
   ctx.stats.encrypted++
 }
 
@@ -103,13 +101,12 @@ function blobSha(ctx: PrivateContext, p: Post, rel: string): string {
 }
 
 /** Deletes files under p/ that no audience or index wrote this time (pages of removed friends, old names). */
-export async function pruneStale(outDir: string, keep: ReadonlySet<string>): Promise<number> {
-  const dir = path.join(outDir, 'p')
-  const names = await fs.readdir(dir).catch(() => [] as string[])
+export async function pruneStale(out: Output, keep: ReadonlySet<string>): Promise<number> {
+  const names = await fs.readdir(out.abs('p')).catch(() => [] as string[])
   let n = 0
   for (const f of names) {
     if (f.endsWith('.asc') && !keep.has(f.slice(0, -4))) {
-      await fs.rm(path.join(dir, f), { force: true })
+      await out.remove(`p/${f}`)
       n++
     }
   }

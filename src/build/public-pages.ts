@@ -1,9 +1,8 @@
 // Public pages for the API: plain JSON entries in cursor order, each page with a manifest of entry hashes
 // signed by the owner (detached), so a relay cannot alter a post. Unchanged pages are not signed again.
 import fs from 'node:fs/promises'
-import path from 'node:path'
 import { signDetached, type SecretKey } from '../crypto/index.ts'
-import { writeFileAtomic } from '../fs-atomic.ts'
+import type { Output } from './output.ts'
 import type { Post } from '../posts/types.ts'
 import { entryHash } from '../protocol/canonical.ts'
 import type { PageRef, PublicManifest } from '../protocol/wire.ts'
@@ -21,7 +20,7 @@ const siteFiles = (p: Post) =>
     : undefined
 
 export async function writePublicPages(opts: {
-  outDir: string
+  out: Output
   owner: string
   signer: SecretKey
   entries: Record<string, AudienceEntry>
@@ -29,7 +28,8 @@ export async function writePublicPages(opts: {
   posts: ReadonlyMap<string, Post>
   stats: { signed: number; reused: number }
 }): Promise<{ pages: PageRef[]; starts: number[] }> {
-  const dir = path.join(opts.outDir, PUBLIC_DIR)
+  const { out } = opts
+  const at = (f: string) => `${PUBLIC_DIR}/${f}`
   const planned = planPages(sortedEntries(opts.entries), opts.starts)
   const refs: PageRef[] = []
   const keep = new Set<string>(['index.json'])
@@ -38,20 +38,20 @@ export async function writePublicPages(opts: {
     const entries = page.entries.map((e) => wireEntry(e, opts.posts.get(e.id), siteFiles))
     const manifest: PublicManifest = { v: 1, owner: opts.owner, page: name, first: entries[0].cursor, last: entries[entries.length - 1].cursor, hashes: entries.map(entryHash) }
     const manifestText = JSON.stringify(manifest)
-    const mfile = path.join(dir, `${name}.manifest.json`)
-    const unchanged = (await fs.readFile(mfile, 'utf8').catch(() => '')) === manifestText &&
-      (await fs.access(`${mfile}.asc`).then(() => true, () => false))
+    const mfile = at(`${name}.manifest.json`)
+    const unchanged = (await out.read(mfile)) === manifestText && (await out.exists(`${mfile}.asc`)) && (await out.exists(at(`${name}.json`)))
     if (unchanged) opts.stats.reused++
     else {
-      await writeFileAtomic(path.join(dir, `${name}.json`), JSON.stringify({ v: 1, owner: opts.owner, page: name, entries }))
-      await writeFileAtomic(mfile, manifestText)
-      await writeFileAtomic(`${mfile}.asc`, await signDetached({ data: manifestText, signer: opts.signer }))
+      await out.write(at(`${name}.json`), JSON.stringify({ v: 1, owner: opts.owner, page: name, entries }))
+      await out.write(mfile, manifestText)
+      await out.write(`${mfile}.asc`, await signDetached({ data: manifestText, signer: opts.signer }))
       opts.stats.signed++
     }
     for (const f of [`${name}.json`, `${name}.manifest.json`, `${name}.manifest.json.asc`]) keep.add(f)
     refs.push({ name, audience: 'public', first: manifest.first, last: manifest.last, count: entries.length, types: typesOf(entries) })
   }
-  await writeFileAtomic(path.join(dir, 'index.json'), JSON.stringify({ v: 1, owner: opts.owner, pages: refs }))
-  for (const f of await fs.readdir(dir).catch(() => [] as string[])) if (!keep.has(f)) await fs.rm(path.join(dir, f), { force: true })
+  const index = JSON.stringify({ v: 1, owner: opts.owner, pages: refs })
+  if ((await out.read(at('index.json'))) !== index) await out.write(at('index.json'), index)
+  for (const f of await fs.readdir(out.abs(PUBLIC_DIR)).catch(() => [] as string[])) if (!keep.has(f)) await out.remove(at(f))
   return { pages: refs, starts: planned.map((p) => p.start) }
 }

@@ -9,6 +9,7 @@ export const stateFiles = (l: Layout) => ({
   pageCache: path.join(l.state, 'build', 'page-cache.json'),
   manifest: path.join(l.state, MANIFEST_FILE),
   inputs: path.join(l.state, 'build', 'inputs.sha256'),
+  trees: path.join(l.state, 'build', 'trees.json'),
 })
 
 export async function readJson<T>(file: string, fallback: T): Promise<T> {

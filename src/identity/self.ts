@@ -69,8 +69,19 @@ export async function readKeyFile(l: Layout, file: string, date?: Date): Promise
       { cause, file: rel(l, file) },
     )
   }
-  return readPublicKey(data, { source: rel(l, file), date })
+  // check, build and the server read the same key files several times: parse each content once per minute
+  const key = `${data}\0${rel(l, file)}\0${Math.floor((date ?? new Date()).getTime() / 60_000)}`
+  let hit = parsed.get(key)
+  if (!hit) {
+    if (parsed.size > 2000) parsed.clear()
+    hit = readPublicKey(data, { source: rel(l, file), date })
+    parsed.set(key, hit)
+    hit.catch(() => parsed.delete(key))
+  }
+  return hit
 }
+
+const parsed = new Map<string, Promise<PublicKey>>()
 
 /**
  * The owner's keys and names. The secret key is loaded when it is unlocked or a passphrase is given;

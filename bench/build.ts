@@ -1,0 +1,77 @@
+// Benchmark of `peerfeed build` at 10,000 posts (80 % public, 20 % to friends and groups), 50 friends, 10 groups:
+// full build, then incremental builds after adding a post, editing one, changing a group, and with nothing changed.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { buildFeed, type BuildResult } from '../src/build/build.ts'
+import { generateIdentity } from '../src/crypto/index.ts'
+import { addToGroup, removeFromGroup } from '../src/identity/index.ts'
+import { layout } from '../src/paths.ts'
+import { initFeed } from '../src/posts/init-feed.ts'
+import { loadPosts } from '../src/posts/load-posts.ts'
+import { eleventyAlone } from './build-site.ts'
+import { generateFeed, peakMB, time, tmp } from './util.ts'
+
+export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), friends = 50, groups = 10) {
+  const root = await tmp('peerfeed-bench-build-')
+  const l = layout(root)
+  await initFeed(l, { name: 'Bench' })
+  const names = Array.from({ length: friends }, (_, i) => `friend${i}`)
+  for (const name of names) {
+    const id = await generateIdentity({ name })
+    await fs.writeFile(path.join(l.keys, `${name}.asc`), id.publicArmored)
+  }
+  const groupNames = Array.from({ length: groups }, (_, g) => `group${g}`)
+  for (const [g, name] of groupNames.entries()) await addToGroup(l, name, names.filter((_, i) => i % groups === g || i % 7 === g))
+  // every fifth post is private: to one friend, or to a group, or to both
+  const to = (i: number) => {
+    if (i % 5 !== 0) return undefined
+    const k = i / 5
+    return k % 3 === 0 ? [names[k % friends]] : k % 3 === 1 ? [groupNames[k % groups]] : [groupNames[k % groups], names[(k * 7) % friends]]
+  }
+  const files = await generateFeed(root, n, { to })
+
+  const rows: [string, string][] = []
+  const line = (label: string, r: BuildResult, ms: number) => {
+    rows.push([label, `${(ms / 1000).toFixed(2)} s — ${r.stats.newVersions} new versions, ${r.stats.tombstones} tombstones, ` +
+      `${r.stats.pagesEncrypted} pages encrypted (${r.stats.pagesReused} kept), ${r.stats.publicPagesSigned} public pages signed, ` +
+      `site ${r.stats.siteRendered} written / ${r.stats.siteSkipped} kept${r.changed ? '' : ' (nothing to do)'}`])
+    if (r.timings) rows.push(['    steps (ms)', JSON.stringify(r.timings)])
+  }
+
+  const [full, fullMs] = await time(() => buildFeed(l))
+  line(`full build (${full.stats.publicPosts} public, ${full.stats.privatePosts} private posts)`, full, fullMs)
+
+  const publicPosts = (await loadPosts(l, { fingerprint: full.manifest.owner, cacheFile: false })).posts.filter((p) => !p.data.to)
+  const aloneMs = await eleventyAlone(publicPosts, await tmp('peerfeed-bench-eleventy-'))
+  rows.push([`Eleventy alone, the same ${publicPosts.length} public posts`, `${(aloneMs / 1000).toFixed(2)} s — full build is ${(fullMs / aloneMs).toFixed(2)}× that`])
+
+  const [same, sameMs] = await time(() => buildFeed(l))
+  line('nothing changed', same, sameMs)
+
+  // the second tree beside dist/ is made once, by the first incremental build (see src/build/generations.ts)
+  await fs.writeFile(path.join(root, 'feed/2030-first-change.yaml'), 'type: status\npublished: 2030-01-01T00:00:00Z\ntext: first change\n')
+  const [first, firstMs] = await time(() => buildFeed(l))
+  line('first incremental build (makes the second tree once)', first, firstMs)
+
+  await fs.writeFile(path.join(root, 'feed/2030-one-more.yaml'), `type: status\npublished: 2030-01-01T00:00:00Z\nto: [${groupNames[0]}]\ntext: one more post\n`)
+  const [add, addMs] = await time(() => buildFeed(l))
+  line('add one post (to a group)', add, addMs)
+  rows.push(['  … as a share of the full build', `${((addMs / fullMs) * 100).toFixed(1)} %`])
+
+  const victim = files[Math.floor(n / 2)]
+  await fs.writeFile(victim, (await fs.readFile(victim, 'utf8')).replace('text: ', 'text: edited — '))
+  const [edit, editMs] = await time(() => buildFeed(l))
+  line('edit one post (middle of history)', edit, editMs)
+
+  await removeFromGroup(l, groupNames[1], [names[1]])
+  const [member, memberMs] = await time(() => buildFeed(l))
+  line(`remove a member from ${groupNames[1]} (${member.manifest.audiences.find((a) => a.name === groupNames[1])!.pages.length} pages)`, member, memberMs)
+
+  rows.push(['peak memory (max RSS)', `${peakMB()} MB`])
+  console.log(`build: ${n} posts, ${friends} friends, ${groups} groups`)
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(52)} ${v}`)
+  await fs.rm(root, { recursive: true, force: true })
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run()

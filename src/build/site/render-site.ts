@@ -1,0 +1,85 @@
+// Renders the public site incrementally: plan every output with a hash, render and write only what changed.
+import { PeerFeedError } from '../../errors.ts'
+import { atomFeed } from './atom.ts'
+import { renderPages } from './eleventy.ts'
+import { sha256 } from './hash.ts'
+import { jsonFeed } from './json-feed.ts'
+import { diffOutputs, MANIFEST_VERSION, readManifest, writeManifest } from './manifest.ts'
+import { outbox } from './outbox.ts'
+import { existing, placeFiles, removeFiles, type OutputSource } from './outputs.ts'
+import { planSite } from './plan.ts'
+import { assetCopies, attachmentCopies, DEFAULT_SCHEMAS_DIR, hashTemplates, schemaCopies } from './sources.ts'
+import type { RenderSiteOptions, RenderSiteResult } from './types.ts'
+import { paths } from './urls.ts'
+
+/**
+ * Brings outDir's public site up to date with `posts`. Pages whose input hash matches the manifest in cacheDir (and
+ * whose file is still in outDir) are left alone; changed ones are rendered by Eleventy and renamed into place; pages
+ * of posts that are gone are removed. A template change, or `full`, renders everything.
+ */
+export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteResult> {
+  const { posts, owner, outDir, templatesDir, cacheDir, root, full = false, homeSize = 20, feedSize = 50, schemasDir = DEFAULT_SCHEMAS_DIR } = opts
+  const timings: Record<string, number> = {}
+  let last = performance.now()
+  const lap = (name: string) => {
+    const now = performance.now()
+    timings[name] = Math.round(now - last)
+    last = now
+  }
+  const [templateHash, previous, assets, schemas] = await Promise.all([
+    hashTemplates(templatesDir), readManifest(cacheDir), assetCopies(templatesDir), schemaCopies(schemasDir),
+  ])
+  lap('read')
+  const plan = planSite({ posts, owner, templateHash, homeSize })
+  lap('plan')
+  const { copies: attachments, problems } = attachmentCopies(root, plan.posts, plan.index.slugs)
+
+  // Feeds list the newest first (JSON Feed asks for it; Atom readers expect it).
+  const newest = plan.posts.map((_, i) => i).slice(-feedSize).reverse().map((i) => plan.view(i))
+  const generated = new Map<string, string>([
+    [paths.atom, atomFeed(plan.site, newest)],
+    [paths.jsonFeed, jsonFeed(plan.site, newest)],
+    [paths.outbox, outbox(plan.site, newest)],
+    [paths.key, owner.keyArmored],
+  ])
+
+  const next: Record<string, string> = {}
+  const claim = (out: string, hash: string) => {
+    if (out in next) throw new PeerFeedError('SITE_PATH_CLASH', `Two outputs of the site would be written to ${out}`)
+    next[out] = hash
+  }
+  for (const p of plan.pages) claim(p.path, p.hash)
+  for (const [out, content] of generated) claim(out, sha256(content))
+  const copies = [...assets, ...schemas, ...attachments]
+  for (const c of copies) claim(c.out, c.hash)
+
+  const fresh = !full && previous.templateHash === templateHash
+  const unchanged = fresh ? Object.keys(next).filter((p) => previous.outputs[p] === next[p]) : []
+  const present = existing(outDir, unchanged)
+  const diff = diffOutputs(previous.outputs, next, (p) => fresh && present.has(p))
+  const toWrite = new Set(diff.write)
+  lap('diff')
+
+  const files = new Map<string, OutputSource>()
+  const html = await renderPages(templatesDir, plan.site, plan.pages.filter((p) => toWrite.has(p.path)))
+  lap('eleventy')
+  for (const [out, content] of html) files.set(out, { content })
+  for (const [out, content] of generated) if (toWrite.has(out)) files.set(out, { content })
+  for (const c of copies) if (toWrite.has(c.out)) files.set(c.out, { copyFrom: c.from })
+
+  await placeFiles(outDir, files)
+  await removeFiles(outDir, diff.remove)
+  if (diff.write.length || diff.remove.length || previous.templateHash !== templateHash) {
+    await writeManifest(cacheDir, { version: MANIFEST_VERSION, templateHash, outputs: next })
+  }
+  lap('write')
+  return {
+    rendered: diff.write.length,
+    skipped: diff.keep.length,
+    files: Object.keys(next).sort(),
+    written: diff.write,
+    removed: diff.remove,
+    problems,
+    timings,
+  }
+}
