@@ -1,12 +1,11 @@
 // Loads every post file under a folder: read, parse, validate, check attachments, give ids; cached by path, size and mtime.
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Problem } from '../errors.ts'
 import { writeFileAtomic } from '../fs-atomic.ts'
 import type { Layout } from '../paths.ts'
 import { schemasVersion } from '../schemas/index.ts'
-import { parsePost } from './parse-post.ts'
+import { checkFiles, type CacheEntry } from './check-file.ts'
 import type { Post, PostData } from './types.ts'
 import { postId } from './ids.ts'
 
@@ -25,16 +24,6 @@ export interface Loaded {
   stats: { files: number; cached: number }
 }
 
-interface CacheEntry {
-  size: number
-  mtimeMs: number
-  hash: string
-  data: PostData | null
-  problems: Problem[]
-  /** size and mtime of each attachment when it was checked */
-  att: [number, number][]
-}
-
 interface CacheFile { version: string; entries: Record<string, CacheEntry> }
 
 export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Loaded> {
@@ -49,16 +38,19 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
 
   const files = listPostFiles(dir, layout.root, problems)
   const rootSlash = layout.root.endsWith(path.sep) ? layout.root : layout.root + path.sep
+  const misses: string[] = []
   for (const file of files) {
     const abs = rootSlash + file
     const st = fs.statSync(abs)
-    let entry: CacheEntry | undefined = old[file]
+    const entry: CacheEntry | undefined = old[file]
     if (entry && entry.size === st.size && entry.mtimeMs === st.mtimeMs && attachmentsUnchanged(abs, entry)) {
       cached++
-    } else {
-      entry = checkFile(abs, file, fs.readFileSync(abs), st)
-    }
-    fresh[file] = entry
+      fresh[file] = entry
+    } else misses.push(file)
+  }
+  for (const [file, entry] of await checkFiles(rootSlash, misses)) fresh[file] = entry
+  for (const file of files) {
+    const entry = fresh[file]
     problems.push(...entry.problems)
     if (entry.data) {
       const stem = file.slice(file.lastIndexOf('/') + 1, -'.yaml'.length)
@@ -106,33 +98,6 @@ function listPostFiles(dir: string, root: string, problems: Problem[]): string[]
     else if (ent.name.endsWith('.yml')) problems.push({ file: rel, message: 'post files must end in .yaml; rename it to be read' })
   }
   return out.sort()
-}
-
-function checkFile(abs: string, file: string, bytes: Buffer, st: fs.Stats): CacheEntry {
-  const hash = crypto.createHash('sha256').update(bytes).digest('hex')
-  const { data, problems } = parsePost(bytes.toString('utf8'), file)
-  const att: [number, number][] = []
-  if (data?.attachments) {
-    data.attachments.forEach((a, i) => {
-      const target = path.resolve(path.dirname(abs), a.path)
-      const ast = fs.statSync(target, { throwIfNoEntry: false })
-      if (!ast?.isFile()) {
-        problems.push({ file, message: `attachments[${i}]: file '${a.path}' not found beside the post; add it or fix the path` })
-        att.push([-1, -1])
-        return
-      }
-      att.push([ast.size, ast.mtimeMs])
-      if (a.size !== undefined && a.size !== ast.size) {
-        problems.push({ file, message: `attachments[${i}]: '${a.path}' is ${ast.size} bytes, the post says ${a.size}; the file changed — update size and sha256` })
-      }
-      if (a.sha256) {
-        const h = crypto.createHash('sha256').update(fs.readFileSync(target)).digest('hex')
-        if (h !== a.sha256) problems.push({ file, message: `attachments[${i}]: sha256 of '${a.path}' does not match (file has ${h}); the file changed or the hash is wrong` })
-      }
-    })
-  }
-  const ok = problems.length === 0
-  return { size: st.size, mtimeMs: st.mtimeMs, hash, data: ok ? data! : null, problems, att }
 }
 
 function attachmentsUnchanged(abs: string, entry: CacheEntry): boolean {
