@@ -1,6 +1,7 @@
 // The private side of the build: pages per friend and group, readable by members only, incremental, atomic.
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { simpleGit } from 'simple-git'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { rejects } from 'node:assert/strict'
@@ -56,6 +57,18 @@ test('no file in dist/ holds a private post in clear, nor any secret key', async
     const text = await fs.readFile(path.join(alice.layout.dist, f), 'latin1')
     for (const secret of ['secret family dinner', 'just for bob', 'just for dave']) assert.not.ok(text.includes(secret), `${f} contains "${secret}"`)
     assert.not.ok(text.includes('PRIVATE KEY BLOCK'), `${f} holds a secret key`)
+  }
+})
+
+test('after build and `git add -A`, no file git tracks holds secret key material', async () => {
+  const git = simpleGit(alice.layout.root)
+  await git.add('-A')
+  const secretBody = (await fs.readFile(alice.layout.selfSecretKey, 'utf8')).split('\n').filter((l) => l.length > 40)[1]
+  const tracked = (await git.raw(['ls-files', '--cached'])).split('\n').filter(Boolean)
+  assert.ok(tracked.includes('keys/self.asc'))
+  for (const f of tracked) {
+    const text = await fs.readFile(path.join(alice.layout.root, f), 'latin1')
+    assert.not.ok(text.includes('PRIVATE KEY BLOCK') || text.includes(secretBody), `${f} holds secret key material`)
   }
 })
 
