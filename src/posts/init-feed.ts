@@ -7,7 +7,7 @@ import { initRepo } from '../git.ts'
 import type { Layout } from '../paths.ts'
 
 /** Lines every feed's .gitignore must have: the secret key and local state, build output, the inbox. */
-export const IGNORED = ['.peerfeed/', '*.secret.asc', 'dist/', '.dist-*/', 'inbox/', 'node_modules/']
+export const IGNORED = ['.peerfeed/', '*.secret.asc', 'dist', '.dist-*', 'inbox/', 'node_modules/']
 
 export interface InitOptions { name?: string; email?: string; passphraseFile?: string; passphrase?: string }
 

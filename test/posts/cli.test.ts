@@ -17,7 +17,7 @@ test('init creates the layout, a .gitignore with the secrets, a repo and a key; 
   assert.is(r.code, 0, r.stderr)
   for (const d of ['feed', 'keys', 'groups']) assert.ok((await fs.stat(path.join(root, d))).isDirectory())
   const ignore = await fs.readFile(path.join(root, '.gitignore'), 'utf8')
-  for (const l of ['.peerfeed/', 'dist/', 'inbox/']) assert.ok(ignore.includes(l))
+  for (const l of ['.peerfeed/', 'dist', 'inbox/']) assert.ok(ignore.includes(l))
   assert.ok(await simpleGit(root).checkIsRepo())
   const key = await fs.readFile(path.join(root, 'keys/self.asc'), 'utf8')
   const again = await cli(['init', '--root', root])

@@ -4,7 +4,7 @@ import { groupFingerprint, monthName } from './format.ts'
 import { sha256 } from './hash.ts'
 import type { Link, Owner, PostView, SiteView } from './types.ts'
 import { baseOf, paths, stemSlug, tagSlug, urlOf } from './urls.ts'
-import { indexPosts, postView, viewKey, type SiteIndex } from './views.ts'
+import { indexPosts, postTitle, postView, viewKey, type SiteIndex } from './views.ts'
 
 export const PAGE_KINDS = ['post', 'month', 'tag', 'home', 'archive', 'tags', 'about'] as const
 export type PageKind = (typeof PAGE_KINDS)[number]
@@ -126,17 +126,13 @@ export function planSite(input: { posts: Post[]; owner: Owner; templateHash: str
     pages.push({ kind, path, hash, data: () => data({ path, url: site.base + urlOf(path), ...scalars }) })
   }
 
-  // A neighbour link shows the neighbour's title, which may depend on other posts (a like's title names what it likes).
-  const neighbour = (i: number) => (i >= 0 && i < posts.length ? i : undefined)
-  const link = (i: number | undefined): Link | undefined => (i === undefined ? undefined : { url: view(i).url, title: view(i).title })
+  // A post page links its neighbours by URL and title, so editing a post's text re-renders its neighbours only
+  // when its title changes.
+  const link = (p: Post | undefined): Link | undefined =>
+    p && { url: site.base + urlOf(paths.postDir(index.slugs.get(p.id)!)), title: postTitle(index, p) }
   posts.forEach((p, i) => {
-    const older = neighbour(i - 1)
-    const newer = neighbour(i + 1)
-    const around = [older, newer].map((n) => (n === undefined ? null : keys[n]))
-    add('post', paths.post(index.slugs.get(p.id)!), { around }, [i], (d) => {
-      const { around: _, ...rest } = d
-      return { ...rest, entry: view(i), older: link(older), newer: link(newer) }
-    })
+    const scalars = { older: link(posts[i - 1]), newer: link(posts[i + 1]) }
+    add('post', paths.post(index.slugs.get(p.id)!), scalars, [i], (d) => ({ ...d, entry: view(i) }))
   })
 
   const months = new Map<string, number[]>()

@@ -53,10 +53,13 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
   const copies = [...assets, ...schemas, ...attachments]
   for (const c of copies) claim(c.out, c.hash)
 
-  const fresh = !full && previous.templateHash === templateHash
-  const unchanged = fresh ? Object.keys(next).filter((p) => previous.outputs[p] === next[p]) : []
+  // New templates re-render every page; feeds and copies are keyed by their own content and stay unless `full`.
+  const templatesChanged = previous.templateHash !== templateHash
+  const pagePaths = new Set(plan.pages.map((p) => p.path))
+  const forced = (p: string) => full || (templatesChanged && pagePaths.has(p))
+  const unchanged = Object.keys(next).filter((p) => previous.outputs[p] === next[p] && !forced(p))
   const present = existing(outDir, unchanged)
-  const diff = diffOutputs(previous.outputs, next, (p) => fresh && present.has(p))
+  const diff = diffOutputs(previous.outputs, next, (p) => !forced(p) && present.has(p))
   const toWrite = new Set(diff.write)
   lap('diff')
 
@@ -69,7 +72,7 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
 
   await placeFiles(outDir, files)
   await removeFiles(outDir, diff.remove)
-  if (diff.write.length || diff.remove.length || previous.templateHash !== templateHash) {
+  if (diff.write.length || diff.remove.length || templatesChanged) {
     await writeManifest(cacheDir, { version: MANIFEST_VERSION, templateHash, outputs: next })
   }
   lap('write')

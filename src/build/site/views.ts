@@ -60,13 +60,16 @@ export function indexPosts(sorted: Post[], slugs: Map<string, string>, base: str
  * pages are recognised without building a single view. Keep it in step with postView (test/build/site-plan.test.ts).
  */
 export function viewKey(ix: SiteIndex, post: Post, dataHash: (p: Post) => string): string {
-  const ref = (p: Post | undefined) => (p ? [p.id, ix.slugs.get(p.id), dataHash(p)] : null)
   const target = post.data.type === COMMENT ? post.data.inReplyTo : post.data.type === LIKE ? post.data.object : undefined
+  const t = target ? ix.byId.get(target) : undefined
   return JSON.stringify([
-    ref(post),
-    (ix.comments.get(post.id) ?? []).map(ref),
+    post.id,
+    ix.slugs.get(post.id),
+    dataHash(post),
+    // What a view shows of other posts: its comments (as comment views) and the title and URL of the post it answers.
+    (ix.comments.get(post.id) ?? []).map((c) => commentView(ix, c)),
     ix.likes.get(post.id) ?? 0,
-    target ? ref(ix.byId.get(target)) : null,
+    t ? [t.id, ix.slugs.get(t.id), ownTitle(t)] : null,
   ])
 }
 
@@ -143,7 +146,7 @@ export function postView(ix: SiteIndex, post: Post): PostView {
     type: d.type,
     slug: ix.slugs.get(post.id)!,
     url,
-    title: ownTitle(post),
+    title: postTitle(ix, post),
     paragraphs: paragraphs(d.text),
     published,
     publishedHuman: humanInstant(published),
@@ -186,13 +189,19 @@ export function postView(ix: SiteIndex, post: Post): PostView {
       break
     case COMMENT:
       v.replyTo = refTo(ix, d.inReplyTo, 'In reply to')
-      v.title = firstLine(d.text) || v.replyTo.label
       break
     case LIKE:
       v.likeOf = refTo(ix, d.object, 'Liked')
-      v.title = v.likeOf.label
       break
   }
   return v
+}
+
+/** The title postView gives a post, without building the view: neighbour links on other pages show it. */
+export function postTitle(ix: SiteIndex, post: Post): string {
+  const d = post.data
+  if (d.type === COMMENT) return firstLine(d.text) || refTo(ix, d.inReplyTo, 'In reply to').label
+  if (d.type === LIKE) return refTo(ix, d.object, 'Liked').label
+  return ownTitle(post)
 }
 
