@@ -131,14 +131,18 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     if (self.email) out.note((await writeWkd(gen, self.email, self.publicKey)).map((f) => path.relative(gen, path.resolve(gen, f))))
     mark('site')
 
+    const cache = opts.full ? {} : await readJson<PageCache>(files.pageCache, {})
+    const ctx: PrivateContext = { out, root: layout.root, signer, owner: self.fingerprint, posts: byId, cache, newCache: {}, stats: { encrypted: 0, reused: 0 } }
+
     log('writing public pages…')
     const pubStats = { signed: 0, reused: 0 }
-    const pub = await writePublicPages({ out, owner: self.fingerprint, signer, entries: ledger.audiences.public ?? {}, starts: ledger.pages.public ?? [], posts: byId, stats: pubStats })
+    const pub = await writePublicPages({
+      out, owner: self.fingerprint, signer, entries: ledger.audiences.public ?? {}, starts: ledger.pages.public ?? [],
+      posts: byId, stats: pubStats, cache, newCache: ctx.newCache,
+    })
     ledger.pages.public = pub.starts
     mark('public')
 
-    const cache = opts.full ? {} : await readJson<PageCache>(files.pageCache, {})
-    const ctx: PrivateContext = { out, root: layout.root, signer, owner: self.fingerprint, posts: byId, cache, newCache: {}, stats: { encrypted: 0, reused: 0 } }
     const audiences: AudienceManifest[] = []
     const friendNameKeys = new Map(friends.map(([n, k]) => [n, friendNameKey(signer, k)]))
     log('encrypting private pages…')
