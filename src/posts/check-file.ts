@@ -1,10 +1,7 @@
-// Reads, hashes, parses and validates post files and checks their attachments; spreads big batches over worker
-// threads, because YAML parsing (~80 µs a file) is what a cold load of a large feed spends its time on.
+// Reads, hashes, parses and validates post files and checks their attachments.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { Worker } from 'node:worker_threads'
 import type { Problem } from '../errors.ts'
 import { parsePost } from './parse-post.ts'
 import type { PostData } from './types.ts'
@@ -19,29 +16,10 @@ export interface CacheEntry {
   att: [number, number][]
 }
 
-/** Below this many files a worker's start-up costs more than it saves. */
-const PARALLEL_MIN = 1500
-
-/** Checks `files` (relative to `rootSlash`), in worker threads when there are many. */
-export async function checkFiles(rootSlash: string, files: string[], workers = Math.min(os.availableParallelism(), 4) - 1): Promise<[string, CacheEntry][]> {
-  if (files.length < PARALLEL_MIN || workers < 1) return files.map((f) => [f, checkFile(rootSlash + f, f)])
-  const share = Math.ceil(files.length / (workers + 1))
-  const jobs = Array.from({ length: workers }, (_, i) => runWorker(rootSlash, files.slice((i + 1) * share, (i + 2) * share)))
-  const mine: [string, CacheEntry][] = files.slice(0, share).map((f) => [f, checkFile(rootSlash + f, f)])
-  return mine.concat(...(await Promise.all(jobs)))
-}
-
-function runWorker(rootSlash: string, files: string[]): Promise<[string, CacheEntry][]> {
-  if (files.length === 0) return Promise.resolve([])
-  return new Promise((resolve, reject) => {
-    // a worker does not inherit the TypeScript loader: register it there first, then load the worker module
-    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'))
-    const entry = JSON.stringify(new URL('./check-worker.ts', import.meta.url).href)
-    const w = new Worker(`import(${tsx}).then((m) => { m.register(); return import(${entry}) })`, { eval: true, workerData: { rootSlash, files } })
-    w.once('message', resolve)
-    w.once('error', reject)
-    w.once('exit', (code) => code !== 0 && reject(new Error(`post checker worker exited with ${code}`)))
-  })
+/** Checks `files` (relative to `rootSlash`). Tried in worker threads too: on 2 cores the start-up of a worker
+ * (loader, yaml, ajv, schemas) ate the gain at 10,000 files, so it stays on one thread (docs/post-format.md). */
+export function checkFiles(rootSlash: string, files: string[]): [string, CacheEntry][] {
+  return files.map((f) => [f, checkFile(rootSlash + f, f)])
 }
 
 export function checkFile(abs: string, file: string): CacheEntry {

@@ -48,7 +48,7 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
       fresh[file] = entry
     } else misses.push(file)
   }
-  for (const [file, entry] of await checkFiles(rootSlash, misses)) fresh[file] = entry
+  for (const [file, entry] of checkFiles(rootSlash, misses)) fresh[file] = entry
   for (const file of files) {
     const entry = fresh[file]
     problems.push(...entry.problems)

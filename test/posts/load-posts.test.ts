@@ -92,16 +92,4 @@ test('the example feed shipped in the repo is valid', async () => {
 })
 
 
-test('a big batch checked in worker threads gives the same entries as one thread', async () => {
-  const files: Record<string, string> = {}
-  for (let i = 0; i < 1600; i++) files[`2026/11/p${i}.yaml`] = i === 7 ? 'type: status\npublished: bad\ntext: x\n' : status(`post ${i}`)
-  const l = await feed(files)
-  const { checkFiles } = await import('../../src/posts/check-file.ts')
-  const rels = Object.keys(files).map((f) => `feed/${f}`)
-  const one = await checkFiles(`${l.root}/`, rels, 0)
-  const two = await checkFiles(`${l.root}/`, rels, 1)
-  assert.equal(two, one)
-  assert.is(one.filter(([, e]) => e.problems.length).length, 1)
-})
-
 test.run()
