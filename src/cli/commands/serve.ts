@@ -1,0 +1,47 @@
+// `peerfeed serve`: serves dist/ and the exchange API on one port; --watch rebuilds as the feed changes.
+import type { Sade } from 'sade'
+import { command, layoutOf, type GlobalOpts } from '../run.ts'
+
+export function register(prog: Sade) {
+  prog.command('serve', 'Serve the built site and the exchange API (friends sync from here)')
+    .option('--port', 'The port to listen on', 8080)
+    .option('--host', 'The address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--passphrase-file', 'A file holding the passphrase of your secret key (or set PEERFEED_PASSPHRASE)')
+    .option('--watch', 'Rebuild whenever the feed, keys or groups change', false)
+    .option('--decrypt-workers', 'Threads decrypting friends\' requests (0: in the server thread)', 2)
+    .example('serve')
+    .example('serve --host 0.0.0.0 --port 8080 --watch')
+    .action(command(async (opts: GlobalOpts) => {
+      const layout = layoutOf(opts)
+      const { passphraseFrom } = await import('../../identity/index.ts')
+      const { startServer } = await import('../../server/index.ts')
+      const passphrase = await passphraseFrom(opts, { prompt: true })
+      const port = Number(opts.port ?? 8080)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        const { PeerFeedError } = await import('../../errors.ts')
+        throw new PeerFeedError('BAD_PORT', `--port must be a number from 0 to 65535, not '${String(opts.port)}'.`)
+      }
+      const stops: (() => Promise<void>)[] = []
+      if (opts.watch) {
+        const { watchBuild } = await import('../../build/watch.ts')
+        const w = watchBuild(layout, {
+          passphrase,
+          onBuild: (r) => { if (r.changed) console.log(`rebuilt: ${r.stats.newVersions} new version(s), ${r.stats.tombstones} deletion(s) in ${Math.round(r.stats.ms)} ms`) },
+          onError: (e) => console.error(`peerfeed: rebuild failed: ${(e as Error).message}`),
+        })
+        await w.ready
+        stops.push(() => w.close())
+      }
+      // The options object stays open: discovery flags (--mdns, --dht) travel in `opts` to their own starters.
+      const decryptWorkers = Math.max(0, Math.min(16, Number(opts['decrypt-workers'] ?? 2) || 0))
+      const server = await startServer({ ...opts, layout, port, host: String(opts.host ?? '127.0.0.1'), passphrase, limits: { decryptWorkers }, log: (m) => console.error(`serve: ${m}`) })
+      stops.unshift(() => server.close())
+      console.log(`serving ${layout.dist} and the API at ${server.url} (key ${server.fingerprint})`)
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve()
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      })
+      for (const s of stops) await s()
+    }))
+}

@@ -1,0 +1,65 @@
+// Routes one request: the exchange API, or a file from dist/. Every failure becomes a JSON error, never a crash.
+import type http from 'node:http'
+import { PeerFeedError } from '../errors.ts'
+import { normalizeCursor } from '../protocol/cursor-order.ts'
+import { sendError, sendJson } from './respond.ts'
+import type { Snapshot } from './snapshot.ts'
+import { checkStaticPath, staticFiles } from './static-files.ts'
+import { handleUpdates, type UpdatesDeps } from './updates.ts'
+import { isPostType } from '../schemas/registry.ts'
+
+export interface RouterDeps extends UpdatesDeps {
+  distPath: string
+  log: (m: string) => void
+}
+
+const PUBLIC_MAX = 1000
+
+/** since, limit and type of a public query; throws BAD_QUERY. */
+export function parsePublicQuery(search: string): { since: string | null; limit: number; type?: string } {
+  const q = new URLSearchParams(search)
+  const since = q.get('since')
+  const limitRaw = q.get('limit')
+  const type = q.get('type') ?? undefined
+  let limit = 100
+  if (limitRaw !== null) {
+    if (!/^\d{1,5}$/.test(limitRaw) || Number(limitRaw) < 1) throw new PeerFeedError('BAD_QUERY', `'limit' must be a whole number from 1 to ${PUBLIC_MAX}.`)
+    limit = Math.min(PUBLIC_MAX, Number(limitRaw))
+  }
+  if (type !== undefined && !isPostType(type)) throw new PeerFeedError('BAD_QUERY', `'type' must be a known post type, not ${JSON.stringify(type.slice(0, 40))}.`)
+  return { since: since === null || since === '' ? null : normalizeCursor(since), limit, type }
+}
+
+export function router(d: RouterDeps): http.RequestListener {
+  const files = staticFiles(d.distPath)
+  const publicAnswer = (snap: Snapshot, search: string, res: http.ServerResponse) => {
+    const { since, limit, type } = parsePublicQuery(search)
+    sendJson(res, 200, snap.publicIndex.answer(since, limit, type))
+  }
+  return (req, res) => {
+    const fail = (e: unknown) => sendError(res, e, d.log)
+    try {
+      const url = req.url ?? '/'
+      const q = url.indexOf('?')
+      const pathname = q < 0 ? url : url.slice(0, q)
+      if (pathname === '/api/v1/public') {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new PeerFeedError('METHOD_NOT_ALLOWED', 'use GET for /api/v1/public.')
+        const snap = d.snapshot()
+        if (snap instanceof Promise) snap.then((s) => publicAnswer(s, url.slice(pathname.length), res)).catch(fail)
+        else publicAnswer(snap, url.slice(pathname.length), res)
+        return
+      }
+      if (pathname === '/api/v1/updates') {
+        if (req.method !== 'POST') throw new PeerFeedError('METHOD_NOT_ALLOWED', 'use POST for /api/v1/updates (see docs/protocol.md).')
+        handleUpdates(req, d).then((body) => sendJson(res, 200, body), fail)
+        return
+      }
+      if (pathname.startsWith('/api/v1/')) throw new PeerFeedError('NOT_FOUND', `no API at ${pathname.slice(0, 80)}; see docs/protocol.md.`)
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new PeerFeedError('METHOD_NOT_ALLOWED', 'only GET and HEAD are served here.')
+      checkStaticPath(url)
+      files(req, res, () => fail(new PeerFeedError('NOT_FOUND', 'not found.')))
+    } catch (e) {
+      fail(e)
+    }
+  }
+}

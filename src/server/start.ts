@@ -1,0 +1,104 @@
+// startServer: one HTTP server for dist/ and the exchange API. Returns { url, port, server, close() }.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { SecretKey } from '../crypto/index.ts'
+import { PeerFeedError } from '../errors.ts'
+import type { Layout } from '../paths.ts'
+import { inThreadDecryptor, type Decryptor } from './decryptor.ts'
+import { identityCache } from './identity-cache.ts'
+import { withLimits, type Limits } from './limits.ts'
+import { rateLimiter } from './rate-limit.ts'
+import { replayCache } from './replay-cache.ts'
+import { router } from './router.ts'
+import { snapshotSource } from './snapshot.ts'
+import type { UpdatesStats } from './updates.ts'
+
+export interface ServerOptions {
+  layout: Layout
+  port?: number
+  host?: string
+  passphrase?: string
+  limits?: Partial<Limits>
+  now?: () => number
+  log?: (m: string) => void
+  /** Extensions (discovery adds mdns/dht here) read their own keys; unknown keys are ignored. */
+  [extension: string]: unknown
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  server: http.Server
+  fingerprint: string
+  /** counters of POST /api/v1/updates */
+  stats(): UpdatesStats
+  close(): Promise<void>
+}
+
+async function makeDecryptor(key: SecretKey, layout: Layout, passphrase: string | undefined, workers: number): Promise<Decryptor> {
+  if (workers <= 0) return inThreadDecryptor(key)
+  const { workerDecryptor } = await import('./decrypt-pool.ts')
+  return workerDecryptor({ layout, passphrase, workers })
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const { layout, port = 8080, host = '127.0.0.1', passphrase, now = () => Date.now(), log = () => {} } = opts
+  const limits = withLimits(opts.limits)
+  const { loadSelf } = await import('../identity/index.ts')
+  const self = await loadSelf(layout, { passphrase, requireSecret: true })
+  const key = self.secretKey!
+  const decryptor = await makeDecryptor(key, layout, passphrase, limits.decryptWorkers)
+  const snapshots = snapshotSource(layout, log)
+  const known = identityCache(layout, log)
+  const stats: UpdatesStats = { received: 0, refusedBeforeCrypto: 0, decrypted: 0, answered: 0 }
+  const handler = router({
+    stats,
+    key,
+    now,
+    log,
+    distPath: layout.dist,
+    bodyLimit: limits.bodyBytes,
+    maxPending: limits.maxPending,
+    perIp: rateLimiter(limits.perIp, { what: 'update requests from this address' }),
+    perKey: rateLimiter(limits.perKey, { what: 'update requests for this key' }),
+    replay: replayCache(),
+    decryptor,
+    known: () => known.get(),
+    snapshot: () => snapshots.get(),
+  })
+  const server = http.createServer({ requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, maxHeaderSize: 16 * 1024 }, handler)
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs
+  server.on('clientError', (err, socket) => {
+    if (!socket.writable) return socket.destroy()
+    const body = JSON.stringify({ error: { code: 'bad_request', message: `malformed HTTP request (${(err as NodeJS.ErrnoException).code ?? err.message})` } })
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+  })
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      reject(new PeerFeedError('LISTEN_FAILED', e.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use; choose another with --port.` : `cannot listen on ${host}:${port}: ${e.message}`, { cause: e }))
+    }
+    server.once('error', onError)
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+  // Warm the snapshot so the first request does not pay for loading (a missing build is reported per request).
+  await Promise.resolve(snapshots.get()).catch((e) => log(`not serving the API yet: ${(e as Error).message}`))
+  const actual = (server.address() as AddressInfo).port
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  return {
+    url: `http://${shownHost}:${actual}/`,
+    port: actual,
+    server,
+    fingerprint: key.fingerprint,
+    stats: () => ({ ...stats }),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      await decryptor.close()
+    },
+  }
+}

@@ -1,0 +1,75 @@
+// POST /api/v1/updates: cheap refusals first (type, size, rate, recipient), then decrypt+verify, then the precomputed pages.
+import type http from 'node:http'
+import { recipientKeyIds } from '../crypto/recipients.ts'
+import type { SecretKey } from '../crypto/index.ts'
+import { PeerFeedError } from '../errors.ts'
+import type { Decryptor } from './decryptor.ts'
+import type { Known } from './identity-cache.ts'
+import type { RateLimiter } from './rate-limit.ts'
+import { readBody } from './read-body.ts'
+import type { ReplayCache } from './replay-cache.ts'
+import { selectPages } from './select-pages.ts'
+import type { Snapshot } from './snapshot.ts'
+import { parseUpdatesRequest } from './updates-request.ts'
+
+/** Counters for operators and benchmarks: how many update requests got as far as decryption. */
+export interface UpdatesStats { received: number; refusedBeforeCrypto: number; decrypted: number; answered: number }
+
+export interface UpdatesDeps {
+  stats: UpdatesStats
+  key: SecretKey
+  now: () => number
+  bodyLimit: number
+  maxPending: number
+  perIp: RateLimiter
+  perKey: RateLimiter
+  replay: ReplayCache
+  decryptor: Decryptor
+  known: () => Promise<Known>
+  snapshot: () => Snapshot | Promise<Snapshot>
+}
+
+const CONTENT_TYPE = 'application/pgp-encrypted'
+
+/** Returns the JSON answer body; every refusal is a thrown PeerFeedError (mapped to a status by respond.ts). */
+export async function handleUpdates(req: http.IncomingMessage, d: UpdatesDeps): Promise<string> {
+  d.stats.received++
+  let early = true
+  try {
+    const answer = await respond(req, d, () => { early = false })
+    d.stats.answered++
+    return answer
+  } catch (e) {
+    if (early) d.stats.refusedBeforeCrypto++
+    throw e
+  }
+}
+
+async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: () => void): Promise<string> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  if (type !== CONTENT_TYPE) throw new PeerFeedError('UNSUPPORTED_MEDIA_TYPE', `send the request as Content-Type: ${CONTENT_TYPE} (got '${type.slice(0, 60) || 'none'}').`)
+  d.perIp.take(req.socket.remoteAddress ?? '?', d.now())
+  const body = await readBody(req, d.bodyLimit)
+  const ids = recipientKeyIds(body)
+  if (!ids.some((id) => d.key.publicKey.hasKeyId(id))) {
+    throw new PeerFeedError('NOT_FOR_ME', `the request is not encrypted to this server's key ${d.key.fingerprint} (recipients: ${ids.join(', ')}); fetch /key.asc.`)
+  }
+  if (d.decryptor.pending() >= d.maxPending) throw new PeerFeedError('BUSY', 'the server is busy; try again in a moment.')
+  const known = await d.known()
+  cryptoStarts()
+  d.stats.decrypted++
+  const { text, signer } = await d.decryptor.open(body, known.keys, d.now()).catch((e) => {
+    if ((e as PeerFeedError).code === 'BAD_SIGNATURE') {
+      throw new PeerFeedError('UNKNOWN_KEY', 'the request is not signed by a key this server knows; ask the owner to add your key, or read the public API (GET /api/v1/public).')
+    }
+    throw e
+  })
+  if (known.blocked.has(signer)) throw new PeerFeedError('BLOCKED', 'this key is blocked by the owner.')
+  d.perKey.take(signer, d.now())
+  const request = parseUpdatesRequest(text, d.now())
+  d.replay.check(signer, request.nonce, d.now())
+  const snap = await d.snapshot()
+  const { pages, next } = selectPages(snap.audiencesOf.get(signer) ?? [], request.since, request.limit, request.types)
+  const texts = await Promise.all(pages.map((p) => snap.pageJson(p.name)))
+  return `{"pages":[${texts.join(',')}],"next":${next === null ? 'null' : JSON.stringify(next)}}`
+}

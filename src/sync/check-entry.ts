@@ -1,0 +1,60 @@
+// Validates one received entry before anything touches the disk: author, id, cursor, schema, attachment paths. Pure.
+import { isCursor, type Entry } from '../protocol/wire.ts'
+import { validatorFor } from '../schemas/index.ts'
+import { isPostType } from '../schemas/registry.ts'
+import { ID_PATTERN } from '../posts/ids.ts'
+import type { PostData } from '../posts/types.ts'
+
+export interface Accepted {
+  cursor: string
+  id: string
+  stem: string
+  post?: PostData
+  files?: Record<string, string>
+}
+
+export type Checked = { ok: Accepted } | { rejected: string; id?: string }
+
+/** A plain relative path: no '..', no absolute path, no hidden segment, never a .yaml (that would pose as a post). */
+const SAFE_PATH = /^(?!.*(^|\/)\.)[A-Za-z0-9_][A-Za-z0-9._ -]*(\/[A-Za-z0-9_][A-Za-z0-9._ -]*)*$/
+
+export function checkEntry(raw: unknown, owner: string): Checked {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { rejected: 'an entry is not a JSON object' }
+  const e = raw as Entry
+  const id = typeof e.id === 'string' ? e.id.slice(0, 200) : undefined
+  const no = (why: string): Checked => ({ rejected: why, id })
+  if (!isCursor(e.cursor)) return no('its cursor is not a decimal string')
+  const m = id ? ID_PATTERN.exec(id) : null
+  if (!m) return no('its id is not <fingerprint>/<file name>')
+  if (m[1] !== owner) return no(`its id names another author (${m[1]}), not the friend (${owner})`)
+  const stem = m[2]
+  if (stem.length > 150) return no('its file name is too long')
+  if (e.deleted === true) return e.post === undefined ? { ok: { cursor: e.cursor, id: m[0], stem } } : no('it is both deleted and a post')
+  const post = e.post as unknown
+  if (!post || typeof post !== 'object' || Array.isArray(post)) return no('it has no post')
+  const type = (post as PostData).type
+  if (!isPostType(type)) return no(`unknown post type ${JSON.stringify(String(type)).slice(0, 40)}`)
+  const validate = validatorFor(type)!
+  if (!validate(post)) {
+    const err = validate.errors?.[0]
+    return no(`the post fails the ${type} schema: ${err?.instancePath || 'post'} ${err?.message ?? 'is invalid'}`)
+  }
+  const p = post as PostData
+  if (p.updated && Date.parse(p.updated) < Date.parse(p.published)) return no("its 'updated' is before 'published'")
+  if (p.type === 'event' && p.start && p.end && Date.parse(p.end) < Date.parse(p.start)) return no("its event 'end' is before 'start'")
+  const attachments = p.attachments ?? []
+  for (const a of attachments) {
+    if (!SAFE_PATH.test(a.path) || a.path.endsWith('.yaml') || a.path.length > 200) return no(`attachment path ${JSON.stringify(a.path).slice(0, 80)} is not a plain relative file name`)
+  }
+  let files: Record<string, string> | undefined
+  if (e.files !== undefined) {
+    if (!e.files || typeof e.files !== 'object' || Array.isArray(e.files)) return no("its 'files' is not an object")
+    files = {}
+    for (const [k, v] of Object.entries(e.files)) {
+      if (typeof v !== 'string' || !attachments.some((a) => a.path === k)) return no(`its 'files' names ${JSON.stringify(k).slice(0, 60)}, which is not an attachment of the post`)
+      files[k] = v
+    }
+  }
+  for (const a of attachments) if (!files?.[a.path]) return no(`attachment ${a.path} has no place to fetch it from`)
+  return { ok: { cursor: e.cursor, id: m[0], stem, post: p, ...(files ? { files } : {}) } }
+}

@@ -1,0 +1,110 @@
+// Syncs one followed friend: private pages (API, else their static host), then public posts; under a per-friend lock.
+import crypto from 'node:crypto'
+import path from 'node:path'
+import type { SecretKey } from '../crypto/index.ts'
+import { PeerFeedError } from '../errors.ts'
+import type { Layout } from '../paths.ts'
+import type { Followed } from './follows.ts'
+import { acquireLock } from './lock.ts'
+import { privateViaApi } from './private-api.ts'
+import { privateViaStatic } from './private-static.ts'
+import { publicViaApi, publicViaStatic } from './public-feed.ts'
+import type { Session } from './session.ts'
+import { sink } from './sink.ts'
+import type { Counts, Rejection } from './store.ts'
+import { readState, syncDir } from './sync-state.ts'
+import { sweepTemp } from './inbox-files.ts'
+import type { Route, RouteResolver } from './transport.ts'
+
+export interface FriendReport extends Counts {
+  name: string
+  via?: string
+  /** what we could read: 'private+public', 'public' (not added by the friend yet, or a public follow) */
+  access?: 'private+public' | 'public'
+  rejected: Rejection[]
+  /** why the sync of this friend stopped early; what was stored before it stays */
+  error?: { code: string; message: string }
+  notes: string[]
+}
+
+export interface SyncOptions {
+  me: SecretKey
+  routes: RouteResolver
+  now?: () => number
+  random?: (n: number) => Buffer
+  lockWaitMs?: number
+  /** forget the cursors and ask for everything again (files already right are not rewritten) */
+  full?: boolean
+  limits?: Partial<Session['limits']>
+  onProgress?: (name: string, line: string) => void
+}
+
+export const DEFAULT_SYNC_LIMITS: Session['limits'] = { answerBytes: 64 << 20, pageBytes: 16 << 20, fileBytes: 100 << 20, timeoutMs: 30_000 }
+
+export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOptions): Promise<FriendReport> {
+  const report: FriendReport = { name: friend.name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [] }
+  const progress = (line: string) => opts.onProgress?.(friend.name, line)
+  let release: (() => Promise<void>) | undefined
+  try {
+    release = await acquireLock(path.join(syncDir(layout), `${friend.name}.lock`), { waitMs: opts.lockWaitMs })
+    const state = await readState(layout, friend.name, friend.key.fingerprint)
+    if (opts.full) {
+      state.cursor = null
+      state.publicCursor = null
+    }
+    const dir = path.join(layout.inbox, friend.name)
+    await sweepTemp(dir)
+    const routes = await opts.routes(friend)
+    if (routes.length === 0) throw new PeerFeedError('NO_ROUTE', `no way to reach "${friend.name}": follow them with a URL (peerfeed follow ${friend.name} URL).`)
+    let lastError: unknown
+    for (const route of routes) {
+      const session: Session = {
+        friend, me: opts.me, route, now: opts.now ?? Date.now, random: opts.random ?? crypto.randomBytes,
+        limits: { ...DEFAULT_SYNC_LIMITS, ...opts.limits },
+      }
+      const out = sink(layout, friend.name, dir, state, session)
+      try {
+        report.via = `${route.via} ${route.base}`
+        await syncOver(session, state, out, report, progress)
+        lastError = undefined
+      } catch (e) {
+        lastError = e
+      } finally {
+        for (const k of ['new', 'updated', 'deleted', 'unchanged'] as const) report[k] += out.counts[k]
+        report.rejected.push(...out.rejected)
+      }
+      // Only an unreachable route is worth trying the next one for; anything else is this friend's answer.
+      if (!(lastError instanceof PeerFeedError && lastError.code === 'UNREACHABLE')) break
+    }
+    if (lastError) throw lastError
+  } catch (e) {
+    report.error = e instanceof PeerFeedError ? { code: e.code, message: e.message } : { code: 'UNEXPECTED', message: (e as Error).message ?? String(e) }
+  } finally {
+    await release?.()
+  }
+  return report
+}
+
+async function syncOver(s: Session, state: Parameters<typeof privateViaApi>[1], out: ReturnType<typeof sink>, report: FriendReport, progress: (l: string) => void) {
+  report.access = 'public'
+  if (s.friend.friend) {
+    progress(`asking ${s.route.base} for updates after ${state.cursor ?? 'the beginning'}…`)
+    const outcome = await privateViaApi(s, state, out)
+    if (outcome === 'blocked') throw new PeerFeedError('BLOCKED', `${s.friend.name} has blocked your key; nothing was fetched.`)
+    if (outcome === 'unknown_key') report.notes.push(`${s.friend.name} has not added your key yet: public posts only.`)
+    else if (outcome === 'static') {
+      progress('no API there: reading our index on the static host…')
+      const r = await privateViaStatic(s, state, out)
+      if (r === 'none') report.notes.push(`no index for you on ${s.route.base}: ${s.friend.name} has not added your key yet (or not rebuilt): public posts only.`)
+      else report.access = 'private+public'
+    } else report.access = 'private+public'
+  } else {
+    report.notes.push(`"${s.friend.name}" is not in keys/: public posts only (add them with peerfeed peer add).`)
+  }
+  progress('reading public posts…')
+  if ((await publicViaApi(s, state, out)) === 'static' && (await publicViaStatic(s, state, out)) === 'none') {
+    report.notes.push('no public pages found.')
+  }
+}
+
+export type { Route }

@@ -1,0 +1,46 @@
+// Per-friend sync state in .peerfeed/sync/<name>.json: the cursors to ask with, and which version of each post we hold.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { writeFileAtomic } from '../fs-atomic.ts'
+import type { Layout } from '../paths.ts'
+
+/** What we hold of one post: its cursor, its file under inbox/<name>/, its attachments; or that it was deleted. */
+export interface Held {
+  c: string
+  f?: string
+  a?: string[]
+  d?: true
+}
+
+export interface SyncState {
+  v: 1
+  /** the friend's fingerprint when this state was written; a different key starts over */
+  fingerprint: string
+  /** cursor for private updates (API or friend index) */
+  cursor: string | null
+  /** cursor for public posts */
+  publicCursor: string | null
+  /** stem → what we hold */
+  held: Record<string, Held>
+  syncedAt?: string
+}
+
+export const syncDir = (l: Layout) => path.join(l.state, 'sync')
+export const stateFile = (l: Layout, name: string) => path.join(syncDir(l), `${name}.json`)
+
+export const emptyState = (fingerprint: string): SyncState => ({ v: 1, fingerprint, cursor: null, publicCursor: null, held: {} })
+
+export async function readState(l: Layout, name: string, fingerprint: string): Promise<SyncState> {
+  try {
+    const s = JSON.parse(await fs.readFile(stateFile(l, name), 'utf8')) as SyncState
+    if (s.v === 1 && s.fingerprint === fingerprint && s.held && typeof s.held === 'object') return s
+  } catch {
+    // missing or unreadable: start over (sync is idempotent)
+  }
+  return emptyState(fingerprint)
+}
+
+/** Written only after the posts it describes are on disk. */
+export async function writeState(l: Layout, name: string, s: SyncState): Promise<void> {
+  await writeFileAtomic(stateFile(l, name), JSON.stringify(s))
+}

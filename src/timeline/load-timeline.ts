@@ -1,0 +1,64 @@
+// The timeline's data: my posts (feed/) and each friend's (inbox/NAME/), newest first. Reads files, nothing else.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { Problem } from '../errors.ts'
+import { PeerFeedError } from '../errors.ts'
+import type { Layout } from '../paths.ts'
+import { loadPosts } from '../posts/load-posts.ts'
+import type { Post } from '../posts/types.ts'
+
+export interface TimelineItem {
+  /** 'me' or the friend's petname */
+  author: string
+  post: Post
+}
+
+export interface Timeline {
+  items: TimelineItem[]
+  /** fingerprint → 'me' or petname, to name the authors of replied-to and liked posts */
+  names: ReadonlyMap<string, string>
+  /** id → a short excerpt of every loaded post, to show what a comment or like refers to */
+  excerpts: ReadonlyMap<string, string>
+  problems: Problem[]
+}
+
+/** Newest first by published time, then id; `from` keeps one author ('me' or a petname). */
+export async function loadTimeline(layout: Layout, { limit = 50, from }: { limit?: number; from?: string } = {}): Promise<Timeline> {
+  const { loadSelf, scanPeers } = await import('../identity/index.ts')
+  const { readFollows } = await import('../sync/follows.ts')
+  const self = await loadSelf(layout)
+  const names = new Map<string, string>([[self.fingerprint, 'me']])
+  const fprOf = new Map<string, string>()
+  for (const p of await scanPeers(layout)) if (p.key) { names.set(p.key.fingerprint, p.name); fprOf.set(p.name, p.key.fingerprint) }
+  for (const f of await readFollows(layout).catch(() => [])) if (f.fingerprint && !fprOf.has(f.name)) { names.set(f.fingerprint, f.name); fprOf.set(f.name, f.fingerprint) }
+  const friends = (await fs.readdir(layout.inbox, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort()
+  if (from && from !== 'me' && !friends.includes(from)) {
+    throw new PeerFeedError('UNKNOWN_AUTHOR', `nothing from "${from}" in ${path.relative(layout.root, layout.inbox) || 'inbox'}/; known: me${friends.length ? `, ${friends.join(', ')}` : ''}.`)
+  }
+  const items: TimelineItem[] = []
+  const problems: Problem[] = []
+  if (!from || from === 'me') {
+    const mine = await loadPosts(layout, { fingerprint: self.fingerprint })
+    items.push(...mine.posts.map((post) => ({ author: 'me', post })))
+    problems.push(...mine.problems)
+  }
+  for (const name of friends) {
+    if (from && from !== name) continue
+    const loaded = await loadPosts(layout, {
+      dir: path.join(layout.inbox, name),
+      fingerprint: fprOf.get(name) ?? 'self',
+      cacheFile: path.join(layout.state, 'cache', `inbox-${name}.json`),
+    })
+    items.push(...loaded.posts.map((post) => ({ author: name, post })))
+    problems.push(...loaded.problems)
+  }
+  const t = (i: TimelineItem) => Date.parse(i.post.data.published)
+  items.sort((a, b) => t(b) - t(a) || (a.post.id < b.post.id ? 1 : a.post.id > b.post.id ? -1 : 0))
+  const excerpts = new Map(items.map((i) => [i.post.id, excerpt(i.post.data.text ?? i.post.data.title ?? i.post.data.name ?? i.post.data.place ?? '')]))
+  return { items: items.slice(0, limit), names, excerpts, problems }
+}
+
+const excerpt = (s: string) => {
+  const line = s.split('\n')[0].trim()
+  return line.length > 50 ? `${line.slice(0, 49)}…` : line
+}
