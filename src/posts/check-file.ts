@@ -3,7 +3,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Problem } from '../errors.ts'
-import { parsePost } from './parse-post.ts'
+import { parsePost, positionOf } from './parse-post.ts'
 import type { PostData } from './types.ts'
 
 export interface CacheEntry {
@@ -33,24 +33,25 @@ export function checkFile(abs: string, file: string): CacheEntry {
     fs.closeSync(fd)
   }
   const hash = crypto.createHash('sha256').update(bytes).digest('hex')
-  const { data, problems } = parsePost(bytes.toString('utf8'), file)
+  const text = bytes.toString('utf8')
+  const { data, problems } = parsePost(text, file)
   const att: [number, number][] = []
   if (data?.attachments) {
     data.attachments.forEach((a, i) => {
       const target = path.resolve(path.dirname(abs), a.path)
       const ast = fs.statSync(target, { throwIfNoEntry: false })
       if (!ast?.isFile()) {
-        problems.push({ file, message: `attachments[${i}]: file '${a.path}' not found beside the post; add it or fix the path` })
+        problems.push({ file, ...positionOf(text, ['attachments', i, 'path']), message: `attachments[${i}]: file '${a.path}' not found beside the post; add it or fix the path` })
         att.push([-1, -1])
         return
       }
       att.push([ast.size, ast.mtimeMs])
       if (a.size !== undefined && a.size !== ast.size) {
-        problems.push({ file, message: `attachments[${i}]: '${a.path}' is ${ast.size} bytes, the post says ${a.size}; the file changed — update size and sha256` })
+        problems.push({ file, ...positionOf(text, ['attachments', i, 'size']), message: `attachments[${i}]: '${a.path}' is ${ast.size} bytes, the post says ${a.size}; the file changed — update size and sha256` })
       }
       if (a.sha256) {
         const h = crypto.createHash('sha256').update(fs.readFileSync(target)).digest('hex')
-        if (h !== a.sha256) problems.push({ file, message: `attachments[${i}]: sha256 of '${a.path}' does not match (file has ${h}); the file changed or the hash is wrong` })
+        if (h !== a.sha256) problems.push({ file, ...positionOf(text, ['attachments', i, 'sha256']), message: `attachments[${i}]: sha256 of '${a.path}' does not match (file has ${h}); the file changed or the hash is wrong` })
       }
     })
   }

@@ -53,10 +53,11 @@ test('reports a missing attachment and a hash mismatch, naming the file', async 
   const l = await feed({ '2026/11/missing.yaml': img('ab'.repeat(32)) })
   let r = await loadPosts(l, { fingerprint: FPR, cacheFile: false })
   assert.match(r.problems[0].message, /attachments\[0\]: file 'pic.png' not found beside the post/)
-  assert.is(r.problems[0].file, 'feed/2026/11/missing.yaml')
+  assert.equal([r.problems[0].file, r.problems[0].line], ['feed/2026/11/missing.yaml', 4])
   await fs.writeFile(path.join(l.feed, '2026/11/pic.png'), 'not the right bytes')
   r = await loadPosts(l, { fingerprint: FPR, cacheFile: false })
   assert.match(r.problems[0].message, /sha256 of 'pic.png' does not match/)
+  assert.is(r.problems[0].line, 6)
   assert.is(r.posts.length, 0)
 })
 
