@@ -3,3 +3,4 @@ export { PublicKey, SecretKey, generateIdentity, readPublicKey, readSecretKey, r
 export { encryptAndSign, decryptAndVerify, type Decrypted } from './messages.ts'
 export { signDetached, verifyDetached } from './signatures.ts'
 export { sharedSecret, SHARED_SECRET_LABEL } from './shared-secret.ts'
+export { recipientKeyIds } from './recipients.ts'

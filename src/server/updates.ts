@@ -1,6 +1,6 @@
 // POST /api/v1/updates: cheap refusals first (type, size, rate, recipient), then decrypt+verify, then the precomputed pages.
 import type http from 'node:http'
-import { recipientKeyIds } from '../crypto/recipients.ts'
+import { recipientKeyIds } from '../crypto/index.ts'
 import type { SecretKey } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
 import type { Decryptor } from './decryptor.ts'

@@ -72,6 +72,11 @@ test('after build and `git add -A`, no file git tracks holds secret key material
   }
 })
 
+test('pages never reveal who else a post was addressed to', async () => {
+  const idx = await readIndex(alice, bob)
+  for (const ref of idx.pages) for (const e of (await readPage(alice, bob, ref.name)).entries) assert.is(e.post?.to, undefined)
+})
+
 test('a non-member cannot decrypt another audience\'s page', async () => {
   const bobIdx = await readIndex(alice, bob)
   const bobOnly = bobIdx.pages.find((p) => p.audience === 'you')!

@@ -68,13 +68,14 @@ testIf(test, shellTools())('the worked example in docs/protocol.md runs as writt
   const block = /## Worked example[\s\S]*?```sh\n([\s\S]*?)```/.exec(doc)![1]
   const server = await alice.serve()
   const g = await gpgHome()
+  let cwd: string | undefined
   try {
     assert.is((await g.run(['--import'], await fs.readFile(bob.layout.selfSecretKey))).code, 0)
     const script = block
       .replace('<bob fingerprint>', bob.fingerprint.toUpperCase())
       .replace('<alice fingerprint>', alice.fingerprint.toUpperCase())
       .replaceAll('http://alice.example:8080', server.url.replace(/\/$/, ''))
-    const cwd = await tempDir('peerfeed-doc-example-')
+    cwd = await tempDir('peerfeed-doc-example-')
     // Asynchronously: the server answering curl lives in this process.
     const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env: { ...process.env, GNUPGHOME: g.home } })
@@ -87,8 +88,8 @@ testIf(test, shellTools())('the worked example in docs/protocol.md runs as writt
     assert.is(r.status, 0, r.stderr)
     assert.match(r.stdout, `VALIDSIG`)
     assert.match(r.stdout, '"text": "hello bob, from alice"')
-    await fs.rm(cwd, { recursive: true, force: true })
   } finally {
+    if (cwd) await fs.rm(cwd, { recursive: true, force: true })
     await g.close()
   }
 })

@@ -1,0 +1,176 @@
+// Benchmark of the exchange: first sync of 10,000 posts, POST /api/v1/updates and GET /api/v1/public under 50
+// concurrent clients (public beside http-server on a static file of the same size), a sync during a garbage flood,
+// and the server's memory with 100,000 posts. The server runs in a child process, as in real life.
+import { fork, type ChildProcess } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import autocannon, { type Result } from 'autocannon'
+import { buildFeed } from '../src/build/build.ts'
+import { encryptAndSign, generateIdentity, readPublicKey, readSecretKey } from '../src/crypto/index.ts'
+import { addPeer } from '../src/identity/index.ts'
+import { layout, type Layout } from '../src/paths.ts'
+import { initFeed } from '../src/posts/init-feed.ts'
+import { follow, syncAll } from '../src/sync/index.ts'
+import { writeSyntheticBuild } from './exchange-fixture.ts'
+import { generateFeed, time, tmp } from './util.ts'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const OPEN_LIMITS = { perIp: { rate: 1e9, burst: 1e9 }, perKey: { rate: 1e9, burst: 1e9 }, maxPending: 100_000, decryptWorkers: Number(process.env.BENCH_DECRYPT_WORKERS ?? 2) }
+
+interface Child { url: string; proc: ChildProcess; ask<T>(cmd: Record<string, unknown>, key: string): Promise<T>; stop(): Promise<void> }
+
+async function serverChild(root: string, limits: object = OPEN_LIMITS): Promise<Child> {
+  const proc = fork(path.join(here, 'children', 'exchange-server.ts'), [root, JSON.stringify(limits)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const next = <T>(key: string) => new Promise<T>((resolve) => {
+    const on = (m: Record<string, unknown>) => { if (key in m) { proc.off('message', on); resolve(m[key] as T) } }
+    proc.on('message', on)
+  })
+  const url = await next<string>('url')
+  return {
+    url, proc,
+    ask: (cmd, key) => { const p = next<never>(key); proc.send(cmd); return p },
+    stop: () => new Promise((resolve) => { proc.once('exit', () => resolve()); proc.send({ cmd: 'exit' }) }),
+  }
+}
+
+const cannon = (opts: Record<string, unknown>) => autocannon({ connections: 50, ...opts }) as unknown as Promise<Result>
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+
+async function feedPair(): Promise<{ alice: Layout; bob: Layout }> {
+  const alice = layout(await tmp('peerfeed-bench-alice-'))
+  const bob = layout(await tmp('peerfeed-bench-bob-'))
+  await initFeed(alice, { name: 'Alice', email: 'alice@example.org' })
+  await initFeed(bob, { name: 'Bob', email: 'bob@example.org' })
+  await addPeer(alice, 'bob', bob.selfPublicKey)
+  await addPeer(bob, 'alice', alice.selfPublicKey)
+  return { alice, bob }
+}
+
+/** What the disk alone costs: n small files written to a temp name and renamed, as the inbox does. */
+async function fileFloor(n: number): Promise<number> {
+  const dir = await tmp('peerfeed-bench-floor-')
+  const { writeFileSync, renameSync } = await import('node:fs')
+  const t = performance.now()
+  for (let i = 0; i < n; i++) {
+    writeFileSync(path.join(dir, `.p${i}.tmp`), `type: status\npublished: 2025-01-01T00:00:00Z\ntext: Post ${i}, about as long as a short post in the feed.\n`, { flag: 'wx' })
+    renameSync(path.join(dir, `.p${i}.tmp`), path.join(dir, `p${i}.yaml`))
+  }
+  const ms = performance.now() - t
+  await fs.rm(dir, { recursive: true, force: true })
+  return ms
+}
+
+async function freshSync(bob: Layout) {
+  await fs.rm(bob.inbox, { recursive: true, force: true })
+  await fs.rm(path.join(bob.state, 'sync'), { recursive: true, force: true })
+  const [s, ms] = await time(() => syncAll(bob))
+  if (s.failed) throw new Error(`sync failed: ${JSON.stringify(s.friends[0].error)}`)
+  return { posts: s.new, ms }
+}
+
+/** Distinct, valid, up-to-date update requests from Bob (fresh nonce each), encrypted beforehand. */
+async function requestPool(alice: Layout, bob: Layout, since: string | null, n: number): Promise<string[]> {
+  const to = await readPublicKey(await fs.readFile(alice.selfPublicKey, 'utf8'))
+  const signer = await readSecretKey(await fs.readFile(bob.selfSecretKey, 'utf8'))
+  const out: string[] = []
+  for (let i = 0; i < n; i++) {
+    const data = JSON.stringify({ since, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString() })
+    out.push(await encryptAndSign({ data, to: [to], signer }))
+  }
+  return out
+}
+
+export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), big = Number(process.env.BENCH_BIG_POSTS ?? 100_000)) {
+  console.log(`exchange: a friend with ${fmt(n)} posts (9 in 10 private to us, 1 in 10 public)`)
+  const { alice, bob } = await feedPair()
+  await generateFeed(alice.root, n, { to: (i) => (i % 10 === 0 ? undefined : ['bob']) })
+  const [, buildMs] = await time(() => buildFeed(alice))
+  console.log(`  (build of the friend's feed: ${fmt(buildMs)} ms)`)
+  const server = await serverChild(alice.root)
+  try {
+    await follow(bob, 'alice', server.url)
+    const first = await freshSync(bob)
+    if (first.posts !== n) throw new Error(`first sync stored ${first.posts} posts, expected ${n}`)
+    console.log(`  first full sync: ${fmt(first.ms)} ms = ${fmt(first.posts / first.ms * 1000)} posts/s   (target ≤ 5000 ms)`)
+    console.log(`  (floor: creating ${fmt(n)} small files by temp + rename here takes ${fmt(await fileFloor(n))} ms)`)
+
+    const state = JSON.parse(await fs.readFile(path.join(bob.state, 'sync', 'alice.json'), 'utf8')) as { cursor: string }
+    const poolSize = Number(process.env.BENCH_UPDATES ?? 3000)
+    const [pool, poolMs] = await time(() => requestPool(alice, bob, state.cursor, poolSize))
+    let i = 0
+    const updates = { method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, setupRequest: (r: object) => ({ ...r, body: pool[i++] }) }
+    const half = Math.floor(pool.length / 2)
+    const up = await cannon({ url: new URL('api/v1/updates', server.url).href, amount: half, requests: [updates] })
+    console.log(`  POST /api/v1/updates, up to date, 50 clients as fast as they can (${OPEN_LIMITS.decryptWorkers || 'no'} decrypt workers): ${fmt(up.requests.average)} req/s, p50 ${up.latency.p50} ms, p99 ${up.latency.p99} ms, ${up.non2xx} non-2xx of ${fmt(up.requests.total)}   (target ≥ 300 req/s; pool of ${pool.length} distinct requests made in ${fmt(poolMs)} ms)`)
+    const paced = await cannon({ url: new URL('api/v1/updates', server.url).href, amount: pool.length - half, overallRate: 300, requests: [updates] })
+    console.log(`  POST /api/v1/updates, 50 clients sending 300 req/s in all: p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, ${paced.non2xx} non-2xx   (target p99 ≤ 50 ms)`)
+
+    const sample = await (await fetch(new URL('api/v1/public?limit=10', server.url))).text()
+    const cursors = (JSON.parse(sample) as { posts: { cursor: string }[] }).posts.map((p) => p.cursor)
+    const allPublic = JSON.parse(await (await fetch(new URL(`api/v1/public?limit=1000`, server.url))).text()) as { posts: { cursor: string }[] }
+    const sinces = allPublic.posts.slice(0, 80).map((p) => p.cursor)
+    const size = Buffer.byteLength(sample)
+    const staticUrl = await server.ask<string>({ cmd: 'static', size }, 'staticUrl')
+    let k = 0
+    const pub = await cannon({ url: server.url, duration: 5, requests: [{ method: 'GET', setupRequest: (r: object) => ({ ...r, path: `/api/v1/public?limit=10&since=${sinces[k++ % sinces.length]}` }) }] })
+    const stat = await cannon({ url: staticUrl, duration: 5 })
+    void cursors
+    console.log(`  GET /api/v1/public (limit=10, ~${fmt(size)} bytes), 50 clients: ${fmt(pub.requests.average)} req/s, p99 ${pub.latency.p99} ms`)
+    console.log(`  http-server, static file of ${fmt(size)} bytes, 50 clients: ${fmt(stat.requests.average)} req/s, p99 ${stat.latency.p99} ms`)
+    console.log(`  public / static = ${(pub.requests.average / stat.requests.average).toFixed(2)}   (target ≥ 1)`)
+
+    const unloaded = await freshSync(bob)
+    const stranger = await readPublicKey((await generateIdentity({ name: 'Stranger' })).publicArmored)
+    const strangerSigner = await readSecretKey((await generateIdentity({ name: 'Mallory' })).secretArmored)
+    const garbage = [
+      'hello',
+      `-----BEGIN PGP MESSAGE-----\n\n${crypto.randomBytes(600).toString('base64')}\n-----END PGP MESSAGE-----\n`,
+      await encryptAndSign({ data: '{}', to: [stranger], signer: strangerSigner }),
+      `-----BEGIN PGP MESSAGE-----\n\n${'A'.repeat(2000)}\n-----END PGP MESSAGE-----\n`,
+    ]
+    const s0 = await server.ask<{ received: number; refusedBeforeCrypto: number; decrypted: number }>({ cmd: 'stats' }, 'stats')
+    const flood = fork(path.join(here, 'children', 'flood.ts'), [server.url, JSON.stringify(garbage)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+    let floodOut = ''
+    flood.stdout!.on('data', (d) => (floodOut += d))
+    await new Promise((r) => setTimeout(r, 1000))
+    const loaded = await freshSync(bob)
+    const floodDone = new Promise((r) => flood.once('exit', r))
+    flood.kill('SIGTERM')
+    await floodDone
+    const s1 = await server.ask<{ received: number; refusedBeforeCrypto: number; decrypted: number }>({ cmd: 'stats' }, 'stats')
+    const f = JSON.parse(floodOut.trim().split('\n').pop() || '{}') as { total?: number }
+    console.log(`  garbage flood (50 clients, ~${fmt(f.total ?? 0)} requests): ${fmt(s1.refusedBeforeCrypto - s0.refusedBeforeCrypto)} refused before any crypto; ${s1.decrypted - s0.decrypted} decrypted = the friend's own update requests`)
+    console.log(`  friend's full sync: ${fmt(unloaded.ms)} ms unloaded, ${fmt(loaded.ms)} ms during the flood = ${(loaded.ms / unloaded.ms).toFixed(2)}×   (target ≤ 2×)`)
+  } finally {
+    await server.stop()
+  }
+
+  if (big > 0) {
+    const pair = await feedPair()
+    const [, genMs] = await time(() => writeSyntheticBuild(pair.alice, { name: 'bob', keyFile: pair.bob.selfPublicKey }, big))
+    const bigServer = await serverChild(pair.alice.root)
+    try {
+      // Touch every page once: the public index is built at load, private pages are read and kept on first ask.
+      await fetch(new URL('api/v1/public?limit=1000', bigServer.url))
+      let since: string | null = null
+      let rounds = 0
+      for (;;) {
+        const [body] = await requestPool(pair.alice, pair.bob, since, 1)
+        const r = (await (await fetch(new URL('api/v1/updates', bigServer.url), { method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, body })).json()) as { pages: string[]; next: string | null }
+        rounds++
+        if (!r.pages.length || !r.next) break
+        since = r.next
+      }
+      const rss = await bigServer.ask<number>({ cmd: 'rss' }, 'rss')
+      console.log(`  server RSS with ${fmt(big)} posts, every page served once (${rounds} update rounds): ${fmt(rss / 1048576)} MB   (target ≤ 300 MB; fixture written in ${fmt(genMs)} ms)`)
+    } finally {
+      await bigServer.stop()
+    }
+    for (const l of [pair.alice, pair.bob]) await fs.rm(l.root, { recursive: true, force: true })
+  }
+  for (const l of [alice, bob]) await fs.rm(l.root, { recursive: true, force: true })
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await run()
