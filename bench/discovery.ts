@@ -1,11 +1,17 @@
-// Discovery bench: time to first response through the DHT testnet and through mDNS, beside direct HTTP on loopback.
+// Discovery bench: time to first response, and to first post (a sync of one post), through the DHT testnet and
+// through mDNS, beside direct HTTP on loopback.
 import crypto from 'node:crypto'
+import fs from 'node:fs/promises'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import createTestnet from 'hyperdht/testnet.js'
 import { dhtClient, serveOverDht } from '../src/discovery/dht.ts'
 import { advertise, findOnLan, type LanAnnouncement } from '../src/discovery/mdns.ts'
+import { startDiscovery } from '../src/discovery/serve-discovery.ts'
+import { discoveryRoutes } from '../src/discovery/sync-routes.ts'
+import { BIN } from '../test/helpers/index.ts'
+import { makeFeed, type TestFeed } from '../test/helpers/peers.ts'
 import { need } from '../test/helpers/tools.ts'
 import { vethPair } from '../test/discovery/netns.ts'
 
@@ -82,6 +88,57 @@ async function mdns(): Promise<{ where: string; findMs: number; getMs: number; w
   } finally { await ad.close(); server.close() }
 }
 
+/** Forgets what Bob synced, so the next sync fetches the post again. */
+const forget = async (bob: TestFeed) => {
+  await fs.rm(bob.layout.inbox, { recursive: true, force: true })
+  await fs.rm(`${bob.layout.state}/sync`, { recursive: true, force: true })
+}
+
+/** Time for Bob to sync Alice's one post: direct URL, then the DHT testnet (followed by key alone), then the LAN. */
+async function firstPost() {
+  const [alice, bob] = await Promise.all([makeFeed('alice'), makeFeed('bob')])
+  const closers: Array<() => Promise<void>> = [() => alice.close(), () => bob.close()]
+  try {
+    await alice.befriend(bob)
+    await bob.befriend(alice)
+    await alice.post({ text: 'one post' })
+    await alice.build()
+    const server = await alice.serve()
+    const syncOnce = async (routes?: ReturnType<typeof discoveryRoutes>) => {
+      await forget(bob)
+      const [s, t] = await timed(() => bob.sync(routes ? { routes: routes.routes } : {}))
+      await routes?.close()
+      if (s.failed || s.new !== 1) throw new Error(`sync failed: ${JSON.stringify(s.friends[0])}`)
+      return t
+    }
+    const med5 = async (fn: () => Promise<number>) => { const xs: number[] = []; for (let i = 0; i < 5; i++) xs.push(await fn()); return median(xs) }
+    await bob.follow('alice', server.url)
+    await syncOnce() // warm up: openpgp, schemas, the server's caches
+    const direct = await med5(() => syncOnce())
+
+    const testnet = await createTestnet(3)
+    closers.unshift(() => testnet.destroy())
+    const d = await startDiscovery(server, { layout: alice.layout, host: '127.0.0.1', dht: { bootstrap: testnet.bootstrap, firewalled: false, host: '127.0.0.1' } })
+    closers.unshift(() => d.close())
+    await bob.follow('alice')
+    const viaDht = await med5(() => syncOnce(discoveryRoutes({ lan: false, dht: { bootstrap: testnet.bootstrap, host: '127.0.0.1' } })))
+
+    let lan: { where: string; coldMs: number; warmMs: number } | undefined
+    if (need.netns().ok) {
+      const net = vethPair('sync')
+      try {
+        const serve = net.run(net.a, BIN, ['serve', '--mdns', '--host', '0.0.0.0', '--port', '0', '--root', alice.layout.root])
+        await serve.line(/^announced on the LAN/)
+        const r = JSON.parse((await net.run(net.b, 'bench/children/lan-sync.ts', [bob.layout.root]).line(/^result /, 30_000)).slice(7))
+        lan = { where: 'two namespaces over veth; `serve --mdns` in one, sync in a fresh process in the other', ...r }
+      } finally { await net.close() }
+    }
+    return { direct, viaDht, lan }
+  } finally {
+    for (const c of closers) await c()
+  }
+}
+
 export async function run() {
   console.log('discovery: time to first response (4 KiB body), then keep-alive requests (median of 20) and 1 MiB')
   const d = await direct()
@@ -93,6 +150,12 @@ export async function run() {
   console.log(`  mDNS (${m.where})`)
   const warmGet = m.warmGetMs === undefined ? '' : `; a second new-connection GET ${ms(m.warmGetMs)}`
   console.log(`                            first ${ms(m.totalMs)} (findOnLan ${ms(m.findMs)} + GET ${ms(m.getMs)}${warmGet}; body ${m.bytes} B)`)
+  console.log('discovery: time to first post — a whole sync of a friend\'s one post (signed request, private + public, checks, inbox)')
+  const p = await firstPost()
+  console.log(`  direct HTTP, loopback     ${ms(p.direct)}   (followed URL; warm process; median of 5)`)
+  console.log(`  DHT testnet (3 nodes)     ${ms(p.viaDht)}   (followed by key alone: new DHT node + lookup + connect + sync; warm process; median of 5)`)
+  if (p.lan) console.log(`  mDNS (${p.lan.where})\n                            ${ms(p.lan.warmMs)} warm (median of 5), ${ms(p.lan.coldMs)} cold (findOnLan + sync)`)
+  else console.log('  mDNS                      skipped: needs `ip netns` (root) to run two hosts on one machine')
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) await run()

@@ -6,7 +6,7 @@ import { normaliseFingerprint, parseBootstrap, topicFor, type HostPort } from '.
 import { toNodeDuplex } from './node-duplex.ts'
 
 export interface DhtClientOptions { bootstrap?: Array<HostPort | string> | string; timeoutMs?: number; host?: string }
-export interface FetchInit { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number }
+export interface FetchInit { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number; signal?: AbortSignal }
 export interface DhtResponse { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
 export interface DhtClient {
   fetchFrom(fingerprint: string, path: string, init?: FetchInit): Promise<DhtResponse>
@@ -48,6 +48,10 @@ export function dhtClient(opts: DhtClientOptions = {}): DhtClient {
         })
         const timer = setTimeout(() => req.destroy(new PeerFeedError('DHT_TIMEOUT',
           `no answer from ${fpr} through the DHT within ${ms} ms: the friend is offline, not serving with --dht, or on another DHT (check --bootstrap)`)), ms)
+        const onAbort = () => req.destroy(new PeerFeedError('DHT_ABORTED', `the request to ${fpr} over the DHT was cancelled (${String(init.signal?.reason?.message ?? 'aborted')})`))
+        if (init.signal?.aborted) onAbort()
+        init.signal?.addEventListener('abort', onAbort, { once: true })
+        req.on('close', () => init.signal?.removeEventListener('abort', onAbort))
         req.on('error', (e) => {
           clearTimeout(timer)
           reject(e instanceof PeerFeedError ? e : new PeerFeedError('DHT_FETCH_FAILED', `request to ${fpr} over the DHT failed: ${e.message}`, { cause: e }))

@@ -1,5 +1,6 @@
-// .peerfeed/follows.yaml: where each followed friend serves. A name without a key in keys/ is a "public follow":
-// its key is fetched once from URL/key.asc and kept in .peerfeed/sync/keys/NAME.asc (trust on first use).
+// .peerfeed/follows.yaml: where each followed friend serves (a friend may have no URL: sync finds them by key).
+// A name without a key in keys/ is a "public follow": its key is fetched once from URL/key.asc and kept in
+// .peerfeed/sync/keys/NAME.asc (trust on first use).
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import YAML from 'yaml'
@@ -11,7 +12,8 @@ import type { Fetch } from './transport.ts'
 
 export interface Follow {
   name: string
-  url: string
+  /** absent for a friend followed by key alone: sync then looks on the LAN and the DHT */
+  url?: string
   /** set for public follows: the fingerprint of the key fetched at follow time */
   fingerprint?: string
 }
@@ -22,7 +24,7 @@ export interface Followed extends Follow {
   friend: boolean
 }
 
-const HEADER = ' Where friends serve their feeds (peerfeed follow NAME URL). Local, never published.'
+const HEADER = ' Where friends serve their feeds (peerfeed follow NAME [URL]; no URL: sync finds them on the LAN or the DHT).\n Local, never published.'
 export const publicKeyFile = (l: Layout, name: string) => path.join(l.state, 'sync', 'keys', `${name}.asc`)
 
 export async function readFollows(l: Layout): Promise<Follow[]> {
@@ -33,7 +35,7 @@ export async function readFollows(l: Layout): Promise<Follow[]> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw e
   }
-  let js: { follows?: Record<string, { url?: unknown; fingerprint?: unknown }> } | null
+  let js: { follows?: Record<string, { url?: unknown; fingerprint?: unknown } | null> } | null
   try {
     js = YAML.parse(src)
   } catch (e) {
@@ -41,14 +43,17 @@ export async function readFollows(l: Layout): Promise<Follow[]> {
   }
   const out: Follow[] = []
   for (const [name, v] of Object.entries(js?.follows ?? {})) {
-    if (!v || typeof v.url !== 'string') throw new PeerFeedError('BAD_FOLLOWS', `follows.${name} needs a url`, { file: rel(l, l.follows) })
-    out.push({ name, url: v.url, ...(typeof v.fingerprint === 'string' ? { fingerprint: v.fingerprint } : {}) })
+    if (v !== null && (typeof v !== 'object' || (v.url !== undefined && typeof v.url !== 'string'))) {
+      throw new PeerFeedError('BAD_FOLLOWS', `follows.${name}.url must be a URL (or leave it out to find them on the LAN and the DHT)`, { file: rel(l, l.follows) })
+    }
+    out.push({ name, ...(typeof v?.url === 'string' ? { url: v.url } : {}), ...(typeof v?.fingerprint === 'string' ? { fingerprint: v.fingerprint } : {}) })
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : 1))
 }
 
 async function writeFollows(l: Layout, follows: Follow[]): Promise<void> {
-  const doc = new YAML.Document({ follows: Object.fromEntries(follows.map((f) => [f.name, f.fingerprint ? { url: f.url, fingerprint: f.fingerprint } : { url: f.url }])) })
+  const entry = (f: Follow) => ({ ...(f.url ? { url: f.url } : {}), ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}) })
+  const doc = new YAML.Document({ follows: Object.fromEntries(follows.map((f) => [f.name, entry(f)])) })
   doc.commentBefore = HEADER
   await writeFileAtomic(l.follows, doc.toString())
 }
@@ -66,14 +71,15 @@ function checkUrl(url: string): string {
 }
 
 /**
- * Records where NAME serves. NAME is a friend's petname (keys/NAME.asc), or a new name: then their public key is
- * fetched from URL/key.asc and kept locally, and sync reads their public posts only until `peerfeed peer add`.
+ * Records where NAME serves. NAME is a friend's petname (keys/NAME.asc; the URL may be left out, sync then finds
+ * them by fingerprint), or a new name: then their public key is fetched from URL/key.asc and kept locally, and
+ * sync reads their public posts only until `peerfeed peer add`.
  */
-export async function follow(l: Layout, name: string, url: string, { fetch }: { fetch?: Fetch } = {}): Promise<Followed> {
+export async function follow(l: Layout, name: string, url?: string, { fetch }: { fetch?: Fetch } = {}): Promise<Followed> {
   const { nameProblem, readKeySource, readKeyFile } = await import('../identity/index.ts')
   const why = nameProblem(name)
   if (why) throw new PeerFeedError('BAD_PETNAME', why)
-  const base = checkUrl(url)
+  const base = url === undefined || url === '' ? undefined : checkUrl(url)
   const follows = (await readFollows(l)).filter((f) => f.name !== name)
   const friendFile = path.join(l.keys, `${name}.asc`)
   let entry: Follow
@@ -81,8 +87,10 @@ export async function follow(l: Layout, name: string, url: string, { fetch }: { 
   let friend: boolean
   if (await exists(friendFile)) {
     key = await readKeyFile(l, friendFile)
-    entry = { name, url: base }
+    entry = base ? { name, url: base } : { name }
     friend = true
+  } else if (!base) {
+    throw new PeerFeedError('NO_URL', `"${name}" is not in keys/, so there is no key to look for on the LAN or the DHT: add their key first (peerfeed peer add ${name} KEY), or give the URL they serve at (peerfeed follow ${name} URL).`)
   } else {
     const { data, origin } = await readKeySource(new URL('key.asc', base).href, { fetch })
     key = await readPublicKey(data, { source: origin })
@@ -109,7 +117,7 @@ export async function resolveFollow(l: Layout, f: Follow): Promise<Followed> {
   if (await exists(friendFile)) return { ...f, key: await readKeyFile(l, friendFile), friend: true }
   const kept = publicKeyFile(l, f.name)
   if (!(await exists(kept))) {
-    throw new PeerFeedError('NO_KEY', `no key for "${f.name}": add it with \`peerfeed peer add ${f.name} ${f.url}\` or follow again.`)
+    throw new PeerFeedError('NO_KEY', `no key for "${f.name}": add it with \`peerfeed peer add ${f.name} ${f.url ?? 'KEY'}\` or follow again.`)
   }
   const key = await readKeyFile(l, kept)
   if (f.fingerprint && key.fingerprint !== f.fingerprint) throw new PeerFeedError('KEY_MISMATCH', `${rel(l, kept)} is not the key recorded for "${f.name}"; follow again.`)

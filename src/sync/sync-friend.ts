@@ -14,7 +14,7 @@ import { sink } from './sink.ts'
 import type { Counts, Rejection } from './store.ts'
 import { readState, syncDir } from './sync-state.ts'
 import { sweepTemp } from './inbox-files.ts'
-import type { Route, RouteResolver } from './transport.ts'
+import { isLazy, labelOf, whyUnreachable, type Route, type RouteResolver } from './transport.ts'
 
 export interface FriendReport extends Counts {
   name: string
@@ -54,17 +54,31 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
     }
     const dir = path.join(layout.inbox, friend.name)
     await sweepTemp(dir)
-    const routes = await opts.routes(friend)
-    if (routes.length === 0) throw new PeerFeedError('NO_ROUTE', `no way to reach "${friend.name}": follow them with a URL (peerfeed follow ${friend.name} URL).`)
+    const routes = await opts.routes({ ...friend, fingerprint: friend.key.fingerprint })
+    if (routes.length === 0) {
+      throw new PeerFeedError('NO_ROUTE', `no way to reach "${friend.name}": no URL is followed and this sync looks nowhere else; follow them with a URL (peerfeed follow ${friend.name} URL) or let sync look on the LAN and the DHT (drop --no-lan/--no-dht).`)
+    }
+    const failed: string[] = []
     let lastError: unknown
-    for (const route of routes) {
+    for (const candidate of routes) {
+      let route: Route
+      try {
+        if (isLazy(candidate)) progress(`looking for ${friend.name} (${candidate.via})…`)
+        route = isLazy(candidate) ? await candidate.open() : candidate
+      } catch (e) {
+        lastError = e
+        if (!(e instanceof PeerFeedError && e.code === 'UNREACHABLE')) break
+        failed.push(`${candidate.via}: ${whyUnreachable(e)}`)
+        progress(`${candidate.via}: ${whyUnreachable(e)}`)
+        continue
+      }
       const session: Session = {
         friend, me: opts.me, route, now: opts.now ?? Date.now, random: opts.random ?? crypto.randomBytes,
         limits: { ...DEFAULT_SYNC_LIMITS, ...opts.limits },
       }
       const out = sink(layout, friend.name, dir, state, session)
       try {
-        report.via = `${route.via} ${route.base}`
+        report.via = `${route.via} ${labelOf(route)}`
         await syncOver(session, state, out, report, progress)
         lastError = undefined
       } catch (e) {
@@ -75,6 +89,11 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
       }
       // Only an unreachable route is worth trying the next one for; anything else is this friend's answer.
       if (!(lastError instanceof PeerFeedError && lastError.code === 'UNREACHABLE')) break
+      failed.push(`${route.via} ${labelOf(route)}: ${whyUnreachable(lastError)}`)
+      progress(failed[failed.length - 1])
+    }
+    if (lastError instanceof PeerFeedError && lastError.code === 'UNREACHABLE' && failed.length > 0) {
+      throw new PeerFeedError('UNREACHABLE', `could not reach ${friend.name}: ${failed.join('; ')}`, { cause: lastError })
     }
     if (lastError) throw lastError
   } catch (e) {
@@ -88,14 +107,14 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
 async function syncOver(s: Session, state: Parameters<typeof privateViaApi>[1], out: ReturnType<typeof sink>, report: FriendReport, progress: (l: string) => void) {
   report.access = 'public'
   if (s.friend.friend) {
-    progress(`asking ${s.route.base} for updates after ${state.cursor ?? 'the beginning'}…`)
+    progress(`asking ${labelOf(s.route)} for updates after ${state.cursor ?? 'the beginning'}…`)
     const outcome = await privateViaApi(s, state, out)
     if (outcome === 'blocked') throw new PeerFeedError('BLOCKED', `${s.friend.name} has blocked your key; nothing was fetched.`)
     if (outcome === 'unknown_key') report.notes.push(`${s.friend.name} has not added your key yet: public posts only.`)
     else if (outcome === 'static') {
       progress('no API there: reading our index on the static host…')
       const r = await privateViaStatic(s, state, out)
-      if (r === 'none') report.notes.push(`no index for you on ${s.route.base}: ${s.friend.name} has not added your key yet (or not rebuilt): public posts only.`)
+      if (r === 'none') report.notes.push(`no index for you on ${labelOf(s.route)}: ${s.friend.name} has not added your key yet (or not rebuilt): public posts only.`)
       else report.access = 'private+public'
     } else report.access = 'private+public'
   } else {

@@ -27,12 +27,12 @@ export async function syncAll(layout: Layout, opts: SyncAllOptions = {}): Promis
   const self = await loadSelf(layout, { passphrase: opts.passphrase, requireSecret: true })
   const follows = await readFollows(layout)
   const names = opts.names?.length ? opts.names : follows.map((f) => f.name)
-  if (names.length === 0) throw new PeerFeedError('NO_FOLLOWS', 'you follow nobody yet; start with `peerfeed follow NAME URL`.')
+  if (names.length === 0) throw new PeerFeedError('NO_FOLLOWS', 'you follow nobody yet; start with `peerfeed follow NAME [URL]` (a friend in keys/ needs no URL).')
   const friends: FriendReport[] = []
   for (const name of names) {
     const f = follows.find((x) => x.name === name)
     if (!f) {
-      friends.push({ name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [], error: { code: 'NOT_FOLLOWED', message: `you do not follow "${name}"; run \`peerfeed follow ${name} URL\` first.` } })
+      friends.push({ name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [], error: { code: 'NOT_FOLLOWED', message: `you do not follow "${name}"; run \`peerfeed follow ${name} [URL]\` first.` } })
       continue
     }
     let followed

@@ -1,4 +1,5 @@
-// How sync reaches a friend: a fetch-like function and a base URL per route (URL today; LAN and DHT plug in here).
+// How sync reaches a friend: a fetch-like function and a base URL per route (the URL; LAN and DHT plug in here).
+import type { PublicKey } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>
@@ -10,16 +11,33 @@ export interface Route {
   /** base URL ending in '/', against which protocol paths are resolved */
   base: string
   fetch: Fetch
+  /** how to name the route in progress lines and reports when `base` says little (a DHT stream); default `base` */
+  label?: string
+}
+
+/**
+ * A route found only when its turn comes (a LAN or DHT lookup): sync calls `open()` after every earlier route
+ * failed, never before. `open()` throws UNREACHABLE (with the reason) when it finds nothing.
+ */
+export interface LazyRoute {
+  via: string
+  open(): Promise<Route>
 }
 
 export interface FollowTarget {
   name: string
   url?: string
+  /** the friend's key fingerprint (sync always sets it) */
   fingerprint?: string
+  /** the key their answers must be signed with: lets a LAN lookup check a signed announcement */
+  key?: PublicKey
 }
 
 /** Routes to try in order; discovery adds LAN and DHT resolvers after the URL one. */
-export type RouteResolver = (target: FollowTarget) => Promise<Route[]>
+export type RouteResolver = (target: FollowTarget) => Promise<Array<Route | LazyRoute>>
+
+export const isLazy = (r: Route | LazyRoute): r is LazyRoute => typeof (r as LazyRoute).open === 'function'
+export const labelOf = (r: Route) => r.label ?? r.base
 
 export const urlRoutes = (fetch: Fetch = globalThis.fetch as Fetch): RouteResolver => async (t) =>
   t.url ? [{ via: 'url', base: t.url.endsWith('/') ? t.url : `${t.url}/`, fetch }] : []
@@ -27,6 +45,21 @@ export const urlRoutes = (fetch: Fetch = globalThis.fetch as Fetch): RouteResolv
 /** Tries each resolver and concatenates their routes, in order. */
 export const chainRoutes = (...resolvers: RouteResolver[]): RouteResolver => async (t) =>
   (await Promise.all(resolvers.map((r) => r(t).catch(() => [] as Route[])))).flat()
+
+const SHORT: Record<string, string> = {
+  ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', ENOTFOUND: 'host not found', EAI_AGAIN: 'host not found (DNS)',
+  EHOSTUNREACH: 'host unreachable', ENETUNREACH: 'network unreachable', ETIMEDOUT: 'timed out', UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+}
+
+/** Why a route failed, in a few words: the network error under fetch's "fetch failed", else the message. */
+export function whyUnreachable(e: unknown): string {
+  for (let c = e as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0; c && depth < 4; c = c.cause as typeof c, depth++) {
+    if (depth > 0 && c instanceof PeerFeedError) return c.message
+    if (c.name === 'TimeoutError') return 'timed out'
+    if (c.code && SHORT[c.code]) return SHORT[c.code]
+  }
+  return (e as Error)?.message ?? String(e)
+}
 
 export interface Got { status: number; contentType: string; body: Buffer }
 

@@ -106,6 +106,17 @@ crypto('detached signatures verify, and fail on changed data or the wrong signer
   await rejects(() => verifyDetached({ data: '{"page":1}', signature: 'nope', signers: [alice.pub] }), 'BAD_SIGNATURE')
 })
 
+crypto('a compact binary signature fits an mDNS TXT entry and verifies like an armored one', async () => {
+  const payload = 'peerfeed-mdns-v1\n' + alice.id.fingerprint + '\n8080\n1700000000'
+  const sig = await signDetached({ data: payload, signer: alice.secret, format: 'binary' })
+  assert.instance(sig, Uint8Array)
+  assert.ok(Buffer.from(sig).toString('base64').length <= 200, `${Buffer.from(sig).toString('base64').length} base64 chars`)
+  const who = await verifyDetached({ data: payload, signature: sig, signers: [bob.pub, alice.pub] })
+  assert.is(who.fingerprint, alice.id.fingerprint)
+  await rejects(() => verifyDetached({ data: payload.replace('8080', '8081'), signature: sig, signers: [alice.pub] }), 'BAD_SIGNATURE')
+  await rejects(() => verifyDetached({ data: payload, signature: sig, signers: [bob.pub] }), 'BAD_SIGNATURE')
+})
+
 crypto('sharedSecret agrees both ways, depends on info, and differs for a third key', async () => {
   const ab = sharedSecret({ mine: alice.secret, theirs: bob.pub, info: 'pages' })
   const ba = sharedSecret({ mine: bob.secret, theirs: alice.pub, info: 'pages' })

@@ -62,7 +62,23 @@ export function vethPair(tag = 'a') {
     children.add(child)
     return child
   }
-  return { a, b, run, close }
+
+  /** Runs a script inside a namespace to its end: exit code, stdout, stderr (like cli() on the host). */
+  function exec(side: Side, script: string, args: string[] = [], ms = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+    const c = run(side, script, args)
+    let stdout = ''
+    let stderr = ''
+    c.proc.stdout.on('data', (d) => (stdout += d))
+    c.proc.stderr.on('data', (d) => (stderr += d))
+    c.proc.stdin.end()
+    const killer = setTimeout(() => c.proc.kill('SIGKILL'), ms)
+    return new Promise((resolve) => c.proc.on('close', (code) => {
+      clearTimeout(killer)
+      children.delete(c)
+      resolve({ code: code ?? -1, stdout, stderr })
+    }))
+  }
+  return { a, b, run, exec, close }
 }
 
 /** True in the script node was started with (children guard their body with it). */

@@ -28,6 +28,8 @@ export function cli(args: string[], opts: { cwd?: string; env?: Record<string, s
     child.stderr.on('data', (d) => (stderr += d))
     child.on('error', reject)
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+    // a command may exit without reading its input: a closed pipe is not a test failure
+    child.stdin.on('error', () => {})
     child.stdin.end(opts.input ?? '')
   })
 }

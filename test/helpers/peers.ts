@@ -25,7 +25,8 @@ export interface TestFeed {
   block(petname: string): Promise<void>
   build(): Promise<void>
   serve(limits?: Partial<Limits>): Promise<RunningServer>
-  follow(petname: string, url: string): Promise<void>
+  /** url may be left out for a friend in keys/ (sync then needs LAN/DHT routes) */
+  follow(petname: string, url?: string): Promise<void>
   sync(opts?: SyncAllOptions): Promise<SyncSummary>
   /** stems of the YAML files under inbox/<petname> */
   inbox(petname: string): Promise<string[]>
@@ -68,7 +69,7 @@ export async function makeFeed(name: string): Promise<TestFeed> {
       servers.push(s)
       return s
     },
-    async follow(petname, url) {
+    async follow(petname, url?) {
       await follow(l, petname, url)
     },
     sync: (opts = {}) => syncAll(l, { lockWaitMs: 10_000, ...opts }),

@@ -21,6 +21,7 @@ test.before(async () => {
   await alice.befriend(bob)
   await bob.befriend(alice)
   const dir = await tempDir('peerfeed-photos-')
+  closers.push(() => fs.rm(dir, { recursive: true, force: true }))
   await fs.writeFile(path.join(dir, 'garden.jpg'), photo)
   await fs.writeFile(path.join(dir, 'secret.png'), secretPhoto)
   await alice.post({ type: 'image', text: 'the garden' }, { files: [{ source: path.join(dir, 'garden.jpg'), alt: 'a snowy garden' }] })
