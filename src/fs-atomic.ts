@@ -6,14 +6,15 @@ import crypto from 'node:crypto'
 export async function writeFileAtomic(
   file: string,
   data: string | Uint8Array,
-  opts: { mode?: number; exclusive?: boolean } = {},
+  opts: { mode?: number; exclusive?: boolean; durable?: boolean } = {},
 ): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true })
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`)
   const fh = await fs.open(tmp, 'wx', opts.mode ?? 0o644)
   try {
     await fh.writeFile(data)
-    await fh.sync()
+    // fsync for what a person wrote or cannot get back; derived output (dist/) skips it, a rebuild restores it
+    if (opts.durable !== false) await fh.sync()
   } finally {
     await fh.close()
   }

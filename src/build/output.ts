@@ -13,7 +13,7 @@ export class Output {
 
   /** Writes by temp file + rename: a file the previous build shares by hard link is never written through. */
   async write(rel: string, data: string | Uint8Array): Promise<void> {
-    await writeFileAtomic(this.abs(rel), data)
+    await writeFileAtomic(this.abs(rel), data, { durable: false })
     this.changed.add(rel)
   }
 
