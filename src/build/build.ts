@@ -12,7 +12,9 @@ import type { BuildManifest, AudienceManifest } from '../protocol/build-manifest
 import { commitTarget, liveTree, prepareTarget } from './generations.ts'
 import { Output } from './output.ts'
 import { advanceLedger, emptyLedger, type Ledger } from './ledger.ts'
-import { friendIndexName, friendNameKey, newGroupNameKey, privatePath } from './page-names.ts'
+import { friendIndexName, friendNameKey, newGroupNameKey } from './page-names.ts'
+import { resolveAudience } from '../identity/audience.ts'
+import { PostIndex } from '../index/post-index.ts'
 import { pruneStale, writeAudience, writeFriendIndex, type PageCache, type PrivateContext } from './private-pages.ts'
 import { writePublicPages } from './public-pages.ts'
 import { readJson, stateFiles } from './state.ts'
@@ -82,7 +84,7 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   const friendKey = (name: string) => `friend:${name}`
   const groupKey = (name: string) => `group:${name}`
   const friends = [...id.peers].filter(([, k]) => !id.blocked.has(k.fingerprint))
-  const groupMembers = new Map([...id.groups.keys()].map((g) => [g, id.peers.size ? resolve(id, g) : []]))
+  const groupMembers = new Map([...id.groups.keys()].map((g) => [g, id.peers.size ? resolveAudience(id, [g]) : []]))
   const live = new Set<string>(['public', ...friends.map(([n]) => friendKey(n)),
     ...[...groupMembers].filter(([, m]) => m.length).map(([g]) => groupKey(g))])
   const audiencesOf = (p: Post) => audienceOf(p.data).map((n) => (n === 'public' ? 'public' : id.peers.has(n) ? friendKey(n) : groupKey(n))).filter((a) => live.has(a))
@@ -114,8 +116,9 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   mark('link')
   const siteCache = path.join(layout.state, 'build', 'site')
   try {
-    const byId = new Map(posts.map((p) => [p.id, p]))
-    const publicPosts = posts.filter((p) => audiencesOf(p).includes('public'))
+    const index = new PostIndex(posts)
+    const byId = index.byId
+    const publicPosts = index.public
 
     log(`rendering the public site (${publicPosts.length} posts)…`)
     const { renderSite } = await import('./site/index.ts')
@@ -185,14 +188,7 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     await fs.rm(siteCache, { recursive: true, force: true })
     throw e
   }
-
-  function resolve(data: typeof id, group: string): string[] {
-    const { resolveAudience } = identityPure
-    return resolveAudience(data, [group])
-  }
 }
-
-import * as identityPure from '../identity/audience.ts'
 
 const emptyStats = (posts: number, ms: number): BuildResult['stats'] => ({
   posts, publicPosts: 0, privatePosts: 0, newVersions: 0, tombstones: 0, pagesEncrypted: 0, pagesReused: 0,
@@ -217,4 +213,3 @@ async function statTree(dir: string): Promise<string> {
   return out.join('\n')
 }
 
-export { privatePath }
