@@ -8,6 +8,12 @@ import { STRING_FLAGS } from './run.ts'
 const here = path.dirname(fileURLToPath(import.meta.url))
 const pkg = JSON.parse(fs.readFileSync(path.join(here, '../../package.json'), 'utf8'))
 
+// `peerfeed timeline | head` closes our stdout early: that is the reader's choice, not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw e
+})
+
 const prog = sade('peerfeed')
   .version(pkg.version)
   .option('--root', 'The feed folder (default: the current directory)')
