@@ -13,7 +13,7 @@ import { commitTarget, liveTree, prepareTarget } from './generations.ts'
 import { Output } from './output.ts'
 import { advanceLedger, emptyLedger, type Ledger } from './ledger.ts'
 import { friendIndexName, friendNameKey, newGroupNameKey } from './page-names.ts'
-import { resolveAudience } from '../identity/audience.ts'
+import { audienceKeys, resolveAudience } from '../identity/audience.ts'
 import { PostIndex } from '../index/post-index.ts'
 import { pruneStale, writeAudience, writeFriendIndex, type PageCache, type PrivateContext } from './private-pages.ts'
 import { writePublicPages } from './public-pages.ts'
@@ -151,7 +151,7 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     log('encrypting private pages…')
     for (const a of [...live].filter((a) => a !== 'public').sort()) {
       const [kind, name] = a.split(/:(.*)/s) as ['friend' | 'group', string]
-      const recipients = kind === 'friend' ? [id.peers.get(name)!] : groupMembers.get(name)!.map((fp) => [...id.peers.values()].find((k) => k.fingerprint === fp)!)
+      const recipients = kind === 'friend' ? [id.peers.get(name)!] : audienceKeys(id, groupMembers.get(name)!)
       const nameKey = kind === 'friend' ? friendNameKeys.get(name)! : ledger.groupKeys[name].key
       const r = await writeAudience(ctx, { key: a, kind, name, recipients, nameKey, entries: ledger.audiences[a] ?? {}, starts: ledger.pages[a] ?? [] })
       ledger.pages[a] = r.starts

@@ -37,16 +37,23 @@ export interface PrivateContext {
   stats: { encrypted: number; reused: number }
 }
 
-/** Encrypts `data` to `to` at `p/<name>.asc` unless the file there already holds the same content for the same readers. */
-async function writeMessage(ctx: PrivateContext, name: string, data: string | Uint8Array, to: PublicKey[]) {
-  const key = sha256Hex(Buffer.concat([Buffer.from(sha256Hex(data)), Buffer.from(`\n${to.map((k) => k.fingerprint).sort().join(',')}\n${ctx.signer.fingerprint}`)]))
+/**
+ * Encrypts `data` to `to` at `p/<name>.asc` unless the file there already holds the same content for the same
+ * readers. `stable` stands in for `data` in that comparison when parts of it (a timestamp) must not count.
+ */
+async function writeMessage(
+  ctx: PrivateContext, name: string, data: string | Uint8Array | (() => Promise<Uint8Array>), to: PublicKey[],
+  stable: string | Uint8Array = data as string | Uint8Array,
+) {
+  const key = sha256Hex(`${sha256Hex(stable)}\n${to.map((k) => k.fingerprint).sort().join(',')}\n${ctx.signer.fingerprint}`)
   if (ctx.newCache[name] === key) return // the same blob, already written for another page of this build
   ctx.newCache[name] = key
   if (ctx.cache[name] === key && (await ctx.out.exists(privatePath(name)))) {
     ctx.stats.reused++
     return
   }
-  await ctx.out.write(privatePath(name), await encryptAndSign({ data, to, signer: ctx.signer }))
+  const plain = typeof data === 'function' ? await data() : data
+  await ctx.out.write(privatePath(name), await encryptAndSign({ data: plain, to, signer: ctx.signer }))
   ctx.stats.encrypted++
 }
 
@@ -62,8 +69,9 @@ export async function writeAudience(ctx: PrivateContext, a: PrivateAudience): Pr
     for (const e of entries) {
       for (const [rel, blob] of Object.entries(e.files ?? {})) {
         const post = ctx.posts.get(e.id)!
-        const bytes = await fs.readFile(path.resolve(ctx.root, path.dirname(post.file), rel))
-        await writeMessage(ctx, blob, bytes, a.recipients)
+        // the file is read only when its blob must be encrypted; its hash (in the signed post) names the content
+        const read = () => fs.readFile(path.resolve(ctx.root, path.dirname(post.file), rel))
+        await writeMessage(ctx, blob, read, a.recipients, blobSha(ctx, post, rel))
       }
     }
     const plain: PrivatePage = { v: 1, owner: ctx.owner, audience: a.kind === 'friend' ? 'you' : a.name, entries }
@@ -82,16 +90,8 @@ export async function writeFriendIndex(ctx: PrivateContext, friend: PublicKey, i
   const pages = audiences.filter((a) => a.members.includes(friend.fingerprint)).flatMap((a) => a.pages)
   pages.sort((x, y) => Number(BigInt(x.last) - BigInt(y.last)))
   const index: FriendIndex = { v: 1, owner: ctx.owner, generated, pages }
-  // the timestamp alone must not force a re-encryption: key the cache on the pages only
-  const stable = JSON.stringify({ ...index, generated: '' })
-  const key = sha256Hex(`${stable}\n${friend.fingerprint}\n${ctx.signer.fingerprint}`)
-  ctx.newCache[indexName] = key
-  if (ctx.cache[indexName] === key && (await ctx.out.exists(privatePath(indexName)))) {
-    ctx.stats.reused++
-    return
-  }
-  await ctx.out.write(privatePath(indexName), await encryptAndSign({ data: JSON.stringify(index), to: [friend], signer: ctx.signer }))
-  ctx.stats.encrypted++
+  // the timestamp alone must not force a re-encryption: compare on the pages only
+  await writeMessage(ctx, indexName, JSON.stringify(index), [friend], JSON.stringify({ ...index, generated: '' }))
 }
 
 function blobSha(ctx: PrivateContext, p: Post, rel: string): string {

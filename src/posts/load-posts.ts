@@ -66,11 +66,7 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
   return { posts, problems, stats: { files: files.length, cached } }
 }
 
-/** Total order on posts: published time, then id. */
-export const byPublished = (a: Post, b: Post) =>
-  Date.parse(a.data.published) - Date.parse(b.data.published) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-
-/** Sorts in place by `byPublished`, parsing each date once rather than at every comparison. */
+/** Sorts in place in the total order on posts: published instant, then id (each date parsed once). */
 export function sortByPublished(posts: Post[]): Post[] {
   const keyed = posts.map((p) => ({ t: Date.parse(p.data.published), p }))
   keyed.sort((a, b) => a.t - b.t || (a.p.id < b.p.id ? -1 : a.p.id > b.p.id ? 1 : 0))

@@ -62,5 +62,3 @@ export function audienceOf(data: PostData): string[] {
   const to = data.to ?? ['public']
   return to.length === 0 ? ['public'] : to
 }
-
-export const isPublic = (data: PostData) => audienceOf(data).includes('public')

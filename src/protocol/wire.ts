@@ -77,5 +77,4 @@ export interface ErrorBody {
   error: { code: string; message: string }
 }
 
-export const cursorAfter = (a: Cursor, b: Cursor | null | undefined) => b === null || b === undefined || BigInt(a) > BigInt(b)
 export const isCursor = (s: unknown): s is Cursor => typeof s === 'string' && /^\d{1,20}$/.test(s)

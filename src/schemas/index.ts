@@ -5,10 +5,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
-import { POST_TYPES, schemaId, type SCHEMA_BASE_URL } from './registry.ts'
+import { POST_TYPES, schemaId } from './registry.ts'
 
 export const SCHEMA_DIR = path.dirname(fileURLToPath(import.meta.url))
-export type { SCHEMA_BASE_URL }
 
 /** Every schema file's name and parsed JSON, base first. */
 export function readSchemas(): { name: string; file: string; schema: Record<string, unknown> }[] {

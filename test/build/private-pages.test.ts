@@ -10,7 +10,8 @@ import { friendIndexName, friendNameKey, privatePath } from '../../src/build/pag
 import { decryptAndVerify } from '../../src/crypto/index.ts'
 import { block, removeFromGroup } from '../../src/identity/index.ts'
 import type { FriendIndex, PrivatePage } from '../../src/protocol/wire.ts'
-import { allFiles, befriend, group, makeFeed, writeTestPost, type TestFeed } from '../helpers/feeds.ts'
+import { allFiles, writeTestPost } from '../helpers/feeds.ts'
+import { makeFeed, type TestFeed } from '../helpers/peers.ts'
 
 async function readIndex(owner: TestFeed, reader: TestFeed): Promise<FriendIndex> {
   const name = friendIndexName(friendNameKey(reader.secretKey, owner.publicKey))
@@ -37,8 +38,8 @@ let alice: TestFeed, bob: TestFeed, carol: TestFeed, dave: TestFeed
 
 test.before(async () => {
   ;[alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map(makeFeed))
-  for (const f of [bob, carol, dave]) await befriend(alice, f)
-  await group(alice, 'family', ['bob', 'carol'])
+  for (const f of [bob, carol, dave]) await alice.befriend(f)
+  await alice.group('family', ['bob', 'carol'])
   await writeTestPost(alice, { text: 'hello world, public' })
   await writeTestPost(alice, { text: 'secret family dinner', to: ['family'] })
   await writeTestPost(alice, { text: 'just for bob', to: ['bob'] })

@@ -7,7 +7,8 @@ import { buildFeed } from '../../src/build/build.ts'
 import { verifyDetached } from '../../src/crypto/index.ts'
 import { entryHash } from '../../src/protocol/canonical.ts'
 import type { Entry, PublicManifest } from '../../src/protocol/wire.ts'
-import { befriend, makeFeed, writeTestPost, type TestFeed } from '../helpers/feeds.ts'
+import { writeTestPost } from '../helpers/feeds.ts'
+import { makeFeed, type TestFeed } from '../helpers/peers.ts'
 
 let alice: TestFeed
 const dir = () => path.join(alice.layout.dist, 'api/public')
@@ -26,7 +27,7 @@ async function readPublic() {
 
 test.before(async () => {
   alice = await makeFeed('alice')
-  await befriend(alice, await makeFeed('bob'))
+  await alice.befriend(await makeFeed('bob'))
   await writeTestPost(alice, { text: 'public one' })
   await writeTestPost(alice, { text: 'private one', to: ['bob'] })
   await writeTestPost(alice, { type: 'link', url: 'https://example.org/', text: 'public two' })

@@ -1,10 +1,12 @@
 // A throwaway GnuPG home for interop tests: `const g = await gpgHome()`, `await g.run([...])`, `await g.close()`.
-import { spawn, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-export interface GpgResult { code: number; stdout: string; stderr: string }
+import { run as runCommand, type CliResult } from './index.ts'
+
+export type GpgResult = CliResult
 
 export interface GpgHome {
   home: string
@@ -19,21 +21,8 @@ export async function gpgHome(): Promise<GpgHome> {
   // Short path: gpg-agent's socket path must fit in 108 bytes.
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'pfgpg-'))
   await fs.chmod(home, 0o700)
-  const run = (args: string[], input?: string | Uint8Array) => new Promise<GpgResult>((resolve, reject) => {
-    const child = spawn('gpg', ['--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], {
-      env: { ...process.env, GNUPGHOME: home },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-    // a command may exit without reading its input: a closed pipe is not a test failure
-    child.stdin.on('error', () => {})
-    child.stdin.end(input ?? '')
-  })
+  const run = (args: string[], input?: string | Uint8Array): Promise<GpgResult> =>
+    runCommand('gpg', ['--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { env: { ...process.env, GNUPGHOME: home }, input })
   const must = async (args: string[], input?: string | Uint8Array) => {
     const r = await run(args, input)
     if (r.code !== 0) throw new Error(`gpg ${args.join(' ')} failed: ${r.stderr}`)

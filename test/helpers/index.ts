@@ -14,14 +14,10 @@ export async function tempDir(prefix = 'peerfeed-test-'): Promise<string> {
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-/** Runs `peerfeed ARGS` in a child process; never throws on a non-zero exit. */
-export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+/** Runs a command to completion, collecting its output; never throws on a non-zero exit. */
+export function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Uint8Array } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: opts.cwd ?? REPO,
-      env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.org', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -31,5 +27,14 @@ export function cli(args: string[], opts: { cwd?: string; env?: Record<string, s
     // a command may exit without reading its input: a closed pipe is not a test failure
     child.stdin.on('error', () => {})
     child.stdin.end(opts.input ?? '')
+  })
+}
+
+/** Runs `peerfeed ARGS` in a child process; never throws on a non-zero exit. */
+export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+  return run(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? REPO,
+    env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.org', ...opts.env },
+    input: opts.input,
   })
 }

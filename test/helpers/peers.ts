@@ -2,6 +2,7 @@
 // and helpers to post, befriend, build, serve and sync in-process (the CLI has its own tests).
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { readPublicKey, readSecretKey, type PublicKey, type SecretKey } from '../../src/crypto/index.ts'
 import { addPeer, addToGroup, block } from '../../src/identity/index.ts'
 import { layout, type Layout } from '../../src/paths.ts'
 import { initFeed } from '../../src/posts/init-feed.ts'
@@ -16,6 +17,9 @@ export interface TestFeed {
   name: string
   layout: Layout
   fingerprint: string
+  /** the feed's own keys, for tests that decrypt and verify what it wrote */
+  secretKey: SecretKey
+  publicKey: PublicKey
   /** writes feed/…/<stem>.yaml; returns the stem */
   post(data: Partial<PostData> & { text?: string }, opts?: { files?: NewPost['files']; now?: Date }): Promise<string>
   /** the post file of a stem, for edits and deletes */
@@ -41,6 +45,8 @@ export async function makeFeed(name: string): Promise<TestFeed> {
     name,
     layout: l,
     fingerprint,
+    secretKey: await readSecretKey(await fs.readFile(l.selfSecretKey, 'utf8')),
+    publicKey: await readPublicKey(await fs.readFile(l.selfPublicKey, 'utf8')),
     async post(data, opts = {}) {
       const w = await writePost(l, { data: { type: 'status', ...data } as NewPost['data'], files: opts.files }, opts.now)
       return w.stem
