@@ -18,8 +18,17 @@ const prog = sade('peerfeed')
   .version(pkg.version)
   .option('--root', 'The feed folder (default: the current directory)')
 
+// compiled to lib/ these are .js files, run from src/ through tsx they are .ts
+const ext = path.extname(fileURLToPath(import.meta.url))
 const dir = path.join(here, 'commands')
-for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+// Only the file of the command being run is loaded (commands/NAME registers `NAME …`); help and unknown words load all.
+const ALIASES: Record<string, string> = { unblock: 'block', unfollow: 'follow' }
+const word = process.argv[2] ?? ''
+const own = /^[a-z][a-z-]*$/.test(word) ? `${ALIASES[word] ?? word}${ext}` : ''
+const files = own && fs.existsSync(path.join(dir, own)) && !process.argv.includes('--help') && !process.argv.includes('-h')
+  ? [own]
+  : fs.readdirSync(dir).filter((f) => f.endsWith(ext)).sort()
+for (const f of files) {
   const mod = await import(pathToFileURL(path.join(dir, f)).href)
   mod.register(prog)
 }

@@ -1,16 +1,11 @@
 // A pool of worker threads for request decryption, so the server's own thread keeps answering while keys do math.
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { PeerFeedError } from '../errors.ts'
+import { startWorker } from '../worker-thread.ts'
 import type { Layout } from '../paths.ts'
 import type { Decryptor, Verified } from './decryptor.ts'
 
-/** Workers load TypeScript through tsx whether or not the parent was started with `--import tsx`. */
-function spawn(workerData: object): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api')
-  const file = new URL('./decrypt-worker.ts', import.meta.url).href
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}) })`
-  return new Worker(boot, { eval: true, workerData })
-}
+const spawn = (workerData: object): Worker => startWorker(new URL('./decrypt-worker.ts', import.meta.url), { workerData })
 
 export async function workerDecryptor({ layout, passphrase, workers }: { layout: Layout; passphrase?: string; workers: number }): Promise<Decryptor> {
   const pending = new Map<number, { resolve: (v: Verified) => void; reject: (e: unknown) => void }>()

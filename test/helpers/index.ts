@@ -6,7 +6,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const BIN = path.join(REPO, 'bin/peerfeed.js')
+/** The CLI run from the TypeScript sources, so tests never meet a stale lib/ (bin/peerfeed.js runs lib/; test/package/ covers it). */
+export const BIN = path.join(REPO, 'test/helpers/peerfeed-src.js')
 
 export async function tempDir(prefix = 'peerfeed-test-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix))
