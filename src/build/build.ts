@@ -12,7 +12,8 @@ import type { BuildManifest, AudienceManifest } from '../protocol/build-manifest
 import { commitTarget, liveTree, prepareTarget } from './generations.ts'
 import { Output } from './output.ts'
 import { advanceLedger, emptyLedger, type Ledger } from './ledger.ts'
-import { friendIndexName, friendNameKey, newGroupNameKey } from './page-names.ts'
+import { friendIndexName, newGroupNameKey, ownerNameKey } from './page-names.ts'
+import { writeNameBoxes, type BoxCache } from './name-boxes.ts'
 import { audienceKeys, resolveAudience } from '../identity/audience.ts'
 import { PostIndex } from '../index/post-index.ts'
 import { pruneStale, writeAudience, writeFriendIndex, type PageCache, type PrivateContext } from './private-pages.ts'
@@ -147,7 +148,9 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     mark('public')
 
     const audiences: AudienceManifest[] = []
-    const friendNameKeys = new Map(friends.map(([n, k]) => [n, friendNameKey(signer, k)]))
+    // X25519 where both keys allow it; otherwise a key the friend learns from their box in p/boxes.json
+    const nameKeys = new Map(friends.map(([n, k]) => [n, ownerNameKey(signer, k)]))
+    const friendNameKeys = new Map([...nameKeys].map(([n, k]) => [n, k.key]))
     log('encrypting private pages…')
     for (const a of [...live].filter((a) => a !== 'public').sort()) {
       const [kind, name] = a.split(/:(.*)/s) as ['friend' | 'group', string]
@@ -159,6 +162,10 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     }
     const generated = new Date(now()).toISOString()
     for (const [name, key] of friends) await writeFriendIndex(ctx, key, friendIndexName(friendNameKeys.get(name)!), audiences, generated)
+    const boxes = await writeNameBoxes({
+      out, signer, cache: await readJson<BoxCache>(files.boxes, {}),
+      boxed: friends.filter(([n]) => nameKeys.get(n)!.boxed).map(([n, friend]) => ({ friend, nameKey: nameKeys.get(n)!.key })),
+    })
     await pruneStale(out, new Set(Object.keys(ctx.newCache)))
     mark('private')
 
@@ -169,6 +176,7 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     await writeFileAtomic(files.ledger, JSON.stringify(ledger))
     await commitTarget(layout.dist, files.trees, gen, out.changed)
     await writeFileAtomic(files.pageCache, JSON.stringify(ctx.newCache))
+    await writeFileAtomic(files.boxes, JSON.stringify(boxes))
     await writeFileAtomic(files.manifest, JSON.stringify(manifest))
     await writeFileAtomic(files.inputs, inputs)
     mark('commit')

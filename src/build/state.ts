@@ -7,6 +7,7 @@ import { MANIFEST_FILE } from '../protocol/build-manifest.ts'
 export const stateFiles = (l: Layout) => ({
   ledger: path.join(l.state, 'build', 'ledger.json'),
   pageCache: path.join(l.state, 'build', 'page-cache.json'),
+  boxes: path.join(l.state, 'build', 'name-boxes.json'),
   manifest: path.join(l.state, MANIFEST_FILE),
   inputs: path.join(l.state, 'build', 'inputs.sha256'),
   trees: path.join(l.state, 'build', 'trees.json'),

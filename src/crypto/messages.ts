@@ -15,7 +15,8 @@ export async function encryptAndSign({
   to,
   signer,
   date,
-}: { data: string | Uint8Array; to: readonly PublicKey[]; signer: SecretKey; date?: Date }): Promise<string> {
+  anonymous = false,
+}: { data: string | Uint8Array; to: readonly PublicKey[]; signer: SecretKey; date?: Date; anonymous?: boolean }): Promise<string> {
   if (to.length === 0) throw new PeerFeedError('NO_RECIPIENTS', 'cannot encrypt to nobody: the audience has no keys.')
   for (const k of to) {
     if (!k.hasEncryptionKey) {
@@ -29,6 +30,8 @@ export async function encryptAndSign({
       encryptionKeys: to.map(publicInner),
       signingKeys: secretInner(signer),
       date,
+      // anonymous: recipients' key IDs written as zeros, so the message does not say whom it is for
+      ...(anonymous ? { wildcard: true } : {}),
     })
   } catch (cause) {
     throw new PeerFeedError('ENCRYPT_FAILED', `could not encrypt: ${(cause as Error).message}`, { cause })

@@ -26,6 +26,30 @@ function cv25519Packet(key: { getSubkeys(): { keyPacket: unknown; getAlgorithmIn
   throw new PeerFeedError('NO_X25519_SUBKEY', `${who} has no Curve25519 encryption subkey; a shared secret needs one on both sides.`)
 }
 
+/** True when both keys have a Curve25519 encryption subkey, so `sharedSecret` can be computed between them. */
+export function canShareSecret(mine: SecretKey | PublicKey, theirs: PublicKey): boolean {
+  const inner = (k: SecretKey | PublicKey) => ('publicKey' in k ? secretInner(k as SecretKey) : publicInner(k as PublicKey))
+  try {
+    cv25519Packet(inner(mine), '')
+    cv25519Packet(inner(theirs), '')
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * 32 bytes only the holder of `mine` can compute: HKDF-SHA256 over the primary key's secret material, with `info`.
+ * Stable for as long as the key is; used where only the owner needs the value (names handed to a friend in a box).
+ */
+export function ownSecret({ mine, info }: { mine: SecretKey; info: string }): Buffer {
+  const params = (secretInner(mine).keyPacket as unknown as { privateParams?: Record<string, Uint8Array> }).privateParams
+  if (!params) throw new PeerFeedError('SECRET_LOCKED', 'my secret key is not available (locked or missing).')
+  const ikm = Buffer.concat(Object.keys(params).sort().map((k) => Buffer.from(params[k])))
+  const salt = `${SHARED_SECRET_LABEL}\nown\n${mine.fingerprint}`
+  return Buffer.from(crypto.hkdfSync('sha256', ikm, Buffer.from(salt, 'utf8'), Buffer.from(info, 'utf8'), 32))
+}
+
 /** HKDF-SHA256(ikm = X25519(mine, theirs), salt = label + both fingerprints sorted, info) → 32 bytes. */
 export function sharedSecret({ mine, theirs, info }: { mine: SecretKey; theirs: PublicKey; info: string }): Buffer {
   const my = cv25519Packet(secretInner(mine), `my key ${mine.fingerprint}`)

@@ -34,6 +34,24 @@ export interface FriendIndex {
   pages: PageRef[]
 }
 
+/**
+ * The plaintext of one box in `p/boxes.json`: a friend's page-name key, for friends whose keys cannot share an
+ * X25519 secret with the owner's. Encrypted to that friend alone with an anonymous recipient, signed by the owner.
+ */
+export interface NameBox {
+  v: 1
+  owner: string
+  friend: string
+  /** 64 hex digits: the HMAC key of docs/page-names.md for this friend */
+  nameKey: string
+}
+
+/** `p/boxes.json`: every box, in an order that says nothing (sorted by their text). */
+export interface BoxesFile {
+  v: 1
+  boxes: string[]
+}
+
 export interface PageRef {
   name: string
   audience: string

@@ -23,6 +23,8 @@ export interface SyncState {
   /** stem → what we hold */
   held: Record<string, Held>
   syncedAt?: string
+  /** our page-name key on the friend's static host, from our box in p/boxes.json (keys without a shared X25519 secret) */
+  nameKey?: string
 }
 
 export const syncDir = (l: Layout) => path.join(l.state, 'sync')

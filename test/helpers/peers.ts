@@ -38,7 +38,12 @@ export interface TestFeed {
 }
 
 export async function makeFeed(name: string): Promise<TestFeed> {
-  const l = layout(await tempDir(`peerfeed-${name}-`))
+  return makeFeedIn(await tempDir(`peerfeed-${name}-`), name)
+}
+
+/** The same in a given folder; an identity already there (keys/self.asc + .peerfeed/self.secret.asc) is kept. */
+export async function makeFeedIn(root: string, name: string): Promise<TestFeed> {
+  const l = layout(root)
   const { fingerprint } = await initFeed(l, { name: name[0].toUpperCase() + name.slice(1), email: `${name}@example.org` })
   const servers: RunningServer[] = []
   const me: TestFeed = {
