@@ -70,7 +70,7 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
 export function sortByPublished(posts: Post[]): Post[] {
   const keyed = posts.map((p) => ({ t: Date.parse(p.data.published), p }))
   keyed.sort((a, b) => a.t - b.t || (a.p.id < b.p.id ? -1 : a.p.id > b.p.id ? 1 : 0))
-  keyed.forEach((k, i) => (posts[i] = k.p))
+  for (let i = 0; i < keyed.length; i++) posts[i] = keyed[i].p
   return posts
 }
 

@@ -117,8 +117,8 @@ inc('full: true re-renders everything; a page deleted from the output is rendere
 inc('a missing attachment is reported and the rest of the site is built', async () => {
   const d = await siteDirs()
   await fs.rm(path.join(d.root, 'feed/2026/10/snow.png'))
-  const escape = post('2026-10-09T08-00-00Z-escape', { type: STATUS, text: 'x', attachments: [{ path: '../../../../etc/passwd', alt: '' }] })
-  const r = await render(d, [...everyType(), escape])
+  const outside = post('2026-10-09T08-00-00Z-escape', { type: STATUS, text: 'x', attachments: [{ path: '../../../../etc/passwd', alt: '' }] })
+  const r = await render(d, [...everyType(), outside])
   assert.equal(r.problems.map((p) => p.file), ['feed/2026/10/2026-10-02T09-00-00Z-snow.yaml', 'feed/2026/10/2026-10-09T08-00-00Z-escape.yaml'].sort())
   assert.ok(r.files.includes('posts/2026-10-02T09-00-00Z-snow/index.html'))
   assert.not.ok(r.files.some((f) => f.endsWith('passwd')))
