@@ -1,0 +1,46 @@
+// `peerfeed app`: the local web app to read friends' posts and to post, reply and like, on loopback by default.
+import type { Sade } from 'sade'
+import { command, layoutOf, type GlobalOpts } from '../run.ts'
+
+export function register(prog: Sade) {
+  prog.command('app', 'Open the PeerFeed app in your browser: your timeline, friends\' posts, writing, replies and likes')
+    .option('--port', 'The port to listen on', 8090)
+    .option('--host', 'The address to listen on', '127.0.0.1')
+    .option('--no-open', 'Do not open a browser; just print the link')
+    .option('--passphrase-file', 'A file holding the passphrase of your secret key (or set PEERFEED_PASSPHRASE)')
+    .example('app')
+    .example('app --port 9000 --no-open')
+    .action(command(async (opts: GlobalOpts) => {
+      const layout = layoutOf(opts)
+      const { PeerFeedError } = await import('../../errors.ts')
+      const port = Number(opts.port ?? 8090)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PeerFeedError('BAD_PORT', `--port must be a number from 0 to 65535, not '${String(opts.port)}'.`)
+      const { passphraseFrom } = await import('../../identity/index.ts')
+      const passphrase = await passphraseFrom(opts, { prompt: true })
+      const { startApp } = await import('../../app/start.ts')
+      const host = String(opts.host ?? '127.0.0.1')
+      const app = await startApp({ layout, port, host, passphrase, log: (l) => console.error(`app: ${l}`) }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EADDRINUSE') throw new PeerFeedError('PORT_IN_USE', `port ${port} on ${host} is taken (is the app already running?); try --port ${port + 1}`)
+        throw e
+      })
+      console.log(`PeerFeed app: ${app.loginUrl}`)
+      if (opts.open !== false) openBrowser(app.loginUrl)
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve())
+        process.once('SIGTERM', () => resolve())
+      })
+      await app.close()
+    }))
+}
+
+/** Opens the default browser when there is a display to show it on; quietly does nothing otherwise. */
+async function openBrowser(url: string) {
+  const { spawn } = await import('node:child_process')
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer.exe' : 'xdg-open'
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return
+  try {
+    const child = spawn(cmd, [url], { stdio: 'ignore', detached: true })
+    child.on('error', () => {})
+    child.unref()
+  } catch { /* no browser: the printed link is enough */ }
+}

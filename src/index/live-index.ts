@@ -1,0 +1,238 @@
+// Every post the owner can read (feed/ and inbox/<friend>/) in memory, kept in step with the files by a watcher.
+// The app reads its timeline, threads and search from here; each file change costs one file's parse.
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Layout } from '../paths.ts'
+import { checkFile } from '../posts/check-file.ts'
+import { postId } from '../posts/ids.ts'
+import { loadPosts } from '../posts/load-posts.ts'
+import type { Post } from '../posts/types.ts'
+
+export interface Entry {
+  post: Post
+  /** 'me' or the friend's petname (the inbox folder) */
+  author: string
+}
+
+export interface IndexChange {
+  /** ids added or changed */
+  changed: string[]
+  /** ids removed */
+  removed: string[]
+}
+
+export interface LiveIndexOptions {
+  /** watch the folders (default true); tests and benches may load once */
+  watch?: boolean
+}
+
+export class LiveIndex {
+  readonly layout: Layout
+  readonly byId = new Map<string, Entry>()
+  /** fingerprint → 'me' or petname */
+  readonly names = new Map<string, string>()
+  /** petname → fingerprint */
+  readonly fingerprints = new Map<string, string>()
+  selfFingerprint = ''
+  #byFile = new Map<string, string>()
+  #sorted: Entry[] | undefined
+  #replies: Map<string, Entry[]> | undefined
+  #likes: Map<string, Entry[]> | undefined
+  #listeners = new Set<(c: IndexChange) => void>()
+  #close: (() => Promise<void>) | undefined
+
+  constructor(layout: Layout) {
+    this.layout = layout
+  }
+
+  /** Loads everything (through the parse caches) and starts watching. */
+  async open(opts: LiveIndexOptions = {}): Promise<this> {
+    await this.loadNames()
+    const mine = await loadPosts(this.layout, { fingerprint: this.selfFingerprint })
+    for (const post of mine.posts) this.#put({ post, author: 'me' })
+    for (const name of this.friends()) {
+      const loaded = await loadPosts(this.layout, {
+        dir: path.join(this.layout.inbox, name),
+        fingerprint: this.fingerprints.get(name) ?? 'self',
+        cacheFile: path.join(this.layout.state, 'cache', `inbox-${name}.json`),
+      })
+      for (const post of loaded.posts) this.#put({ post, author: name })
+    }
+    if (opts.watch !== false) await this.#watch()
+    return this
+  }
+
+  /** Reads who is who: my fingerprint, friends' keys and followed feeds. */
+  async loadNames(): Promise<void> {
+    const { loadSelf, scanPeers } = await import('../identity/index.ts')
+    const { readFollows } = await import('../sync/follows.ts')
+    const self = await loadSelf(this.layout)
+    this.selfFingerprint = self.fingerprint
+    this.names.clear()
+    this.fingerprints.clear()
+    this.names.set(self.fingerprint, 'me')
+    for (const p of await scanPeers(this.layout)) if (p.key) this.#name(p.name, p.key.fingerprint)
+    for (const f of await readFollows(this.layout).catch(() => [])) if (f.fingerprint && !this.fingerprints.has(f.name)) this.#name(f.name, f.fingerprint)
+  }
+
+  #name(name: string, fingerprint: string) {
+    this.names.set(fingerprint, name)
+    this.fingerprints.set(name, fingerprint)
+  }
+
+  /** Friends with an inbox folder, sorted. */
+  friends(): string[] {
+    let dirs: fs.Dirent[]
+    try {
+      dirs = fs.readdirSync(this.layout.inbox, { withFileTypes: true })
+    } catch {
+      return []
+    }
+    return dirs.filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort()
+  }
+
+  onChange(fn: (c: IndexChange) => void): () => void {
+    this.#listeners.add(fn)
+    return () => this.#listeners.delete(fn)
+  }
+
+  /** Newest first by published time, then id. */
+  sorted(): Entry[] {
+    if (!this.#sorted) {
+      const keyed = [...this.byId.values()].map((e) => ({ t: Date.parse(e.post.data.published), e }))
+      keyed.sort((a, b) => b.t - a.t || (a.e.post.id < b.e.post.id ? 1 : a.e.post.id > b.e.post.id ? -1 : 0))
+      this.#sorted = keyed.map((k) => k.e)
+    }
+    return this.#sorted
+  }
+
+  /** Comments answering `id`, oldest first. */
+  repliesTo(id: string): Entry[] {
+    return this.#relations().replies.get(id) ?? []
+  }
+
+  /** Likes of `id`, oldest first. */
+  likesOf(id: string): Entry[] {
+    return this.#relations().likes.get(id) ?? []
+  }
+
+  #relations() {
+    if (!this.#replies || !this.#likes) {
+      const replies = new Map<string, Entry[]>()
+      const likes = new Map<string, Entry[]>()
+      const all = this.sorted()
+      for (let i = all.length - 1; i >= 0; i--) {
+        const d = all[i].post.data
+        if (d.inReplyTo) push(replies, d.inReplyTo, all[i])
+        if (d.object) push(likes, d.object, all[i])
+      }
+      this.#replies = replies
+      this.#likes = likes
+    }
+    return { replies: this.#replies, likes: this.#likes }
+  }
+
+  #put(e: Entry) {
+    const old = this.#byFile.get(e.post.file)
+    if (old && old !== e.post.id) this.byId.delete(old)
+    this.byId.set(e.post.id, e)
+    this.#byFile.set(e.post.file, e.post.id)
+    this.#dirty()
+  }
+
+  #dirty() {
+    this.#sorted = undefined
+    this.#replies = undefined
+    this.#likes = undefined
+  }
+
+  /** Re-reads one post file (relative to the root) after it was added, changed or removed. */
+  refreshFile(file: string): IndexChange {
+    const where = this.#authorOf(file)
+    if (!where) return { changed: [], removed: [] }
+    const abs = path.join(this.layout.root, file)
+    const old = this.#byFile.get(file)
+    if (!fs.existsSync(abs)) {
+      if (!old) return { changed: [], removed: [] }
+      this.byId.delete(old)
+      this.#byFile.delete(file)
+      this.#dirty()
+      return { changed: [], removed: [old] }
+    }
+    let entry
+    try {
+      entry = checkFile(abs, file)
+    } catch {
+      return { changed: [], removed: [] } // gone again between the event and the read
+    }
+    if (!entry.data) return { changed: [], removed: [] } // an invalid file keeps what we had; `check` explains
+    const stem = path.basename(file, '.yaml')
+    const fpr = where.author === 'me' ? this.selfFingerprint : (this.fingerprints.get(where.author) ?? 'self')
+    const id = postId(fpr, stem)
+    const fix = (v?: string) => (v && !v.includes('/') ? postId(fpr, v) : v)
+    const data = { ...entry.data, ...(entry.data.inReplyTo ? { inReplyTo: fix(entry.data.inReplyTo) } : {}), ...(entry.data.object ? { object: fix(entry.data.object) } : {}) }
+    this.#put({ author: where.author, post: { id, stem, file, hash: entry.hash, author: fpr, data } })
+    return { changed: [id], removed: [] }
+  }
+
+  #authorOf(file: string): { author: string } | undefined {
+    if (!file.endsWith('.yaml') || path.basename(file).startsWith('.')) return undefined
+    const feed = path.relative(this.layout.root, this.layout.feed).split(path.sep).join('/') + '/'
+    const inbox = path.relative(this.layout.root, this.layout.inbox).split(path.sep).join('/') + '/'
+    if (file.startsWith(feed)) return { author: 'me' }
+    if (file.startsWith(inbox)) {
+      const name = file.slice(inbox.length).split('/')[0]
+      if (name && !name.startsWith('.') && file.slice(inbox.length).includes('/')) return { author: name }
+    }
+    return undefined
+  }
+
+  async #watch() {
+    const { watch } = await import('chokidar')
+    fs.mkdirSync(this.layout.inbox, { recursive: true })
+    const w = watch([this.layout.feed, this.layout.inbox, this.layout.keys], {
+      ignoreInitial: true,
+      ignored: (p: string) => /(^|[/\\])\.[^/\\]+$/.test(path.basename(p)) && p !== this.layout.root,
+    })
+    let pending = new Set<string>()
+    let keysChanged = false
+    let timer: NodeJS.Timeout | undefined
+    const flush = async () => {
+      const files = pending
+      pending = new Set()
+      if (keysChanged) {
+        keysChanged = false
+        await this.loadNames().catch(() => {})
+      }
+      const change: IndexChange = { changed: [], removed: [] }
+      for (const f of files) {
+        const c = this.refreshFile(f)
+        change.changed.push(...c.changed)
+        change.removed.push(...c.removed)
+      }
+      if (change.changed.length || change.removed.length) for (const fn of this.#listeners) fn(change)
+    }
+    w.on('all', (_event: string, p: string) => {
+      const file = path.relative(this.layout.root, p).split(path.sep).join('/')
+      if (p.startsWith(this.layout.keys + path.sep)) keysChanged = true
+      else pending.add(file)
+      clearTimeout(timer)
+      timer = setTimeout(() => void flush(), 30)
+    })
+    await new Promise<void>((res) => w.on('ready', () => res()))
+    this.#close = async () => {
+      clearTimeout(timer)
+      await w.close()
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#close?.()
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const a = m.get(k)
+  if (a) a.push(v)
+  else m.set(k, [v])
+}
