@@ -1,4 +1,5 @@
-// `npm run compile` (also run by `prepare`): src/ → lib/ with tsc, plus the JSON schemas the code reads beside itself.
+// `npm run compile` (also run by `prepare`): src/ → lib/ with tsc, plus the JSON schemas the code reads beside itself
+// and the app's static client.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -14,3 +15,5 @@ for (const dir of ['schemas']) {
     fs.copyFileSync(path.join(root, 'src', dir, f), path.join(lib, dir, f))
   }
 }
+// the app's client: plain HTML, CSS and ES modules served as they are
+fs.cpSync(path.join(root, 'src/app/static'), path.join(lib, 'app/static'), { recursive: true })
