@@ -24,10 +24,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 export function sendError(res: ServerResponse, e: unknown): void {
-  if (e instanceof HttpError) return sendJson(res, e.status, { error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } })
+  if (e instanceof HttpError) {
+    sendJson(res, e.status, { error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } })
+    return
+  }
   if (isPeerFeedError(e)) {
     const status = /^(NOT_FOUND|NO_POST|UNKNOWN_AUTHOR)$/.test(e.code) ? 404 : /^(GIT_FAILED|BUILD_FAILED)$/.test(e.code) ? 500 : 400
-    return sendJson(res, status, { error: { code: e.code, message: e.message } })
+    sendJson(res, status, { error: { code: e.code, message: e.message } })
+    return
   }
   if (process.env.PEERFEED_DEBUG) console.error(e)
   sendJson(res, 500, { error: { code: 'INTERNAL', message: 'something went wrong in the app; see its terminal' } })

@@ -177,8 +177,8 @@ export class LiveIndex {
 
   #authorOf(file: string): { author: string } | undefined {
     if (!file.endsWith('.yaml') || path.basename(file).startsWith('.')) return undefined
-    const feed = path.relative(this.layout.root, this.layout.feed).split(path.sep).join('/') + '/'
-    const inbox = path.relative(this.layout.root, this.layout.inbox).split(path.sep).join('/') + '/'
+    const feed = `${path.relative(this.layout.root, this.layout.feed).split(path.sep).join('/')}/`
+    const inbox = `${path.relative(this.layout.root, this.layout.inbox).split(path.sep).join('/')}/`
     if (file.startsWith(feed)) return { author: 'me' }
     if (file.startsWith(inbox)) {
       const name = file.slice(inbox.length).split('/')[0]

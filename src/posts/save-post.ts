@@ -31,7 +31,7 @@ export async function editPost(layout: Layout, file: string, data: Partial<PostD
   if (data.type && data.type !== old.type) throw new PeerFeedError('TYPE_CHANGE', `a ${old.type} post cannot become a ${data.type} post; write a new one instead`)
   const attachments = old.attachments?.map((a, i) => (alts?.[i] !== undefined ? { ...a, alt: alts[i] } : a))
   const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const next: Record<string, unknown> = { ...data, type: old.type, published: old.published, updated: stamp > old.published ? stamp : old.published }
+  const next: Record<string, unknown> = { ...data, type: old.type, published: old.published, updated: [stamp, old.published].sort()[1] }
   if (attachments?.length) next.attachments = attachments
   const text = serializePost(next)
   const { problems } = parsePost(text, file)

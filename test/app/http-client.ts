@@ -1,7 +1,7 @@
 // A raw HTTP client for the app's security tests: any Host, Origin or cookie, nothing added behind our back.
 import http from 'node:http'
 
-export interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string; json(): any }
+export interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string; json(): { [k: string]: any } }
 
 export function request(url: string, { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
