@@ -15,6 +15,7 @@ import type { Counts, Rejection } from './store.ts'
 import { readState, syncDir } from './sync-state.ts'
 import { sweepTemp } from './inbox-files.ts'
 import { isLazy, labelOf, whyUnreachable, type Route, type RouteResolver } from './transport.ts'
+import { stopped, withReach } from './reach.ts'
 
 export interface FriendReport extends Counts {
   name: string
@@ -37,6 +38,12 @@ export interface SyncOptions {
   full?: boolean
   limits?: Partial<Session['limits']>
   onProgress?: (name: string, line: string) => void
+  /** a route must give its first answer within this (default 30 s, the request timeout); then the usual limits apply */
+  reachMs?: number
+  /** stops the sync: requests in flight are aborted, no further route is tried */
+  signal?: AbortSignal
+  /** called as each route is tried: a lookup (LAN, DHT) first with `looking`, then the route it found with its label */
+  onRoute?: (name: string, route: { via: string; label?: string; looking?: true }) => void
 }
 
 export const DEFAULT_SYNC_LIMITS: Session['limits'] = { answerBytes: 64 << 20, pageBytes: 16 << 20, fileBytes: 100 << 20, timeoutMs: 30_000 }
@@ -61,10 +68,15 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
     const failed: string[] = []
     let lastError: unknown
     for (const candidate of routes) {
+      if (opts.signal?.aborted) throw stopped(opts.signal)
       let route: Route
       try {
-        if (isLazy(candidate)) progress(`looking for ${friend.name} (${candidate.via})…`)
-        route = isLazy(candidate) ? await candidate.open() : candidate
+        if (isLazy(candidate)) {
+          progress(`looking for ${friend.name} (${candidate.via})…`)
+          opts.onRoute?.(friend.name, { via: candidate.via, looking: true })
+        }
+        route = withReach(isLazy(candidate) ? await candidate.open() : candidate, { reachMs: opts.reachMs, signal: opts.signal })
+        opts.onRoute?.(friend.name, { via: route.via, label: labelOf(route) })
       } catch (e) {
         lastError = e
         if (!(e instanceof PeerFeedError && e.code === 'UNREACHABLE')) break
@@ -87,6 +99,7 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
         for (const k of ['new', 'updated', 'deleted', 'unchanged'] as const) report[k] += out.counts[k]
         report.rejected.push(...out.rejected)
       }
+      if (opts.signal?.aborted) throw stopped(opts.signal)
       // Only an unreachable route is worth trying the next one for; anything else is this friend's answer.
       if (!(lastError instanceof PeerFeedError && lastError.code === 'UNREACHABLE')) break
       failed.push(`${route.via} ${labelOf(route)}: ${whyUnreachable(lastError)}`)

@@ -1,19 +1,35 @@
-// `peerfeed sync [NAME…]`: every followed friend (or the named ones) in turn, one report each and a summary.
+// `peerfeed sync [NAME…]`: every followed friend (or the named ones) in parallel, a few at a time, each with a short
+// deadline per route, so one unreachable friend never holds up the others. Events as each friend starts and ends.
 import { PeerFeedError } from '../errors.ts'
 import type { Layout } from '../paths.ts'
 import { readFollows, resolveFollow } from './follows.ts'
+import { stopped } from './reach.ts'
 import { syncFriend, type FriendReport, type SyncOptions } from './sync-friend.ts'
+import { readSyncStatus, statusOf, writeSyncStatus, type FriendSyncStatus } from './sync-status.ts'
 import { urlRoutes, type Fetch, type RouteResolver } from './transport.ts'
 
-export interface SyncAllOptions extends Omit<SyncOptions, 'me' | 'routes'> {
+/** What happens to each friend, in order: started, route (each one tried), then finished or failed. */
+export type SyncEvent =
+  | { type: 'started'; name: string }
+  | { type: 'route'; name: string; via: string; label?: string; looking?: true }
+  | { type: 'finished'; name: string; report: FriendReport; status: FriendSyncStatus }
+  | { type: 'failed'; name: string; report: FriendReport; status: FriendSyncStatus; error: { code: string; message: string } }
+
+export interface SyncAllOptions extends Omit<SyncOptions, 'me' | 'routes' | 'onRoute'> {
   names?: string[]
   passphrase?: string
   fetch?: Fetch
   /** defaults to the followed URL; discovery chains LAN and DHT resolvers after it */
   routes?: RouteResolver
+  /** friends synced at the same time (default 6) */
+  concurrency?: number
+  onEvent?: (e: SyncEvent) => void
+  /** keep each friend's last status in .peerfeed/sync-status/ (default true) */
+  recordStatus?: boolean
 }
 
 export interface SyncSummary {
+  /** one report per friend, in the order the names were given (or followed) */
   friends: FriendReport[]
   new: number
   updated: number
@@ -22,28 +38,65 @@ export interface SyncSummary {
   failed: number
 }
 
+/** How long a route may take to give its first answer before sync moves on (to the next route or friend). */
+export const REACH_MS = 5000
+export const SYNC_CONCURRENCY = 6
+
+const failure = (name: string, code: string, message: string): FriendReport =>
+  ({ name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [], error: { code, message } })
+
 export async function syncAll(layout: Layout, opts: SyncAllOptions = {}): Promise<SyncSummary> {
   const { loadSelf } = await import('../identity/index.ts')
   const self = await loadSelf(layout, { passphrase: opts.passphrase, requireSecret: true })
   const follows = await readFollows(layout)
-  const names = opts.names?.length ? opts.names : follows.map((f) => f.name)
+  const names = opts.names?.length ? [...new Set(opts.names)] : follows.map((f) => f.name)
   if (names.length === 0) throw new PeerFeedError('NO_FOLLOWS', 'you follow nobody yet; start with `peerfeed follow NAME [URL]` (a friend in keys/ needs no URL).')
-  const friends: FriendReport[] = []
-  for (const name of names) {
-    const f = follows.find((x) => x.name === name)
-    if (!f) {
-      friends.push({ name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [], error: { code: 'NOT_FOLLOWED', message: `you do not follow "${name}"; run \`peerfeed follow ${name} [URL]\` first.` } })
-      continue
-    }
-    let followed
+  const routes = opts.routes ?? urlRoutes(opts.fetch)
+  const emit = (e: SyncEvent) => {
     try {
-      followed = await resolveFollow(layout, f)
-    } catch (e) {
-      friends.push({ name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [], error: { code: (e as PeerFeedError).code ?? 'UNEXPECTED', message: (e as Error).message } })
-      continue
+      opts.onEvent?.(e)
+    } catch {
+      // a listener's bug must not stop the sync of other friends
     }
-    friends.push(await syncFriend(layout, followed, { ...opts, me: self.secretKey!, routes: opts.routes ?? urlRoutes(opts.fetch) }))
   }
+
+  async function one(name: string): Promise<FriendReport> {
+    const started = performance.now()
+    emit({ type: 'started', name })
+    let report: FriendReport
+    const f = follows.find((x) => x.name === name)
+    if (opts.signal?.aborted) report = failure(name, 'STOPPED', stopped(opts.signal).message)
+    else if (!f) report = failure(name, 'NOT_FOLLOWED', `you do not follow "${name}"; run \`peerfeed follow ${name} [URL]\` first.`)
+    else {
+      try {
+        const followed = await resolveFollow(layout, f)
+        report = await syncFriend(layout, followed, {
+          ...opts,
+          me: self.secretKey!,
+          routes,
+          reachMs: opts.reachMs ?? REACH_MS,
+          onRoute: (n, r) => emit({ type: 'route', name: n, ...r }),
+        })
+      } catch (e) {
+        report = failure(name, (e as PeerFeedError).code ?? 'UNEXPECTED', (e as Error).message)
+      }
+    }
+    const previous = await readSyncStatus(layout, name)
+    const status = statusOf(report, { at: new Date((opts.now ?? Date.now)()), ms: performance.now() - started, previous })
+    if (opts.recordStatus !== false && f) await writeSyncStatus(layout, status).catch(() => {})
+    emit(report.error ? { type: 'failed', name, report, status, error: report.error } : { type: 'finished', name, report, status })
+    return report
+  }
+
+  const friends: FriendReport[] = new Array(names.length)
+  let next = 0
+  const worker = async () => {
+    while (next < names.length) {
+      const i = next++
+      friends[i] = await one(names[i])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? SYNC_CONCURRENCY, names.length)) }, worker))
   const sum = (k: 'new' | 'updated' | 'deleted') => friends.reduce((n, r) => n + r[k], 0)
   return {
     friends,

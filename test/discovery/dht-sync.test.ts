@@ -75,6 +75,7 @@ test('a friend followed without a URL is synced through the DHT (real CLI): publ
   assert.match(s.stdout, 'alice: 2 new, 0 updated, 0 deleted, 0 rejected')
   assert.match(s.stderr, /lan: off \(--no-lan\)/)
   assert.match(s.stderr, /asking the DHT \([0-9A-F]{8}…\) for updates/)
+  assert.match(s.stderr, 'alice: not reached at its URL or on the LAN; falling back to the DHT…')
   const text = await inboxText(bob, 'alice')
   assert.match(text, 'public hello from alice')
   assert.match(text, 'just for bob')
