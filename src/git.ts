@@ -23,3 +23,43 @@ export async function commitPaths(root: string, paths: string[], message: string
     throw new PeerFeedError('GIT_FAILED', `the post was written but not committed: ${(e as Error).message.trim()}\n  commit it yourself with: git -C ${root} commit`, { cause: e })
   }
 }
+
+/** Where this repo stands against its upstream; `undefined` outside a git repo. */
+export interface HistoryState {
+  /** a merge was started and not committed (MERGE_HEAD), or files are still in conflict */
+  merging: boolean
+  conflicted: string[]
+  upstream: string | null
+  ahead: number
+  behind: number
+}
+
+export async function historyState(root: string): Promise<HistoryState | undefined> {
+  if (!(await isRepo(root))) return undefined
+  const git = simpleGit(root)
+  const st = await git.status()
+  const merging = (await git.raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD']).catch(() => '')).trim() !== ''
+  return { merging, conflicted: st.conflicted, upstream: st.tracking, ahead: st.ahead, behind: st.behind }
+}
+
+/**
+ * Refuses to go on when this device's history and another's have diverged (as far as the last fetch knows) or a
+ * merge is half done: cursors must be handed out on a merged ledger. The message holds the git commands.
+ */
+export async function assertMerged(root: string, what = 'build'): Promise<void> {
+  const h = await historyState(root)
+  if (!h) return
+  if (h.merging || h.conflicted.length) {
+    const files = h.conflicted.length ? ` (${h.conflicted.slice(0, 5).join(', ')}${h.conflicted.length > 5 ? ', …' : ''} in conflict)` : ''
+    throw new PeerFeedError('MERGE_IN_PROGRESS', `a git merge is not finished${files}; finish it before you ${what}:\n` +
+      `  git -C ${root} status          # see what is left\n` +
+      `  (edit the files in conflict, then) git -C ${root} add FILE…\n` +
+      `  git -C ${root} commit`)
+  }
+  if (h.upstream && h.ahead > 0 && h.behind > 0) {
+    throw new PeerFeedError('DIVERGED', `this feed and ${h.upstream} have diverged (${h.ahead} commit(s) here, ${h.behind} there): another device changed the feed. ` +
+      `Merge before you ${what}, so every device hands out cursors from the same ledger:\n` +
+      `  git -C ${root} pull --no-rebase     # or: git -C ${root} merge ${h.upstream}\n` +
+      `  git -C ${root} push                 # so the other device gets this one's lines too`)
+  }
+}

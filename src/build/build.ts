@@ -11,7 +11,11 @@ import { audienceOf, type Post } from '../posts/types.ts'
 import type { BuildManifest, AudienceManifest } from '../protocol/build-manifest.ts'
 import { commitTarget, liveTree, prepareTarget } from './generations.ts'
 import { Output } from './output.ts'
-import { advanceLedger, emptyLedger, type Ledger } from './ledger.ts'
+import { advanceLedger, deriveLedger, type Ledger } from './ledger.ts'
+import { appendBuild, readLedger } from './ledger-log.ts'
+import { commitLedger, migrateLedger, readLocalLedger } from './ledger-state.ts'
+import { deviceId } from './device.ts'
+import { assertMerged } from '../git.ts'
 import { friendIndexName, newGroupNameKey, ownerNameKey } from './page-names.ts'
 import { writeNameBoxes, type BoxCache } from './name-boxes.ts'
 import { audienceKeys, resolveAudience } from '../identity/audience.ts'
@@ -67,6 +71,7 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   const log = opts.log ?? (() => {})
   const files = stateFiles(layout)
 
+  await assertMerged(layout.root, 'build')
   const checked = await checkFeed(layout)
   mark('check')
   if (checked.problems.length) {
@@ -93,15 +98,28 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   // a feed without its own templates/site uses the ones shipped with PeerFeed
   const ownTemplates = path.join(layout.templates, 'site')
   const templatesDir = (await fs.stat(ownTemplates).catch(() => undefined))?.isDirectory() ? ownTemplates : path.join(PACKAGE_ROOT, 'templates', 'site')
-  const inputs = inputHash({ posts, live, groupMembers, owner: self.fingerprint, config, templates: templatesDir + (await statTree(templatesDir)), full: opts.full })
-  const old = await readJson<Ledger>(files.ledger, emptyLedger())
+  // the ledger: every device's lines merged (ledger/ in the repo), this device's page plan and group keys (local)
+  const device = await deviceId(layout)
+  const logged = await readLedger(layout.root)
+  const migrated = logged.builds.length ? undefined : await migrateLedger(files.ledger, device)
+  if (migrated) {
+    await appendBuild(layout.root, migrated)
+    logged.builds.push(migrated)
+  }
+  const view = deriveLedger(logged.builds)
+  const local = await readLocalLedger(files)
+  mark('ledger')
+  const inputs = inputHash({ posts, live, groupMembers, owner: self.fingerprint, config, templates: templatesDir + (await statTree(templatesDir)), full: opts.full, ledger: view.newest })
   const prevManifest = await readJson<BuildManifest | null>(files.manifest, null)
   const prevInputs = await fs.readFile(files.inputs, 'utf8').catch(() => '')
   if (!opts.full && prevInputs === inputs && prevManifest && (await liveTree(layout.dist))) {
     return { dist: layout.dist, changed: false, manifest: prevManifest, stats: emptyStats(posts.length, performance.now() - t0) }
   }
 
-  const { ledger, changed } = advanceLedger(old, posts, audiencesOf, live, now())
+  const adv = advanceLedger(view, posts, audiencesOf, live, self.fingerprint, now())
+  const { changed } = adv
+  const ledger: Ledger = { last: adv.last, audiences: adv.audiences, pages: {}, groupKeys: local.groupKeys }
+  for (const a of live) if (local.pages[a]) ledger.pages[a] = local.pages[a]
   for (const [g, members] of groupMembers) {
     const sig = members.join(',')
     if (ledger.groupKeys[g]?.members !== sig) {
@@ -173,8 +191,15 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
       v: 1, owner: self.fingerprint, builtAt: generated, last: ledger.last ? String(ledger.last) : null,
       public: { pages: pub.pages }, audiences,
     }
-    await writeFileAtomic(files.ledger, JSON.stringify(ledger))
+    // the new lines are durable before any of their cursors is served
+    const seen = Object.fromEntries(Object.entries(view.newest).filter(([d]) => d !== device))
+    if (adv.entries.length) await appendBuild(layout.root, { dev: device, n: (view.newest[device] ?? 0) + 1, seen, entries: adv.entries })
+    await writeFileAtomic(files.localLedger, JSON.stringify({ pages: ledger.pages, groupKeys: ledger.groupKeys }))
     await commitTarget(layout.dist, files.trees, gen, out.changed)
+    if (adv.entries.length || migrated) {
+      const why = await commitLedger(layout.root, device, adv.entries.length + (migrated?.entries.length ?? 0))
+      if (why) log(why)
+    }
     await writeFileAtomic(files.pageCache, JSON.stringify(ctx.newCache))
     await writeFileAtomic(files.boxes, JSON.stringify(boxes))
     await writeFileAtomic(files.manifest, JSON.stringify(manifest))
@@ -204,9 +229,9 @@ const emptyStats = (posts: number, ms: number): BuildResult['stats'] => ({
 })
 
 /** One hash of everything a build reads, to skip a build when nothing changed. */
-function inputHash(v: { posts: Post[]; live: Set<string>; groupMembers: Map<string, string[]>; owner: string; config: unknown; templates: string; full?: boolean }): string {
+function inputHash(v: { posts: Post[]; live: Set<string>; groupMembers: Map<string, string[]>; owner: string; config: unknown; templates: string; full?: boolean; ledger: Record<string, number> }): string {
   const h = crypto.createHash('sha256')
-  h.update(JSON.stringify([v.owner, [...v.live].sort(), [...v.groupMembers].sort(), v.config, v.templates, v.full ?? false]))
+  h.update(JSON.stringify([v.owner, [...v.live].sort(), [...v.groupMembers].sort(), v.config, v.templates, v.full ?? false, Object.entries(v.ledger).sort()]))
   for (const p of v.posts) h.update(`${p.id}\0${p.hash}\n`)
   return h.digest('hex')
 }

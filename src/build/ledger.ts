@@ -1,88 +1,151 @@
-// The cursor ledger: when the owner's build first saw each post version, and each audience's entries and tombstones.
-// Pure: `advanceLedger` takes the old ledger and the current posts and returns the new ledger.
+// The cursor ledger as the build sees it: for every post its current version and cursor, for every audience its
+// entries and tombstones — derived from the merged log of every device (ledger-log.ts) through the effective
+// cursors (ledger-cursors.ts). Pure: `deriveLedger` reads the log, `advanceLedger` returns the lines of a new build.
+import { postId } from '../posts/ids.ts'
 import type { Post } from '../posts/types.ts'
+import { effectiveCursors } from './ledger-cursors.ts'
+import type { LogBuild, LogEntry } from './ledger-log.ts'
 
 export interface AudienceEntry {
-  /** cursor of the entry: the post version's cursor, or the time its tombstone was made */
+  /** cursor of the entry: when the post (this version) entered the audience, or when its tombstone was made */
   c: number
   /** a tombstone: the post was deleted or no longer addressed to this audience */
   d?: 1
 }
 
-export interface Ledger {
-  v: 1
-  /** the newest cursor handed out */
+/** What every device agrees on, keyed by post file stem. */
+export interface LedgerView {
+  /** the highest cursor any device has handed out (effective) */
   last: number
-  /** the current version of every live post: its file hash and the cursor it got when first seen */
-  versions: Record<string, { hash: string; cursor: number }>
-  /** audience key (`public`, `friend:<name>`, `group:<name>`) → post id → entry */
+  versions: Map<string, { hash: string; c: number }>
+  audiences: Map<string, Map<string, AudienceEntry>>
+  /** device → its newest build number */
+  newest: Record<string, number>
+}
+
+/** What a build uses: live audiences' entries keyed by post id, page starts and group name keys (per device). */
+export interface Ledger {
+  last: number
   audiences: Record<string, Record<string, AudienceEntry>>
-  /** audience key → start cursors of its pages */
+  /** audience key → start cursors of its pages (local to this device: page names may differ between devices) */
   pages: Record<string, number[]>
-  /** group name → its page-name key and the member set it was made for; rotated when members change */
+  /** group name → its page-name key and the member set it was made for (local: a secret, never in git) */
   groupKeys: Record<string, { members: string; key: string }>
 }
 
-export const emptyLedger = (): Ledger => ({ v: 1, last: 0, versions: {}, audiences: {}, pages: {}, groupKeys: {} })
+export const hash16 = (hash: string) => hash.slice(0, 16)
+
+/** Replays every device's builds with their effective cursors; the latest entry of each post/audience wins. */
+export function deriveLedger(builds: LogBuild[]): LedgerView {
+  const eff = effectiveCursors(builds)
+  const versions: LedgerView['versions'] = new Map()
+  const audiences: LedgerView['audiences'] = new Map()
+  const newest: Record<string, number> = {}
+  const audience = (a: string) => {
+    let m = audiences.get(a)
+    if (!m) audiences.set(a, (m = new Map()))
+    return m
+  }
+  for (let i = 0; i < builds.length; i++) {
+    const b = builds[i]
+    newest[b.dev] = Math.max(newest[b.dev] ?? 0, b.n)
+    const cs = eff.cursors[i]
+    for (let j = 0; j < b.entries.length; j++) {
+      const e = b.entries[j]
+      const c = cs[j]
+      if (e.k === 'V') {
+        const v = versions.get(e.stem)
+        // ties (two devices, the same effective cursor) go to the larger hash: any fixed rule makes devices agree
+        if (!v || c > v.c || (c === v.c && e.hash! > v.hash)) versions.set(e.stem, { hash: e.hash!, c })
+      }
+      for (const a of e.auds) {
+        const m = audience(a)
+        const old = m.get(e.stem)
+        if (!old || c > old.c || (c === old.c && e.k === 'D' && !old.d)) m.set(e.stem, e.k === 'D' ? { c, d: 1 } : { c })
+      }
+    }
+  }
+  return { last: eff.top, versions, audiences, newest }
+}
 
 export interface Advance {
-  ledger: Ledger
-  /** number of new versions (new or edited posts) and tombstones made */
+  /** this build's new lines (empty when nothing changed) */
+  entries: LogEntry[]
+  /** live audiences' entries after this build, keyed by post id */
+  audiences: Ledger['audiences']
+  last: number
   changed: { versions: number; tombstones: number }
 }
 
 /**
- * Gives each new post version a cursor (strictly increasing, never before `now`), records which audiences
- * hold each post, and makes tombstones for posts that disappeared or left an audience.
- * `audiencesOf` maps a post to its audience keys; audiences not in `liveAudiences` are dropped entirely.
+ * Gives each new post version, each post entering an audience and each tombstone a cursor: strictly increasing,
+ * above every cursor in the merged ledger and never before `now`. `audiencesOf` maps a post to its live audience
+ * keys; audiences outside `live` are left out of the result (their lines stay for when they come back).
  */
 export function advanceLedger(
-  old: Ledger,
+  view: LedgerView,
   posts: readonly Post[],
   audiencesOf: (p: Post) => string[],
-  liveAudiences: ReadonlySet<string>,
+  live: ReadonlySet<string>,
+  owner: string,
   now = Date.now(),
 ): Advance {
-  let last = old.last
+  let last = view.last
   const next = () => (last = Math.max(now, last + 1))
-  const versions: Ledger['versions'] = {}
-  let newVersions = 0
+  const entries: LogEntry[] = []
+  let versions = 0
   let tombstones = 0
+  const inAudience = new Map<string, Set<string>>() // audience → stems now in it
+  const idOf = new Map<string, string>()
   // posts arrive in published order, so a first build hands out cursors in the order people wrote them
   for (const p of posts) {
-    const prev = old.versions[p.id]
-    if (prev && prev.hash === p.hash) versions[p.id] = prev
-    else {
-      versions[p.id] = { hash: p.hash, cursor: next() }
-      newVersions++
+    idOf.set(p.stem, p.id)
+    const auds = audiencesOf(p)
+    for (const a of auds) {
+      let s = inAudience.get(a)
+      if (!s) inAudience.set(a, (s = new Set()))
+      s.add(p.stem)
+    }
+    const v = view.versions.get(p.stem)
+    if (!v || v.hash !== hash16(p.hash)) {
+      entries.push({ k: 'V', c: next(), stem: p.stem, hash: hash16(p.hash), auds })
+      versions++
+      continue
+    }
+    const entering = auds.filter((a) => {
+      const e = view.audiences.get(a)?.get(p.stem)
+      return !e || e.d
+    })
+    if (entering.length) entries.push({ k: 'A', c: next(), stem: p.stem, auds: entering })
+  }
+  // tombstones: a post that was in a live audience and is not any more (deleted, or its `to` changed)
+  const leaving = new Map<string, string[]>()
+  for (const a of [...live].sort()) {
+    const now = inAudience.get(a)
+    for (const [stem, e] of view.audiences.get(a) ?? []) {
+      if (e.d || now?.has(stem)) continue
+      const l = leaving.get(stem)
+      if (l) l.push(a)
+      else leaving.set(stem, [a])
     }
   }
-  const current = new Map<string, Set<string>>()
-  for (const p of posts) {
-    for (const a of audiencesOf(p)) {
-      if (!current.has(a)) current.set(a, new Set())
-      current.get(a)!.add(p.id)
-    }
+  for (const [stem, auds] of [...leaving].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+    entries.push({ k: 'D', c: next(), stem, auds })
+    tombstones += auds.length
   }
+  // the live audiences as a build writes them, with this build's lines applied
   const audiences: Ledger['audiences'] = {}
-  const removal = new Map<string, number>() // one cursor per post id that left audiences in this build
-  for (const a of [...liveAudiences].sort()) {
-    const before = old.audiences[a] ?? {}
-    const now = current.get(a) ?? new Set<string>()
+  const id = (stem: string) => idOf.get(stem) ?? postId(owner, stem)
+  for (const a of live) {
     const out: Record<string, AudienceEntry> = {}
-    for (const id of now) out[id] = { c: versions[id].cursor }
-    for (const [id, e] of Object.entries(before)) {
-      if (now.has(id)) continue
-      if (e.d) out[id] = e
-      else {
-        if (!removal.has(id)) removal.set(id, next())
-        out[id] = { c: removal.get(id)!, d: 1 }
-        tombstones++
-      }
-    }
+    for (const [stem, e] of view.audiences.get(a) ?? []) out[id(stem)] = e
     audiences[a] = out
   }
-  const pages: Ledger['pages'] = {}
-  for (const a of Object.keys(audiences)) if (old.pages[a]) pages[a] = old.pages[a]
-  return { ledger: { v: 1, last, versions, audiences, pages, groupKeys: old.groupKeys }, changed: { versions: newVersions, tombstones } }
+  for (const e of entries) {
+    for (const a of e.auds) {
+      if (!audiences[a]) continue
+      audiences[a][id(e.stem)] = e.k === 'D' ? { c: e.c, d: 1 } : { c: e.c }
+    }
+  }
+  return { entries, audiences, last, changed: { versions, tombstones } }
 }

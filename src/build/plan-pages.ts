@@ -20,7 +20,11 @@ export function planPages<E extends { c: number }>(entries: readonly E[], starts
     pages[i].entries.push(e)
   }
   for (let last = pages[pages.length - 1]; last.entries.length > size; last = pages[pages.length - 1]) {
-    const rest = last.entries.splice(size)
+    // never between two entries with the same cursor: a friend at that cursor would miss the second
+    let at = size
+    while (at < last.entries.length && last.entries[at].c === last.entries[at - 1].c) at++
+    if (at === last.entries.length) break
+    const rest = last.entries.splice(at)
     pages.push({ start: rest[0].c, entries: rest })
   }
   return pages.filter((p) => p.entries.length > 0)
