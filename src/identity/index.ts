@@ -11,3 +11,5 @@ export { loadIdentityData, resolveAudience, audienceNames, audienceNamesOf, audi
 export { checkIdentity } from './check.ts'
 export { wkdLocalPartHash, zbase32, writeWkd } from './wkd.ts'
 export { keyQr, keyQrSvg, keyQrTerminal, writeKeyQr, keyUrl } from './qr.ts'
+export { previewPeerKey, suggestName, type KeyInput, type KeyPreview } from './new-peer-key.ts'
+export { renameGroup, postsAddressedTo, type RenamedGroup } from './rename-group.ts'

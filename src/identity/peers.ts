@@ -1,12 +1,13 @@
 // Friends' public keys: keys/<petname>.asc. The petname is the file name; keys/self.asc is the owner.
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { readPublicKey, type PublicKey } from '../crypto/index.ts'
+import type { PublicKey } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
 import { exists, writeFileAtomic } from '../fs-atomic.ts'
 import { rel, type Layout } from '../paths.ts'
 import { formatFingerprint, assertName, nameProblem } from './names.ts'
-import { readKeySource, type Fetch } from './key-source.ts'
+import type { Fetch } from './key-source.ts'
+import { previewPeerKey, type KeyInput } from './new-peer-key.ts'
 import { readKeyFile } from './self.ts'
 import { loadBlocked } from './blocked.ts'
 import { groupFile, removeFromAllGroups } from './groups.ts'
@@ -74,7 +75,7 @@ export interface AddedPeer extends Peer {
 export async function addPeer(
   l: Layout,
   name: string,
-  source: string,
+  source: KeyInput,
   { fetch, cwd, date = new Date() }: { fetch?: Fetch; cwd?: string; date?: Date } = {},
 ): Promise<AddedPeer> {
   assertName(name)
@@ -86,25 +87,8 @@ export async function addPeer(
   if (await exists(groupFile(l, name))) {
     throw new PeerFeedError('NAME_IS_GROUP', `"${name}" is already a group (${rel(l, groupFile(l, name))}); friends and groups share one namespace, so choose another name.`)
   }
-  const { data, origin } = await readKeySource(source, { fetch, cwd })
-  const key = await readPublicKey(data, { source: origin, date })
-  const self = await readKeyFile(l, l.selfPublicKey).catch(() => undefined)
-  if (self && self.fingerprint === key.fingerprint) {
-    throw new PeerFeedError('OWN_KEY', `${origin} is your own key (${formatFingerprint(key.fingerprint)}); add your friends' keys, not yours.`)
-  }
-  if (key.revoked) {
-    throw new PeerFeedError('KEY_REVOKED', `the key from ${origin} (${formatFingerprint(key.fingerprint)}) has been revoked by its owner; ask your friend for their new key.`)
-  }
-  if (key.expired) {
-    throw new PeerFeedError('KEY_EXPIRED', `the key from ${origin} (${formatFingerprint(key.fingerprint)}) has expired; ask your friend to extend it (\`gpg --quick-set-expire\`) and send it again.`)
-  }
-  if (!key.hasEncryptionKey) {
-    throw new PeerFeedError('NO_ENCRYPTION_KEY', `the key from ${origin} (${formatFingerprint(key.fingerprint)}) has no usable encryption subkey, so nothing could be encrypted to it; ask your friend to add one (\`gpg --quick-add-key FPR cv25519 encr\`).`)
-  }
-  const known = (await scanPeers(l, date)).find((p) => p.key?.fingerprint === key.fingerprint)
-  if (known) {
-    throw new PeerFeedError('ALREADY_KNOWN', `this key (${formatFingerprint(key.fingerprint)}) is already your friend "${known.name}" (${rel(l, known.file)}); one petname per key.`)
-  }
+  // the same reading and refusals as the app's preview: not mine, not revoked or expired, can encrypt, not known
+  const { key, origin } = await previewPeerKey(l, source, { fetch, cwd, date })
   try {
     await writeFileAtomic(file, key.armored, { exclusive: true })
   } catch (e) {

@@ -11,6 +11,8 @@ export interface Accepted {
   stem: string
   post?: PostData
   files?: Record<string, string>
+  /** for a private entry: 'you' or the friend's group name (from the signed page, see session.ts) */
+  audience?: string
 }
 
 export type Checked = { ok: Accepted } | { rejected: string; id?: string }

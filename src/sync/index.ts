@@ -4,3 +4,5 @@ export { readSyncStatus, readAllSyncStatus, type FriendSyncStatus } from './sync
 export { syncFriend, type FriendReport, type SyncOptions } from './sync-friend.ts'
 export { follow, unfollow, readFollows, resolveFollow, type Follow, type Followed } from './follows.ts'
 export { urlRoutes, chainRoutes, type Fetch, type Route, type RouteResolver, type FollowTarget } from './transport.ts'
+export { startBackgroundSync, syncEverywhere, syncInterval, DEFAULT_SYNC_INTERVAL_MS, type BackgroundSync } from './background.ts'
+export { listFriends, type FriendOverview } from './friends.ts'

@@ -17,6 +17,12 @@ export interface Session {
   limits: { answerBytes: number; pageBytes: number; fileBytes: number; timeoutMs: number }
 }
 
+/**
+ * How each entry of an opened page reached me: 'you' (a page for me alone) or the friend's group name. Kept beside
+ * the entry objects, so the wire shapes stay as they are; the store records it in the sync state.
+ */
+export const pageAudience = new WeakMap<object, string>()
+
 export const PAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/
 
 /** Decrypts a private page and requires the friend's signature and their fingerprint as owner. */
@@ -33,6 +39,9 @@ export async function openPage(s: Session, armored: unknown): Promise<PrivatePag
   }
   if (!page || page.v !== 1 || !Array.isArray(page.entries)) throw new PeerFeedError('BAD_PAGE', 'a signed page is not a PeerFeed page (v 1 with entries)')
   if (page.owner !== s.friend.key.fingerprint) throw new PeerFeedError('BAD_PAGE', `a page says it belongs to ${String(page.owner).slice(0, 50)}, not to ${s.friend.key.fingerprint}`)
+  if (typeof page.audience === 'string' && /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(page.audience)) {
+    for (const e of page.entries) if (e && typeof e === 'object') pageAudience.set(e, page.audience)
+  }
   return page
 }
 

@@ -2,7 +2,7 @@
 import type { Layout } from '../paths.ts'
 import { checkEntry, type Accepted } from './check-entry.ts'
 import type { Session } from './session.ts'
-import { fetchAttachment } from './session.ts'
+import { fetchAttachment, pageAudience } from './session.ts'
 import { applyEntries, type Counts, type Rejection } from './store.ts'
 import { InboxWriter } from './inbox-files.ts'
 import { writeState, type SyncState } from './sync-state.ts'
@@ -27,7 +27,10 @@ export function sink(layout: Layout, name: string, dir: string, state: SyncState
       const ok: Accepted[] = []
       for (const r of raw) {
         const c = checkEntry(r, session.friend.key.fingerprint)
-        if ('ok' in c) ok.push(c.ok)
+        if ('ok' in c) {
+          const audience = isPrivate && r && typeof r === 'object' ? pageAudience.get(r) : undefined
+          ok.push(audience ? { ...c.ok, audience } : c.ok)
+        }
         else rejected.push({ id: c.id, why: c.rejected })
       }
       await applyEntries({ dir, state, counts, rejected, files, fetchFile: (e, a) => fetchAttachment(session, e, a, isPrivate) }, ok)

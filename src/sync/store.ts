@@ -35,7 +35,9 @@ export async function applyEntries(ctx: StoreContext, entries: Accepted[]): Prom
   const newest = new Map<string, Accepted>()
   for (const e of entries) {
     const prev = newest.get(e.stem)
-    if (!prev || compareCursors(e.cursor, prev.cursor) >= 0) newest.set(e.stem, e)
+    const order = prev ? compareCursors(e.cursor, prev.cursor) : 1
+    // one version on a page for me alone and on a group's page: "to me" is what the person wants to know
+    if (order > 0 || (order === 0 && prev?.audience !== 'you')) newest.set(e.stem, e)
   }
   // Which stem holds which attachment path, so one post cannot overwrite another's file.
   const owners = new Map<string, string>()
@@ -89,6 +91,7 @@ async function store(ctx: StoreContext, e: Accepted, dir: string): Promise<void>
   const file = path.join(ctx.dir, rel)
   // The same version we already hold, still on disk: nothing to do (the common case when pages overlap).
   if (held && !held.d && held.c === e.cursor && held.f === rel && ctx.files.read(file) !== undefined) {
+    if (e.audience && held.to !== e.audience) held.to = e.audience
     ctx.counts.unchanged++
     return
   }
@@ -129,5 +132,5 @@ async function store(ctx: StoreContext, e: Accepted, dir: string): Promise<void>
   if (!held || held.d) ctx.counts.new++
   else if (changed || held.f !== rel) ctx.counts.updated++
   else ctx.counts.unchanged++
-  ctx.state.held[e.stem] = { c: e.cursor, f: rel, ...(atts.length ? { a: atts.map((a) => a.path) } : {}) }
+  ctx.state.held[e.stem] = { c: e.cursor, f: rel, ...(atts.length ? { a: atts.map((a) => a.path) } : {}), ...(e.audience ? { to: e.audience } : {}) }
 }

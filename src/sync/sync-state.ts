@@ -10,6 +10,8 @@ export interface Held {
   f?: string
   a?: string[]
   d?: true
+  /** how a private post reached me: 'you' or the friend's group name; absent for a public post */
+  to?: string
 }
 
 export interface SyncState {
@@ -45,4 +47,14 @@ export async function readState(l: Layout, name: string, fingerprint: string): P
 /** Written only after the posts it describes are on disk. */
 export async function writeState(l: Layout, name: string, s: SyncState): Promise<void> {
   await writeFileAtomic(stateFile(l, name), JSON.stringify(s))
+}
+
+/** stem → how each private post of a friend reached me ('you' or their group's name); public posts are absent. */
+export async function heldAudiences(l: Layout, name: string): Promise<Map<string, string>> {
+  try {
+    const s = JSON.parse(await fs.readFile(stateFile(l, name), 'utf8')) as SyncState
+    return new Map(Object.entries(s.held ?? {}).filter(([, h]) => typeof h?.to === 'string' && !h.d).map(([stem, h]) => [stem, h.to as string]))
+  } catch {
+    return new Map()
+  }
 }
