@@ -55,7 +55,7 @@ export function positionOf(text: string, path: (string | number)[]): { line: num
 }
 
 /** Rules a schema cannot say: dates in the right order. */
-function semanticChecks(p: PostData): [(string | number)[], string][] {
+export function semanticChecks(p: PostData): [(string | number)[], string][] {
   const out: [(string | number)[], string][] = []
   if (p.updated && Date.parse(p.updated) < Date.parse(p.published)) {
     out.push([['updated'], `'updated' (${p.updated}) is before 'published' (${p.published}); an edit cannot predate the post`])
@@ -90,9 +90,10 @@ function explain(err: ErrorObject, type: string): { path: (string | number)[]; m
       return { path, message: `'${field}' must be ${article(String(p.type))}${hint}` }
     case 'format':
       return { path, message: p.format === 'date-time'
-        ? `'${field}' is not a valid date and time; write it like 2026-11-24T09:30:00Z`
+        ? dateMessage(field)
         : `'${field}' is not a valid ${p.format}${hint}` }
     case 'pattern':
+      if ((err.parentSchema as { format?: string } | undefined)?.format === 'date-time') return { path, message: dateMessage(field) }
       return { path, message: `'${field}' is not in the right form${hint}` }
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
       return { path, message: `'${field}' must be ${err.message?.replace(/^must be /, '')}${hint}` }
@@ -111,12 +112,20 @@ function explain(err: ErrorObject, type: string): { path: (string | number)[]; m
   }
 }
 
+const dateMessage = (field: string) =>
+  `'${field}' is not a valid date and time; write it like 2026-11-24T09:30:00Z (a capital T between date and time, and a time zone: Z or +01:00)`
+
 const article = (t: string) => (t.includes(',') ? `one of ${t}` : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`)
 
-/** ajv reports both branches of a string-or-list field; keep one error per field and keyword. */
+/**
+ * ajv reports both branches of a string-or-list field; keep one error per field and keyword. A date that fails
+ * both its format and its pattern is one problem.
+ */
 function dedupe(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>()
+  const badDates = new Set(errors.filter((e) => e.keyword === 'format').map((e) => e.instancePath))
   return errors.filter((e) => {
+    if (e.keyword === 'pattern' && badDates.has(e.instancePath)) return false
     const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`
     if (seen.has(k)) return false
     seen.add(k)

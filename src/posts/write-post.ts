@@ -68,6 +68,9 @@ export async function writePost(layout: Layout, post: NewPost, now = new Date())
   return { file: rel, stem, paths }
 }
 
+const DATE_FIELDS = ['published', 'updated', 'start', 'end']
+
+/** A post as YAML text: fields in the usual order, `to` and `tags` inline, dates double-quoted. */
 export function serializePost(data: Record<string, unknown>): string {
   const ordered: Record<string, unknown> = {}
   for (const k of ORDER) if (data[k] !== undefined) ordered[k] = data[k]
@@ -76,6 +79,11 @@ export function serializePost(data: Record<string, unknown>): string {
   for (const k of ['to', 'tags']) {
     const node = doc.get(k, true) as { flow?: boolean } | undefined
     if (node && typeof node === 'object') node.flow = true
+  }
+  // Quoted, so that YAML 1.1 readers (PyYAML) read dates as the strings they are, not as date objects.
+  for (const k of DATE_FIELDS) {
+    const node = doc.get(k, true) as { type?: string } | undefined
+    if (node && typeof node === 'object') node.type = 'QUOTE_DOUBLE'
   }
   return doc.toString({ lineWidth: 0 })
 }

@@ -1,6 +1,8 @@
-// Validates one received entry before anything touches the disk: author, id, cursor, schema, attachment paths. Pure.
+// Validates one received entry before anything touches the disk: author, id, cursor, the same checks as
+// `peerfeed check` (schemas and date rules), attachment paths; and keeps only the fields a page may carry. Pure.
 import { isCursor, type Entry } from '../protocol/wire.ts'
-import { validatorFor } from '../schemas/index.ts'
+import { parsePost } from '../posts/parse-post.ts'
+import { serializePost } from '../posts/write-post.ts'
 import { isPostType } from '../schemas/registry.ts'
 import { ID_PATTERN } from '../posts/ids.ts'
 import type { PostData } from '../posts/types.ts'
@@ -32,18 +34,16 @@ export function checkEntry(raw: unknown, owner: string): Checked {
   const stem = m[2]
   if (stem.length > 150) return no('its file name is too long')
   if (e.deleted === true) return e.post === undefined ? { ok: { cursor: e.cursor, id: m[0], stem } } : no('it is both deleted and a post')
-  const post = e.post as unknown
-  if (!post || typeof post !== 'object' || Array.isArray(post)) return no('it has no post')
-  const type = (post as PostData).type
+  const given = e.post as unknown
+  if (!given || typeof given !== 'object' || Array.isArray(given)) return no('it has no post')
+  // A page never carries `to` (the owner's petnames and group names, docs/protocol.md): drop it, never store it.
+  const { to: _to, ...post } = given as Record<string, unknown>
+  const type = post.type
   if (!isPostType(type)) return no(`unknown post type ${JSON.stringify(String(type)).slice(0, 40)}`)
-  const validate = validatorFor(type)!
-  if (!validate(post)) {
-    const err = validate.errors?.[0]
-    return no(`the post fails the ${type} schema: ${err?.instancePath || 'post'} ${err?.message ?? 'is invalid'}`)
-  }
-  const p = post as PostData
-  if (p.updated && Date.parse(p.updated) < Date.parse(p.published)) return no("its 'updated' is before 'published'")
-  if (p.type === 'event' && p.start && p.end && Date.parse(p.end) < Date.parse(p.start)) return no("its event 'end' is before 'start'")
+  // Exactly what `peerfeed check` does to a post file, on exactly the text that will be stored.
+  const { data, problems } = parsePost(serializePost(post), `${stem}.yaml`)
+  if (!data || problems.length) return no(`the post fails the ${type} checks: ${problems[0]?.message ?? 'it is invalid'}`)
+  const p = data
   const attachments = p.attachments ?? []
   for (const a of attachments) {
     if (!SAFE_PATH.test(a.path) || a.path.endsWith('.yaml') || a.path.length > 200) return no(`attachment path ${JSON.stringify(a.path).slice(0, 80)} is not a plain relative file name`)

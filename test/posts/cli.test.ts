@@ -32,7 +32,7 @@ test('post writes feed/YYYY/MM/<time>-<slug>.yaml and commits it', async () => {
   assert.is(r.code, 0, r.stderr)
   const file = 'feed/2026/11/2026-11-24T09-30-00Z-first-snow-in-the-garden.yaml'
   const text = await fs.readFile(path.join(root, file), 'utf8')
-  assert.match(text, /^type: status\npublished: 2026-11-24T09:30:00Z\ntags: \[ winter \]\ntext: First snow in the garden!\n$/)
+  assert.match(text, /^type: status\npublished: "2026-11-24T09:30:00Z"\ntags: \[ winter \]\ntext: First snow in the garden!\n$/)
   const log = await simpleGit(root).log()
   assert.match(log.latest!.message, /post: 2026-11-24T09-30-00Z-first-snow/)
 })
