@@ -42,7 +42,7 @@ export function checkEntry(raw: unknown, owner: string): Checked {
   if (!isPostType(type)) return no(`unknown post type ${JSON.stringify(String(type)).slice(0, 40)}`)
   // Exactly what `peerfeed check` does to a post file, on exactly the text that will be stored.
   const { data, problems } = parsePost(serializePost(post), `${stem}.yaml`)
-  if (!data || problems.length) return no(`the post fails the ${type} checks: ${problems[0]?.message ?? 'it is invalid'}`)
+  if (!data || problems.length) return no(`the post fails the ${type} schema, as \`peerfeed check\` applies it: ${problems[0]?.message ?? 'it is invalid'}`)
   const p = data
   const attachments = p.attachments ?? []
   for (const a of attachments) {
