@@ -3,6 +3,7 @@ import type { LiveIndex } from '../index/live-index.ts'
 import type { Layout } from '../paths.ts'
 import type { EventHub } from './events.ts'
 import type { Sessions } from './session.ts'
+import type { SyncRunner } from './sync-runner.ts'
 
 export interface BuildState {
   running: boolean
@@ -24,4 +25,6 @@ export interface AppContext {
   passphrase?: string
   build: BuildState
   now: () => number
+  /** background sync and `Sync now` (absent when the app was started without syncing) */
+  sync?: SyncRunner
 }

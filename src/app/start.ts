@@ -12,6 +12,7 @@ import { html, loginNote } from './pages.ts'
 import { Router, type Request } from './router.ts'
 import { Sessions } from './session.ts'
 import { routeModules } from './routes.ts'
+import { SyncRunner, type SyncRunnerOptions } from './sync-runner.ts'
 
 export interface AppOptions {
   layout: Layout
@@ -20,6 +21,8 @@ export interface AppOptions {
   passphrase?: string
   /** rebuild dist/ after every change to the feed (default true) */
   autoBuild?: boolean
+  /** background sync and `Sync now` (default: on, interval from peerfeed.yaml); false: off */
+  sync?: SyncRunnerOptions | false
   now?: () => number
   log?: (line: string) => void
 }
@@ -93,6 +96,11 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   origins = originsFor([`${shown}:${port}`, ...(loopback ? [`localhost:${port}`] : [])])
 
   const stops: (() => Promise<void> | void)[] = []
+  if (opts.sync !== false) {
+    const sync = await new SyncRunner(events).start(layout, { ...opts.sync, passphrase: opts.passphrase })
+    context.sync = sync
+    stops.push(() => sync.close())
+  }
   if (opts.autoBuild !== false) {
     const { watchBuild } = await import('../build/watch.ts')
     const w = watchBuild(layout, {

@@ -9,7 +9,12 @@ import { searchEntries } from '../search.ts'
 const THREAD_DEPTH = 6
 
 export function routes(r: Router) {
-  r.get('/api/timeline', async (q) => page(q, await viewer(q), () => true))
+  r.get('/api/timeline', async (q) => {
+    // a blocked friend's posts leave the timeline (their folder stays; unblocking brings them back)
+    const { loadBlocked } = await import('../../identity/blocked.ts')
+    const blocked = await loadBlocked(q.app.layout).catch(() => new Set<string>())
+    return page(q, await viewer(q), (e) => !blocked.has(e.post.author))
+  })
   r.get('/api/posts/:fpr/:stem', async (q) => {
     const v = await viewer(q)
     const e = q.app.index.byId.get(`${q.params.fpr}/${q.params.stem}`)

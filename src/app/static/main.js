@@ -4,6 +4,7 @@ import { el, tickTimes } from './format.js'
 import { connect } from './live.js'
 import { icon } from './icons.js'
 import { views } from './views/index.js'
+import { notificationBadge } from './parts/badge.js'
 
 const main = document.getElementById('view')
 const nav = document.getElementById('nav')
@@ -68,6 +69,7 @@ window.addEventListener('popstate', show)
 me = await api('/api/me')
 nav.append(...views.filter((v) => v.nav).map((v) =>
   el('a', { href: v.path, class: v.phone ? 'phone-only' : '' }, icon(v.icon, { size: 20 }), el('span', { class: 'label' }, v.nav))))
+notificationBadge(nav)
 connect()
 setInterval(() => tickTimes(), 30_000)
 show()

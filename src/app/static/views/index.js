@@ -4,6 +4,11 @@ export const views = [
   { path: '/', nav: 'Home', icon: 'home', load: () => import('./home.js') },
   { path: '/search', nav: 'Search', icon: 'search', load: () => import('./search.js') },
   { path: '/write', nav: 'Write', icon: 'write', load: () => import('./write.js'), phone: true },
+  { path: '/friends', nav: 'Friends', icon: 'users', load: () => import('./friends.js') },
+  { path: '/notifications', nav: 'Notifications', icon: 'bell', load: () => import('./notifications.js') },
+  { path: '/friends/add', load: () => import('./add-friend.js') },
+  { path: '/groups', load: () => import('./groups.js') },
+  { path: '/me', load: () => import('./me.js') },
   { path: '/friend/:name', load: () => import('./friend.js') },
   { path: '/post/:fpr/:stem', load: () => import('./post.js') },
 ]
