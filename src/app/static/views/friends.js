@@ -105,5 +105,5 @@ export function render({ main, say }) {
       } else if (m.view) showSync(m.view)
     }),
   ]
-  return () => offs.forEach((f) => f())
+  return () => { for (const f of offs) f() }
 }
