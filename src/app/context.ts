@@ -25,6 +25,8 @@ export interface AppContext {
   passphrase?: string
   build: BuildState
   now: () => number
+  /** the LAN address paired devices use (`peerfeed app --lan`), e.g. http://192.168.1.20:8090 */
+  lanOrigin?: string
   /** background sync and `Sync now` (absent when the app was started without syncing) */
   sync?: SyncRunner
 }

@@ -4,6 +4,8 @@ import { BASE_HEADERS } from './http.ts'
 
 export class EventHub {
   #clients = new Set<ServerResponse>()
+  /** which session opened each stream, so ending a session closes its streams at once */
+  #sessionOf = new WeakMap<ServerResponse, string>()
   #timer: NodeJS.Timeout
 
   constructor(keepAliveMs = 20_000) {
@@ -12,7 +14,8 @@ export class EventHub {
     this.#timer.unref()
   }
 
-  attach(res: ServerResponse): void {
+  attach(res: ServerResponse, sessionId?: string): void {
+    if (sessionId) this.#sessionOf.set(res, sessionId)
     res.writeHead(200, { ...BASE_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' })
     res.write('retry: 2000\n\n')
     this.#clients.add(res)
@@ -22,6 +25,16 @@ export class EventHub {
   send(event: string, data: unknown): void {
     const msg = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
     for (const c of this.#clients) c.write(msg)
+  }
+
+  /** Ends every stream a session opened (a revoked device stops hearing anything). */
+  endSession(id: string): void {
+    for (const c of this.#clients) {
+      if (this.#sessionOf.get(c) === id) {
+        c.end()
+        this.#clients.delete(c)
+      }
+    }
   }
 
   get size(): number {

@@ -10,6 +10,8 @@ export interface Request {
   params: Record<string, string>
   session?: Session
   app: AppContext
+  /** true when the request came to the LAN address (`--lan`) */
+  lan?: boolean
 }
 
 /** A handler answers by writing `res`, or returns a value sent as JSON with status 200. */
@@ -21,20 +23,22 @@ interface Route {
   handler: Handler
   /** false for routes that work without a session (login, static files) */
   auth: boolean
+  /** false: not on the LAN address (the owner's own pages); 'only': only there (pairing) */
+  lan?: boolean | 'only'
 }
 
 export class Router {
   #routes: Route[] = []
 
-  add(method: string, pattern: string, handler: Handler, { auth = true }: { auth?: boolean } = {}): this {
-    this.#routes.push({ method, parts: pattern.split('/').slice(1), handler, auth })
+  add(method: string, pattern: string, handler: Handler, { auth = true, lan }: { auth?: boolean; lan?: boolean | 'only' } = {}): this {
+    this.#routes.push({ method, parts: pattern.split('/').slice(1), handler, auth, lan })
     return this
   }
 
-  get = (p: string, h: Handler, o?: { auth?: boolean }) => this.add('GET', p, h, o)
-  post = (p: string, h: Handler, o?: { auth?: boolean }) => this.add('POST', p, h, o)
-  put = (p: string, h: Handler, o?: { auth?: boolean }) => this.add('PUT', p, h, o)
-  delete = (p: string, h: Handler, o?: { auth?: boolean }) => this.add('DELETE', p, h, o)
+  get = (p: string, h: Handler, o?: { auth?: boolean; lan?: boolean | 'only' }) => this.add('GET', p, h, o)
+  post = (p: string, h: Handler, o?: { auth?: boolean; lan?: boolean | 'only' }) => this.add('POST', p, h, o)
+  put = (p: string, h: Handler, o?: { auth?: boolean; lan?: boolean | 'only' }) => this.add('PUT', p, h, o)
+  delete = (p: string, h: Handler, o?: { auth?: boolean; lan?: boolean | 'only' }) => this.add('DELETE', p, h, o)
 
   /** The route for a method and path with its params; `allowed` lists methods of a path that exists. */
   match(method: string, pathname: string): { route?: Route; params: Record<string, string>; allowed: string[] } {

@@ -1,5 +1,6 @@
 // Every API area of the app, one module each; a new area is one file and one line here.
 import type { Router } from './router.ts'
+import * as devices from './api/devices.ts'
 import * as events from './api/events.ts'
 import * as friends from './api/friends.ts'
 import * as groups from './api/groups.ts'
@@ -12,4 +13,4 @@ import * as read from './api/read.ts'
 import * as write from './api/write.ts'
 import * as pages from './pages.ts'
 
-export const routeModules: { routes(r: Router): void }[] = [me, read, write, events, media, friends, groups, identity, sync, notifications, pages]
+export const routeModules: { routes(r: Router): void }[] = [me, read, write, events, media, friends, groups, identity, sync, notifications, devices, pages]

@@ -11,6 +11,8 @@ export interface Session {
   /** a name to show in a list of sessions, e.g. a device's name */
   label: string
   created: number
+  /** when a request last used it */
+  lastUsed?: number
 }
 
 export class Sessions {
@@ -45,7 +47,9 @@ export class Sessions {
   /** The session a request's cookie names, if any. */
   of(req: IncomingMessage): Session | undefined {
     const id = cookieValue(req.headers.cookie, COOKIE)
-    return id ? this.#sessions.get(id) : undefined
+    const s = id ? this.#sessions.get(id) : undefined
+    if (s) s.lastUsed = this.#now()
+    return s
   }
 
   end(id: string): void {

@@ -9,6 +9,7 @@ import { EventHub } from './events.ts'
 import { originsFor, refusal, type Origins } from './guard.ts'
 import { sendError, sendJson } from './http.ts'
 import { html, loginNote } from './pages.ts'
+import { pairNote } from './api/devices.ts'
 import { Router, type Request } from './router.ts'
 import { Sessions } from './session.ts'
 import { routeModules } from './routes.ts'
@@ -21,6 +22,11 @@ export interface AppOptions {
   passphrase?: string
   /** rebuild dist/ after every change to the feed (default true) */
   autoBuild?: boolean
+  /**
+   * Also serve on this LAN address (`peerfeed app --lan`): there, only paired devices get in; everyone else sees
+   * nothing but the "pair this device" page. Port 0 picks a free one; default: the app's port.
+   */
+  lan?: { host: string; port?: number }
   /** background sync and `Sync now` (default: on, interval from peerfeed.yaml); false: off */
   sync?: SyncRunnerOptions | false
   now?: () => number
@@ -33,10 +39,15 @@ export interface RunningApp {
   /** the address with a one-time login token: print it, open it */
   loginUrl: string
   context: AppContext
+  /** the LAN address when started with `lan`, e.g. http://192.168.1.20:8090 */
+  lanUrl?: string
   /** a fresh one-time login URL (another window, another browser) */
   newLoginUrl(): string
   close(): Promise<void>
 }
+
+/** What the LAN address serves before a device is paired: the pairing links and the page's look. */
+const LAN_OPEN = /^\/(pair|p\/[A-Za-z0-9-]{1,40}|static\/(app|people)\.css|static\/icon\.svg)$/
 
 export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const { layout } = opts
@@ -57,11 +68,12 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const context: AppContext = { layout, index, sessions, events, origin: '', selfName: self.name, passphrase: opts.passphrase, build: { running: false }, now }
 
   const server = http.createServer((req, res) => void handle(req, res))
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const url = new URL(req.url ?? '/', context.origin)
+  let lanOrigins: Origins = originsFor([])
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, lan = false) {
+    const url = new URL(req.url ?? '/', lan ? context.lanOrigin : context.origin)
     const isApi = url.pathname.startsWith('/api/') || url.pathname.startsWith('/media/')
     try {
-      const no = refusal(req, origins)
+      const no = refusal(req, lan ? lanOrigins : origins)
       if (no) return sendJson(res, no.status, { error: { code: no.code, message: no.message } })
       const { route, params, allowed } = router.match(req.method ?? 'GET', url.pathname)
       if (!route) {
@@ -71,11 +83,17 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         }
         return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'nothing here' } })
       }
-      const session = sessions.of(req)
-      const q: Request = { req, res, url, params, session, app: context }
-      if (route.auth && !session) {
-        if (isApi) return sendJson(res, 401, { error: { code: 'NO_SESSION', message: 'log in first: open the link `peerfeed app` printed' } })
-        return html(q, 401, loginNote())
+      // on the LAN only a paired device's session counts; the owner's browser uses loopback
+      const found = sessions.of(req)
+      const session = lan && found?.kind !== 'device' ? undefined : found
+      const q: Request = { req, res, url, params, session, app: context, lan }
+      if ((route.lan === false && lan) || (route.lan === 'only' && !lan) || (lan && url.pathname === '/login')) {
+        return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'nothing here' } })
+      }
+      // Unpaired on the LAN: nothing but the pairing page (and its stylesheet), whatever the route says.
+      if ((route.auth || lan) && !session && !(lan && LAN_OPEN.test(url.pathname))) {
+        if (isApi) return sendJson(res, 401, { error: { code: 'NO_SESSION', message: lan ? 'pair this device first: in PeerFeed on your computer, open Devices and scan the code' : 'log in first: open the link `peerfeed app` printed' } })
+        return html(q, 401, lan ? pairNote() : loginNote())
       }
       const out = await route.handler(q)
       if (out !== undefined && !res.headersSent) sendJson(res, res.statusCode || 200, out)
@@ -96,6 +114,18 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   origins = originsFor([`${shown}:${port}`, ...(loopback ? [`localhost:${port}`] : [])])
 
   const stops: (() => Promise<void> | void)[] = []
+  let lanServer: http.Server | undefined
+  if (opts.lan) {
+    lanServer = http.createServer((req, res) => void handle(req, res, true))
+    await new Promise<void>((resolve, reject) => {
+      lanServer!.once('error', reject)
+      lanServer!.listen(opts.lan!.port ?? port, opts.lan!.host, () => resolve())
+    })
+    const lanHost = opts.lan.host.includes(':') ? `[${opts.lan.host}]` : opts.lan.host
+    context.lanOrigin = `http://${lanHost}:${(lanServer.address() as AddressInfo).port}`
+    lanOrigins = originsFor([context.lanOrigin.slice('http://'.length)])
+    stops.push(() => new Promise<void>((res) => { lanServer!.close(() => res()); lanServer!.closeAllConnections() }))
+  }
   if (opts.sync !== false) {
     const sync = await new SyncRunner(events).start(layout, { ...opts.sync, passphrase: opts.passphrase })
     context.sync = sync
@@ -123,6 +153,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const newLoginUrl = () => `${context.origin}/login?token=${sessions.issueToken()}`
   return {
     url: context.origin,
+    ...(context.lanOrigin ? { lanUrl: context.lanOrigin } : {}),
     loginUrl: newLoginUrl(),
     context,
     newLoginUrl,

@@ -3,7 +3,7 @@ import type { Router } from '../router.ts'
 
 export function routes(r: Router) {
   r.get('/api/events', (q) => {
-    q.app.events.attach(q.res)
+    q.app.events.attach(q.res, q.session?.id)
     q.app.events.send('hello', { build: q.app.build })
   })
 }

@@ -87,7 +87,7 @@ export function render({ main, say }) {
   main.append(
     el('h1', {}, 'Friends'),
     el('nav', { class: 'subnav', 'aria-label': 'Friends and groups' },
-      el('a', { href: '/friends/add' }, 'Add a friend'), el('a', { href: '/groups' }, 'Groups'), el('a', { href: '/me' }, 'My key')),
+      el('a', { href: '/friends/add' }, 'Add a friend'), el('a', { href: '/groups' }, 'Groups'), el('a', { href: '/me' }, 'My key'), el('a', { href: '/devices' }, 'Devices')),
     el('section', { class: 'sync-box', 'aria-labelledby': 'sync-h' }, el('h2', { id: 'sync-h' }, 'Syncing'), syncBtn, syncState, progress),
     list)
   load()

@@ -9,6 +9,7 @@ export const views = [
   { path: '/friends/add', load: () => import('./add-friend.js') },
   { path: '/groups', load: () => import('./groups.js') },
   { path: '/me', load: () => import('./me.js') },
+  { path: '/devices', load: () => import('./devices.js') },
   { path: '/friend/:name', load: () => import('./friend.js') },
   { path: '/post/:fpr/:stem', load: () => import('./post.js') },
 ]
