@@ -23,8 +23,10 @@ export function parsePublicQuery(search: string): { since: string | null; limit:
   const type = q.get('type') ?? undefined
   let limit = 100
   if (limitRaw !== null) {
-    if (!/^\d{1,5}$/.test(limitRaw) || Number(limitRaw) < 1) throw new PeerFeedError('BAD_QUERY', `'limit' must be a whole number from 1 to ${PUBLIC_MAX}.`)
-    limit = Math.min(PUBLIC_MAX, Number(limitRaw))
+    if (!/^\d{1,5}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > PUBLIC_MAX) {
+      throw new PeerFeedError('BAD_QUERY', `'limit' must be a whole number from 1 to ${PUBLIC_MAX}.`)
+    }
+    limit = Number(limitRaw)
   }
   if (type !== undefined && !isPostType(type)) throw new PeerFeedError('BAD_QUERY', `'type' must be a known post type, not ${JSON.stringify(type.slice(0, 40))}.`)
   return { since: since === null || since === '' ? null : normalizeCursor(since), limit, type }

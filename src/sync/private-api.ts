@@ -6,7 +6,7 @@ import { isCursor, type Entry, type UpdatesRequest } from '../protocol/wire.ts'
 import { openPage, type Session } from './session.ts'
 import type { Sink } from './sink.ts'
 import type { SyncState } from './sync-state.ts'
-import { errorCodeOf, jsonOf, request } from './transport.ts'
+import { errorCodeOf, isStaticHostAnswer, jsonOf, request } from './transport.ts'
 
 export type PrivateOutcome = 'done' | 'static' | 'unknown_key' | 'blocked'
 
@@ -27,9 +27,7 @@ export async function privateViaApi(s: Session, state: SyncState, out: Sink, max
     const code = errorCodeOf(got)
     if (code === 'unknown_key') return 'unknown_key'
     if (code === 'blocked') return 'blocked'
-    if (got.status === 404 || got.status === 405 || got.status === 501) {
-      if (!code || code === 'not_found' || code === 'method_not_allowed') return 'static'
-    }
+    if (isStaticHostAnswer(got)) return 'static'
     if (got.status !== 200) {
       throw new PeerFeedError('REFUSED', `the friend's server refused the request: HTTP ${got.status}${code ? ` ${code}` : ''}: ${got.body.toString('utf8').slice(0, 200)}`)
     }

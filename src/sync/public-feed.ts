@@ -8,7 +8,7 @@ import { isCursor, type Entry, type PageRef, type PublicManifest } from '../prot
 import { PAGE_NAME, type Session } from './session.ts'
 import type { Sink } from './sink.ts'
 import type { SyncState } from './sync-state.ts'
-import { errorCodeOf, jsonOf, request } from './transport.ts'
+import { isStaticHostAnswer, jsonOf, request } from './transport.ts'
 
 const PUBLIC_LIMIT = 500
 
@@ -44,7 +44,7 @@ export async function publicViaApi(s: Session, state: SyncState, out: Sink): Pro
   for (let round = 0; round < 100_000; round++) {
     const q = `api/v1/public?limit=${PUBLIC_LIMIT}${state.publicCursor ? `&since=${state.publicCursor}` : ''}`
     const got = await request(s.route, q, { maxBytes: s.limits.answerBytes, timeoutMs: s.limits.timeoutMs })
-    if (got.status === 404 && (!errorCodeOf(got) || errorCodeOf(got) === 'not_found')) return 'static'
+    if (isStaticHostAnswer(got)) return 'static'
     if (got.status !== 200) throw new PeerFeedError('REFUSED', `GET /api/v1/public answered HTTP ${got.status}: ${got.body.toString('utf8').slice(0, 200)}`)
     const answer = jsonOf<{ posts?: unknown; next?: unknown; manifests?: unknown }>(got, 'the answer to GET /api/v1/public')
     if (!Array.isArray(answer.posts) || !(answer.next === null || isCursor(answer.next))) throw new PeerFeedError('BAD_ANSWER', 'the public answer is not {posts, next, manifests}.')

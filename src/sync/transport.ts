@@ -104,6 +104,17 @@ export function jsonOf<T>(got: Got, what: string): T {
   }
 }
 
+/**
+ * A static host, not a PeerFeed server (docs/protocol.md, "Static hosts"): HTTP 404, 405 or 501 (Python's
+ * http.server answers an unknown POST with 501) whose body is not a PeerFeed error, or is one with the code
+ * `not_found` or `method_not_allowed`.
+ */
+export function isStaticHostAnswer(got: Got): boolean {
+  if (got.status !== 404 && got.status !== 405 && got.status !== 501) return false
+  const code = errorCodeOf(got)
+  return code === undefined || code === 'not_found' || code === 'method_not_allowed'
+}
+
 /** The `{error:{code}}` of a PeerFeed error answer, if it is one. */
 export function errorCodeOf(got: Got): string | undefined {
   if (got.status < 400 || !got.contentType.includes('json')) return undefined

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert'
 import { encryptAndSign } from '../../src/crypto/index.ts'
 import { parsePost } from '../../src/posts/parse-post.ts'
 import { checkEntry } from '../../src/sync/check-entry.ts'
+import { readState } from '../../src/sync/sync-state.ts'
 import { cli } from '../helpers/index.ts'
 import { makeFeed, type TestFeed } from '../helpers/peers.ts'
 
@@ -36,7 +37,8 @@ test.before(async () => {
   server = http.createServer((req, res) => {
     req.resume()
     if (req.method === 'POST' && req.url === '/api/v1/updates') {
-      const body = answered ? { pages: [], next: null } : { pages: [page], next: '1795590000005' }
+      // pages with `next: null`: the answer is complete; the client keeps the highest cursor in the pages
+      const body = answered ? { pages: [], next: null } : { pages: [page], next: null }
       answered = true
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body))
     } else res.writeHead(404).end()
@@ -65,6 +67,7 @@ test('sync drops `to`, refuses dates check refuses, and stores files check accep
     assert.not.match(text, 'crew')
     assert.equal(parsePost(text, f).problems, [], f)
   }
+  assert.is((await readState(bob.layout, 'alice', alice.fingerprint)).cursor, '1795590000005')
   const shown = await cli(['timeline', '--root', bob.layout.root])
   assert.is(shown.code, 0, shown.stderr)
   assert.match(shown.stdout, 'posted 2026-11-24T09:30:00Z')
