@@ -2,5 +2,5 @@
 export { PublicKey, SecretKey, generateIdentity, readPublicKey, readSecretKey, revokeIdentity, type GeneratedIdentity } from './keys.ts'
 export { encryptAndSign, decryptAndVerify, type Decrypted } from './messages.ts'
 export { signDetached, verifyDetached } from './signatures.ts'
-export { canShareSecret, ownSecret, sharedSecret, SHARED_SECRET_LABEL } from './shared-secret.ts'
+export { canShareSecret, ownSecret, sharedSecret, x25519Public, x25519Secret, SHARED_SECRET_LABEL } from './shared-secret.ts'
 export { recipientKeyIds } from './recipients.ts'

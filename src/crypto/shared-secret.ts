@@ -59,10 +59,24 @@ export function sharedSecret({ mine, theirs, info }: { mine: SecretKey; theirs: 
   if (!d || d.length !== 32) throw new PeerFeedError('SECRET_LOCKED', 'my secret encryption key is not available (locked or missing).')
   if (!q || q.length !== 33 || q[0] !== 0x40) throw new PeerFeedError('BAD_KEY', `key ${theirs.fingerprint} has a malformed Curve25519 public value.`)
   // Legacy cv25519 packets keep the scalar big-endian and prefix the point with 0x40 (native encoding).
-  const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, Buffer.from(d).reverse()]), format: 'der', type: 'pkcs8' })
-  const publicKey = crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, q.subarray(1)]), format: 'der', type: 'spki' })
+  return x25519Secret({ scalar: Buffer.from(d).reverse(), point: q.subarray(1), mine: mine.fingerprint, theirs: theirs.fingerprint, info })
+}
+
+/**
+ * The same from raw values, as docs/page-names.md specifies it and its test vectors check: `scalar` is my
+ * X25519 secret (32 bytes, little-endian, RFC 7748), `point` their public u-coordinate (32 bytes).
+ */
+export function x25519Secret({ scalar, point, mine, theirs, info }: { scalar: Uint8Array; point: Uint8Array; mine: string; theirs: string; info: string }): Buffer {
+  const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' })
+  const publicKey = crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, point]), format: 'der', type: 'spki' })
   const ikm = crypto.diffieHellman({ privateKey, publicKey })
-  if (ikm.every((b) => b === 0)) throw new PeerFeedError('BAD_KEY', `key ${theirs.fingerprint} gives a degenerate shared secret; refusing it.`)
-  const salt = `${SHARED_SECRET_LABEL}\n${[mine.fingerprint, theirs.fingerprint].sort().join('\n')}`
+  if (ikm.every((b) => b === 0)) throw new PeerFeedError('BAD_KEY', `key ${theirs} gives a degenerate shared secret; refusing it.`)
+  const salt = `${SHARED_SECRET_LABEL}\n${[mine, theirs].sort().join('\n')}`
   return Buffer.from(crypto.hkdfSync('sha256', ikm, Buffer.from(salt, 'utf8'), Buffer.from(info, 'utf8'), 32))
+}
+
+/** The X25519 public u-coordinate (32 bytes) of a raw little-endian secret scalar. */
+export function x25519Public(scalar: Uint8Array): Buffer {
+  const key = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' })
+  return Buffer.from(crypto.createPublicKey(key).export({ format: 'der', type: 'spki' })).subarray(SPKI_PREFIX.length)
 }
