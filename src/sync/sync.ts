@@ -21,7 +21,7 @@ export interface SyncAllOptions extends Omit<SyncOptions, 'me' | 'routes' | 'onR
   fetch?: Fetch
   /** defaults to the followed URL; discovery chains LAN and DHT resolvers after it */
   routes?: RouteResolver
-  /** friends synced at the same time (default 6) */
+  /** friends synced at the same time (default 16: most of a sync is waiting on the network) */
   concurrency?: number
   onEvent?: (e: SyncEvent) => void
   /** keep each friend's last status in .peerfeed/sync-status/ (default true) */
@@ -40,7 +40,7 @@ export interface SyncSummary {
 
 /** How long a route may take to give its first answer before sync moves on (to the next route or friend). */
 export const REACH_MS = 5000
-export const SYNC_CONCURRENCY = 6
+export const SYNC_CONCURRENCY = 16
 
 const failure = (name: string, code: string, message: string): FriendReport =>
   ({ name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [], error: { code, message } })
