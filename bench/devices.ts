@@ -1,0 +1,124 @@
+// Benchmark: a 100,000-version cursor ledger written by two devices — the git merge of their histories, reading the
+// merged ledger with effective cursors (what a build does first), a build's ledger step, and the bytes per version.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { advanceLedger, deriveLedger, hash16 } from '../src/build/ledger.ts'
+import { formatBuild, LEDGER_DIR, LEDGER_HEADER, readLedger, type LogBuild } from '../src/build/ledger-log.ts'
+import type { Post } from '../src/posts/types.ts'
+import { run as runCmd } from '../test/helpers/index.ts'
+import { tmp } from './util.ts'
+
+/** Wall and CPU milliseconds: the machine is shared, and CPU time is what the step itself costs. */
+async function time<T>(fn: () => Promise<T>): Promise<[T, number, number]> {
+  const c = process.cpuUsage()
+  const t = performance.now()
+  const r = await fn()
+  const u = process.cpuUsage(c)
+  return [r, performance.now() - t, (u.user + u.system) / 1000]
+}
+const ms = (wall: number, cpu: number) => `${wall.toFixed(0)} ms (cpu ${cpu.toFixed(0)} ms)`
+
+const A = 'a1a1a1a1a1a1'
+const B = 'b2b2b2b2b2b2'
+const OWNER = 'ab'.repeat(20)
+
+const stemOf = (i: number) => `${new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-')}-post-${i}`
+const hashOf = (i: number) => (i * 2654435761 >>> 0).toString(16).padStart(8, '0').repeat(8)
+
+/**
+ * Two devices taking turns (each build reads the other's last), `perBuild` versions a build, then both building
+ * `tail` times without seeing each other (a laptop offline) — the case that moves cursors.
+ */
+function history(n: number, perBuild: number, tail: number): { a: LogBuild[]; b: LogBuild[]; shared: number } {
+  const a: LogBuild[] = []
+  const b: LogBuild[] = []
+  let c = Date.parse('2025-01-01T00:00:00Z')
+  let i = 0
+  const make = (dev: string, list: LogBuild[], other: LogBuild[], cursorAt: number) => {
+    const entries = []
+    for (let k = 0; k < perBuild && i < n; k++, i++) entries.push({ k: 'V' as const, c: cursorAt + k, stem: stemOf(i), hash: hash16(hashOf(i)), auds: [i % 5 ? 'public' : 'friend:bob'] })
+    const seen = other.length ? { [other === a ? A : B]: other[other.length - 1].n } : {}
+    list.push({ dev, n: list.length + 1, seen, entries })
+  }
+  const sharedBuilds = Math.ceil((n - 2 * tail * perBuild) / perBuild)
+  for (let t = 0; t < sharedBuilds; t++) {
+    const [dev, list, other] = t % 2 ? [B, b, a] : [A, a, b]
+    make(dev, list, other, (c += 60_000))
+  }
+  const forkA = a[a.length - 1].n
+  const forkB = b[b.length - 1].n
+  for (let t = 0; t < tail; t++) {
+    a.push({ dev: A, n: a.length + 1, seen: { [B]: forkB }, entries: [] })
+    b.push({ dev: B, n: b.length + 1, seen: { [A]: forkA }, entries: [] })
+    const cursorA = (c += 60_000)
+    for (let k = 0; k < perBuild && i < n; k++, i++) a[a.length - 1].entries.push({ k: 'V', c: cursorA + k, stem: stemOf(i), hash: hash16(hashOf(i)), auds: [i % 5 ? 'public' : 'friend:bob'] })
+    // B's clock is ten minutes slow
+    for (let k = 0; k < perBuild && i < n; k++, i++) b[b.length - 1].entries.push({ k: 'V', c: cursorA - 600_000 + k, stem: stemOf(i), hash: hash16(hashOf(i)), auds: [i % 5 ? 'public' : 'friend:bob'] })
+  }
+  return { a, b, shared: sharedBuilds }
+}
+
+const text = (builds: LogBuild[]) => `${LEDGER_HEADER}\n${builds.map(formatBuild).join('')}`
+
+async function git(cwd: string, ...args: string[]) {
+  const r = await runCmd('git', ['-C', cwd, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' } })
+  if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`)
+}
+
+export async function run(n = Number(process.env.BENCH_VERSIONS ?? 100_000)) {
+  const perBuild = 50
+  const tail = 10
+  const { a, b, shared } = history(n, perBuild, tail)
+  const root = await tmp('peerfeed-bench-devices-')
+  const dir = path.join(root, LEDGER_DIR)
+  await fs.mkdir(dir)
+
+  // git: the common history, then each device's offline tail on its own branch, then the merge
+  const split = (list: LogBuild[]) => list.length - tail
+  await git(root, 'init', '-q', '-b', 'a')
+  await fs.writeFile(path.join(dir, `${A}.txt`), text(a.slice(0, split(a))))
+  await fs.writeFile(path.join(dir, `${B}.txt`), text(b.slice(0, split(b))))
+  await git(root, 'add', '-A')
+  await git(root, 'commit', '-q', '-m', 'shared history')
+  await git(root, 'branch', 'b')
+  await fs.writeFile(path.join(dir, `${A}.txt`), text(a))
+  await git(root, 'commit', '-q', '-am', 'A offline')
+  await git(root, 'checkout', '-q', 'b')
+  await fs.writeFile(path.join(dir, `${B}.txt`), text(b))
+  await git(root, 'commit', '-q', '-am', 'B offline')
+  const [, mergeMs, mergeCpu] = await time(() => git(root, 'merge', '-q', '--no-edit', 'a'))
+
+  const bytes = (await fs.stat(path.join(dir, `${A}.txt`))).size + (await fs.stat(path.join(dir, `${B}.txt`))).size
+  // warm the JIT once, as a long-running app would be; the first figure is the cold one a CLI build pays
+  const [logged, readMs, readCpu] = await time(() => readLedger(root))
+  const [view, deriveMs, deriveCpu] = await time(async () => deriveLedger(logged.builds))
+  const versions = view.versions.size
+  if (versions !== n) throw new Error(`expected ${n} versions, the merged ledger has ${versions}`)
+  const moved = logged.builds.filter((x) => x.entries.length).length
+  const [again, warmMs, warmCpu] = await time(async () => deriveLedger((await readLedger(root)).builds))
+
+  // a build's ledger step on it: every post unchanged but one new
+  const posts: Post[] = []
+  for (let i = 0; i <= n; i++) {
+    const stem = stemOf(i)
+    posts.push({ id: `${OWNER}/${stem}`, stem, file: `feed/${stem}.yaml`, hash: hashOf(i), author: OWNER, data: { type: 'status', published: '2025-01-01T00:00:00Z', ...(i % 5 ? {} : { to: ['bob'] }) } })
+  }
+  const live = new Set(['public', 'friend:bob'])
+  const aud = (p: Post) => (p.data.to ? ['friend:bob'] : ['public'])
+  const [adv, advanceMs, advanceCpu] = await time(async () => advanceLedger(again, posts, aud, live, OWNER, Date.now()))
+  if (adv.entries.length !== 1) throw new Error(`expected one new line, got ${adv.entries.length}`)
+
+  console.log(`devices: a ledger of ${n} versions from 2 devices (${shared} builds taking turns, then ${tail} builds each offline, ${perBuild} versions a build; ${moved} builds)`)
+  console.log(`  git merge of the two devices' histories:                 ${ms(mergeMs, mergeCpu)} (child process: cpu not counted)`)
+  console.log(`  read + parse both files (${(bytes / 1e6).toFixed(1)} MB):                       ${ms(readMs, readCpu)}`)
+  console.log(`  effective cursors + merged view (cold):                  ${ms(deriveMs, deriveCpu)}`)
+  console.log(`  build's first step = read + merge + view (cold):         ${ms(readMs + deriveMs, readCpu + deriveCpu)}   (target < 200 ms)`)
+  console.log(`  the same again (JIT warm):                               ${ms(warmMs, warmCpu)}`)
+  console.log(`  advance over ${n + 1} posts (one new):                    ${ms(advanceMs, advanceCpu)}`)
+  console.log(`  load average while measuring: ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores`)
+  console.log(`  ledger on disk: ${bytes} bytes = ${(bytes / n).toFixed(1)} bytes per version`)
+  await fs.rm(root, { recursive: true, force: true })
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await run()
