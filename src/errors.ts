@@ -35,4 +35,6 @@ export const isPeerFeedError = (e: unknown): e is PeerFeedError => e instanceof 
 export interface Problem extends Place {
   file: string
   message: string
+  /** worth showing, but nothing is wrong with the feed itself (a friend's key revoked or expired): builds go on */
+  warning?: true
 }

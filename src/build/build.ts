@@ -16,6 +16,8 @@ import { appendBuild, readLedger } from './ledger-log.ts'
 import { commitLedger, migrateLedger, readLocalLedger } from './ledger-state.ts'
 import { deviceId } from './device.ts'
 import { assertMerged } from '../git.ts'
+import { rotationsFile } from '../identity/key-life.ts'
+import { ROTATION_PATH } from '../protocol/wire.ts'
 import { friendIndexName, newGroupNameKey, ownerNameKey } from './page-names.ts'
 import { writeNameBoxes, type BoxCache } from './name-boxes.ts'
 import { audienceKeys, resolveAudience } from '../identity/audience.ts'
@@ -74,10 +76,12 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   await assertMerged(layout.root, 'build')
   const checked = await checkFeed(layout)
   mark('check')
-  if (checked.problems.length) {
-    const lines = checked.problems.map((p) => `  ${formatProblem(p, p.message)}`)
-    throw new PeerFeedError('CHECK_FAILED', `the feed has ${checked.problems.length} problem(s); dist/ was left as it was:\n${lines.join('\n')}`)
+  const errors = checked.problems.filter((p) => !p.warning)
+  if (errors.length) {
+    const lines = errors.map((p) => `  ${formatProblem(p, p.message)}`)
+    throw new PeerFeedError('CHECK_FAILED', `the feed has ${errors.length} problem(s); dist/ was left as it was:\n${lines.join('\n')}`)
   }
+  for (const p of checked.problems) if (p.warning) log(`warning: ${formatProblem(p, p.message)}`)
   const { loadSelf, loadIdentityData, loadConfig, keyQr, keyQrSvg, writeWkd } = await import('../identity/index.ts')
   const self = await loadSelf(layout, { passphrase: opts.passphrase, requireSecret: true })
   const signer = self.secretKey!
@@ -89,8 +93,10 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   // Audiences: public, each friend not blocked, each group with at least one reachable member.
   const friendKey = (name: string) => `friend:${name}`
   const groupKey = (name: string) => `group:${name}`
-  const friends = [...id.peers].filter(([, k]) => !id.blocked.has(k.fingerprint))
-  const groupMembers = new Map([...id.groups.keys()].map((g) => [g, id.peers.size ? resolveAudience(id, [g]) : []]))
+  // a friend whose key is revoked or expired gets nothing new: it is no audience, and drops out of its groups
+  const unusable = new Set([...id.peers.values()].filter((k) => k.revoked || k.expired).map((k) => k.fingerprint))
+  const friends = [...id.peers].filter(([, k]) => !id.blocked.has(k.fingerprint) && !unusable.has(k.fingerprint))
+  const groupMembers = new Map([...id.groups.keys()].map((g) => [g, id.peers.size ? resolveAudience(id, [g]).filter((fp) => !unusable.has(fp)) : []]))
   const live = new Set<string>(['public', ...friends.map(([n]) => friendKey(n)),
     ...[...groupMembers].filter(([, m]) => m.length).map(([g]) => groupKey(g))])
   const audiencesOf = (p: Post) => audienceOf(p.data).map((n) => (n === 'public' ? 'public' : id.peers.has(n) ? friendKey(n) : groupKey(n))).filter((a) => live.has(a))
@@ -109,7 +115,9 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   const view = deriveLedger(logged.builds)
   const local = await readLocalLedger(files)
   mark('ledger')
-  const inputs = inputHash({ posts, live, groupMembers, owner: self.fingerprint, config, templates: templatesDir + (await statTree(templatesDir)), full: opts.full, ledger: view.newest })
+  const rotations = await fs.readFile(rotationsFile(layout), 'utf8').catch(() => undefined)
+  const keyState = [config, crypto.createHash('sha256').update(self.publicKey.armored).digest('hex'), rotations ?? '']
+  const inputs = inputHash({ posts, live, groupMembers, owner: self.fingerprint, config: keyState, templates: templatesDir + (await statTree(templatesDir)), full: opts.full, ledger: view.newest })
   const prevManifest = await readJson<BuildManifest | null>(files.manifest, null)
   const prevInputs = await fs.readFile(files.inputs, 'utf8').catch(() => '')
   if (!opts.full && prevInputs === inputs && prevManifest && (await liveTree(layout.dist))) {
@@ -150,6 +158,10 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     })
     out.note(site.written)
     out.note(site.removed)
+    // the signed hand-over from each old key to the next (key rotate), beside /key.asc
+    if (rotations !== undefined) {
+      if ((await out.read(ROTATION_PATH)) !== rotations) await out.write(ROTATION_PATH, rotations)
+    } else if (await out.exists(ROTATION_PATH)) await out.remove(ROTATION_PATH)
     if (self.email) out.note((await writeWkd(gen, self.email, self.publicKey)).map((f) => path.relative(gen, path.resolve(gen, f))))
     mark('site')
 

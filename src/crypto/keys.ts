@@ -196,6 +196,8 @@ export interface GeneratedIdentity {
   publicArmored: string
   secretArmored: string
   fingerprint: string
+  /** a revocation certificate for the key: kept offline, published only to revoke it */
+  revocationArmored: string
 }
 
 /**
@@ -210,7 +212,7 @@ export async function generateIdentity({
   expiresIn = 0,
 }: { name: string; email?: string; passphrase?: string; date?: Date; expiresIn?: number }): Promise<GeneratedIdentity> {
   if (!name || !name.trim()) throw new PeerFeedError('NAME_REQUIRED', 'a name is required to create a key (use --name "Your Name").')
-  const { privateKey, publicKey } = await openpgp.generateKey({
+  const { privateKey, publicKey, revocationCertificate } = await openpgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
     userIDs: [email ? { name: name.trim(), email: email.trim() } : { name: name.trim() }],
@@ -223,6 +225,7 @@ export async function generateIdentity({
     publicArmored: publicKey.armor(),
     secretArmored: privateKey.armor(),
     fingerprint: publicKey.getFingerprint().toLowerCase(),
+    revocationArmored: revocationCertificate,
   }
 }
 

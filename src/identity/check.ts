@@ -22,8 +22,9 @@ export async function checkIdentity(l: Layout, date = new Date()): Promise<Probl
   const selfRel = rel(l, l.selfPublicKey)
   try {
     const self = await readKeyFile(l, l.selfPublicKey, date)
-    if (self.revoked) out.push({ file: selfRel, message: 'your own key is revoked; create a new identity' })
-    else if (self.expired) out.push({ file: selfRel, message: 'your own key has expired; extend it (gpg --quick-set-expire) or create a new identity' })
+    // a build must still publish a revoked key (that is how friends learn of it): warnings, not errors
+    if (self.revoked) out.push({ file: selfRel, message: 'your own key is revoked; create a new identity', warning: true })
+    else if (self.expired) out.push({ file: selfRel, message: 'your own key has expired; extend it (gpg --quick-set-expire) or create a new identity', warning: true })
   } catch (e) {
     if (!(e instanceof PeerFeedError)) throw e
     out.push(e.code === 'NO_KEY_FILE' ? { file: selfRel, message: 'missing: this feed has no identity yet; run `peerfeed init`' } : problem(e, selfRel))
@@ -38,8 +39,9 @@ export async function checkIdentity(l: Layout, date = new Date()): Promise<Probl
       continue
     }
     const k = p.key!
-    if (k.revoked) out.push({ file, message: `the key of "${p.name}" is revoked; ask them for their new key, or \`peerfeed peer remove ${p.name}\`` })
-    else if (k.expired) out.push({ file, message: `the key of "${p.name}" has expired; ask them for an updated key` })
+    // nothing new is encrypted to such a key (the build leaves them out); the feed itself is fine
+    if (k.revoked) out.push({ file, message: `the key of "${p.name}" is revoked: nothing new is sent to them; ask them for their new key, or \`peerfeed peer remove ${p.name}\``, warning: true })
+    else if (k.expired) out.push({ file, message: `the key of "${p.name}" has expired: nothing new is sent to them; ask them for an updated key`, warning: true })
     else if (!k.hasEncryptionKey) out.push({ file, message: `the key of "${p.name}" has no usable encryption subkey; nothing can be sent to them` })
     const other = byFp.get(k.fingerprint)
     if (other) out.push({ file, message: `same key (${formatFingerprint(k.fingerprint)}) as "${other}"; keep one petname per key and delete this file` })

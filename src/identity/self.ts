@@ -49,6 +49,8 @@ export async function ensureIdentity(
   await writeFileAtomic(l.selfSecretKey, id.secretArmored, { mode: 0o600, exclusive: true })
   await fs.chmod(l.selfSecretKey, 0o600)
   await writeFileAtomic(l.selfPublicKey, id.publicArmored, { exclusive: true })
+  const { writeRevocation } = await import('./key-life.ts')
+  await writeRevocation(l, id.revocationArmored)
   const patch: Record<string, string> = {}
   if (!config.name) patch.name = who
   if (!config.email && mail) patch.email = mail

@@ -38,5 +38,9 @@ export async function initFeed(layout: Layout, opts: InitOptions = {}): Promise<
   log.push(id.created
     ? `created your key ${id.fingerprint}: public keys/self.asc (commit it), secret ${path.relative(layout.root, layout.selfSecretKey)} (never leaves this machine)`
     : `your key ${id.fingerprint} already exists; nothing to do`)
+  if (id.created) {
+    const { revocationFile, REVOCATION_ADVICE } = await import('../identity/key-life.ts')
+    log.push(`made a revocation certificate, ${path.relative(layout.root, revocationFile(layout))}: ${REVOCATION_ADVICE}`)
+  }
   return { log, fingerprint: id.fingerprint }
 }

@@ -6,6 +6,9 @@ export type Cursor = string
 
 export const PROTOCOL_VERSION = 1
 
+/** Where a feed publishes the chain of its key rotations (a JSON list of RotationStatement), beside key.asc. */
+export const ROTATION_PATH = 'key-rotation.json'
+
 /** One post version, or a tombstone, as carried in pages. */
 export interface Entry {
   cursor: Cursor

@@ -7,6 +7,7 @@ import type { Layout } from '../paths.ts'
 import type { Followed } from './follows.ts'
 import { acquireLock } from './lock.ts'
 import { privateViaApi } from './private-api.ts'
+import { refreshFriendKey } from './friend-key.ts'
 import { privateViaStatic } from './private-static.ts'
 import { publicViaApi, publicViaStatic } from './public-feed.ts'
 import type { Session } from './session.ts'
@@ -91,6 +92,11 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
       const out = sink(layout, friend.name, dir, state, session)
       try {
         report.via = `${route.via} ${labelOf(route)}`
+        const keyNote = await refreshFriendKey(layout, session, state)
+        if (keyNote) {
+          report.notes.push(keyNote)
+          progress(keyNote)
+        }
         await syncOver(session, state, out, report, progress)
         lastError = undefined
       } catch (e) {

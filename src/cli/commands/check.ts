@@ -8,9 +8,10 @@ export function register(prog: Sade) {
     .action(command(async (opts: GlobalOpts) => {
       const { checkFeed } = await import('../../posts/check-feed.ts')
       const r = await checkFeed(layoutOf(opts))
-      for (const p of r.problems) console.log(formatProblem(p, p.message))
-      if (r.problems.length) {
-        console.error(`${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} in ${new Set(r.problems.map((p) => p.file)).size} file(s)`)
+      for (const p of r.problems) console.log(formatProblem(p, p.warning ? `warning: ${p.message}` : p.message))
+      const errors = r.problems.filter((p) => !p.warning)
+      if (errors.length) {
+        console.error(`${errors.length} problem${errors.length === 1 ? '' : 's'} in ${new Set(errors.map((p) => p.file)).size} file(s)`)
         return 1
       }
       console.log(`ok: ${r.posts.length} posts checked, no problems`)
