@@ -103,6 +103,11 @@ async function hostile(answer: (req: http.IncomingMessage, round: number) => { s
   const server = http.createServer((req, res) => {
     req.resume()
     req.on('end', () => {
+      // sync reads the friend's key and rotations first (sync/friend-key.ts); this server has neither
+      if (req.url === '/key.asc' || req.url === '/key-rotation.json') {
+        res.writeHead(404)
+        return res.end()
+      }
       if (req.url?.startsWith('/api/v1/public')) {
         res.setHeader('content-type', 'application/json')
         return res.end(JSON.stringify({ posts: [], next: null, manifests: [] }))
