@@ -9,8 +9,8 @@ export function jsonFeed(site: SiteView, entries: PostView[]): string {
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
     title: site.name,
-    home_page_url: abs(site.urls.home),
-    feed_url: abs(site.urls.jsonFeed),
+    // Identifiers must be absolute: without a configured `url` there is none to give, and JSON Feed lets them be left out.
+    ...(site.absoluteBase ? { home_page_url: abs(site.urls.home), feed_url: abs(site.urls.jsonFeed) } : {}),
     authors: [author],
     items: entries.map((v) => ({
       id: entryId(v),

@@ -1,4 +1,5 @@
 // Pure: an ActivityStreams 2.0 outbox (OrderedCollection; entries given newest first) of the newest public posts, one object type per post type.
+import { entryId } from './atom.ts'
 import { absolute, feedHtml } from './feed-html.ts'
 import type { PostRef, PostView, SiteView } from './types.ts'
 import { TYPES } from './views.ts'
@@ -8,13 +9,15 @@ type Obj = Record<string, unknown>
 export function outbox(site: SiteView, entries: PostView[]): string {
   const abs = (u: string) => absolute(site, u)
   const actor = site.url ?? `urn:peerfeed:${site.fingerprint}`
-  const ref = (r: PostRef | undefined) => (r?.url ? abs(r.url) : r?.ref)
+  const ref = (r: PostRef | undefined) => (r?.url && site.absoluteBase ? abs(r.url) : r?.ref)
+  // Ids must be absolute IRIs: the site's URLs when `url` is configured, else the posts' urn:peerfeed: ids.
+  const idOf = (v: PostView) => (site.absoluteBase ? abs(v.url) : entryId(v))
   const items = entries.map((v): Obj => {
     if (v.type === TYPES.LIKE) {
-      return { id: `${abs(v.url)}#like`, type: 'Like', actor, published: v.published, ...(ref(v.likeOf) ? { object: ref(v.likeOf) } : {}) }
+      return { id: `${idOf(v)}#like`, type: 'Like', actor, published: v.published, ...(ref(v.likeOf) ? { object: ref(v.likeOf) } : {}) }
     }
     const object: Obj = {
-      id: abs(v.url),
+      id: idOf(v),
       type: 'Note',
       attributedTo: actor,
       url: abs(v.url),
@@ -53,11 +56,11 @@ export function outbox(site: SiteView, entries: PostView[]): string {
         if (ref(v.replyTo)) object.inReplyTo = ref(v.replyTo)
         break
     }
-    return { id: `${abs(v.url)}#create`, type: 'Create', actor, published: v.published, object }
+    return { id: `${idOf(v)}#create`, type: 'Create', actor, published: v.published, object }
   })
   const collection = {
     '@context': 'https://www.w3.org/ns/activitystreams',
-    id: abs(site.urls.outbox),
+    id: site.absoluteBase ? abs(site.urls.outbox) : `urn:peerfeed:${site.fingerprint}#outbox`,
     type: 'OrderedCollection',
     summary: `Newest public posts of ${site.name}`,
     totalItems: items.length,

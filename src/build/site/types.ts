@@ -61,6 +61,8 @@ export interface PostRef {
   title?: string
   ref?: string
   label: string
+  /** the target alone, without the verb: "“Hello”", "a post by …", for sentences like "Ada liked …" */
+  what: string
 }
 
 export interface TagView {

@@ -104,10 +104,14 @@ function activityTitle(post: Post): string {
 /** A reference to the post `id`: linked when it is on this site; a URN for a friend's post; nothing that names an own non-public post. */
 function refTo(ix: SiteIndex, id: string | undefined, verb: string): PostRef {
   const target = id ? ix.byId.get(id) : undefined
-  if (target) return { url: postUrl(ix, target.id), title: ownTitle(target), label: `${verb} “${ownTitle(target)}”` }
+  if (target) {
+    const [fpr, stem] = target.id.split('/')
+    return { url: postUrl(ix, target.id), ref: `urn:peerfeed:${fpr.toLowerCase()}:${stem}`, title: ownTitle(target), label: `${verb} “${ownTitle(target)}”`, what: `“${ownTitle(target)}”` }
+  }
   const [fpr, stem] = (id ?? '').split('/')
-  if (!fpr || !stem || fpr.toLowerCase() === ix.ownerFingerprint) return { label: `${verb} a post that is not public` }
-  return { ref: `urn:peerfeed:${fpr.toLowerCase()}:${stem}`, label: `${verb} a post by ${fpr.slice(-16).toUpperCase()}` }
+  if (!fpr || !stem || fpr.toLowerCase() === ix.ownerFingerprint) return { label: `${verb} a post that is not public`, what: 'a post that is not public' }
+  const what = `a post by ${fpr.slice(-16).toUpperCase()}`
+  return { ref: `urn:peerfeed:${fpr.toLowerCase()}:${stem}`, label: `${verb} ${what}`, what }
 }
 
 function commentView(ix: SiteIndex, c: Post): CommentView {
