@@ -9,15 +9,20 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000)) {
   await generateFeed(root, n)
   const l = layout(root)
   const fingerprint = 'ab'.repeat(20)
+  // files written within the last 3 s are re-read once more before the cache trusts them (load-posts.ts): a feed
+  // being read is older than that, so the figures below are for files older than that too
+  await new Promise((r) => setTimeout(r, 3100))
   const [cold, coldMs] = await time(() => loadPosts(l, { fingerprint }))
   if (cold.problems.length || cold.posts.length !== n) throw new Error(`bench feed did not load: ${cold.problems[0]?.message}`)
+  await new Promise((r) => setTimeout(r, 3100))
   const [warm, warmMs] = await time(() => loadPosts(l, { fingerprint }))
   if (warm.stats.cached !== n) throw new Error('the cache did not answer every file')
   const [, noCacheMs] = await time(() => loadPosts(l, { fingerprint, cacheFile: false }))
   console.log(`load: ${n} post files`)
-  console.log(`  cold (parse + validate + write cache): ${coldMs.toFixed(0)} ms = ${Math.round(n / coldMs * 1000)} posts/s`)
-  console.log(`  again without cache (JIT warm):        ${noCacheMs.toFixed(0)} ms = ${Math.round(n / noCacheMs * 1000)} posts/s`)
-  console.log(`  unchanged, through the cache:          ${warmMs.toFixed(0)} ms = ${Math.round(n / warmMs * 1000)} posts/s`)
+  const rate = (ms: number) => Math.round(n / ms * 1000)
+  console.log(`  cold (parse + validate + write cache): ${coldMs.toFixed(0)} ms = ${rate(coldMs)} posts/s   (target ≥ 10000 posts/s: ${rate(coldMs) >= 10_000 ? 'met' : 'MISSED'})`)
+  console.log(`  again without cache (JIT warm):        ${noCacheMs.toFixed(0)} ms = ${rate(noCacheMs)} posts/s`)
+  console.log(`  unchanged, through the cache:          ${warmMs.toFixed(0)} ms = ${rate(warmMs)} posts/s   (target ≥ 100000 posts/s: ${rate(warmMs) >= 100_000 ? 'met' : 'MISSED'})`)
   console.log(`  peak memory: ${peakMB()} MB`)
 }
 

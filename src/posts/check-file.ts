@@ -9,6 +9,8 @@ import type { PostData } from './types.ts'
 export interface CacheEntry {
   size: number
   mtimeMs: number
+  ctimeMs: number
+  ino: number
   hash: string
   data: PostData | null
   problems: Problem[]
@@ -56,6 +58,6 @@ export function checkFile(abs: string, file: string): CacheEntry {
     })
   }
   const ok = problems.length === 0
-  return { size: st.size, mtimeMs: st.mtimeMs, hash, data: ok ? data! : null, problems, att }
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, hash, data: ok ? data! : null, problems, att }
 }
 

@@ -1,11 +1,12 @@
 // Loads every post file under a folder: read, parse, validate, check attachments, give ids; cached by path, size and mtime.
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Problem } from '../errors.ts'
 import { writeFileAtomic } from '../fs-atomic.ts'
 import type { Layout } from '../paths.ts'
 import { schemasVersion } from '../schemas/index.ts'
-import { checkFiles, type CacheEntry } from './check-file.ts'
+import { checkFile, type CacheEntry } from './check-file.ts'
 import type { Post, PostData } from './types.ts'
 import { postId } from './ids.ts'
 
@@ -24,46 +25,92 @@ export interface Loaded {
   stats: { files: number; cached: number }
 }
 
-interface CacheFile { version: string; entries: Record<string, CacheEntry> }
+/**
+ * The cache: one row per file, `[file, size, mtimeMs, ctimeMs, ino, hash, data, problems?, att?]` (arrays parse faster
+ * than objects). `checkedAt` is when the load that wrote it started: a file whose times are not clearly older than
+ * that may have changed again within the file system's timestamp granularity, so it is re-read and compared by hash
+ * before its row is trusted (git's "racily clean" rule). ctime and inode catch a file restored with an old mtime.
+ */
+interface CacheFile { version: string; checkedAt: number; rows: Row[] }
+type Row = [string, number, number, number, number, string, PostData | null, Problem[]?, [number, number][]?]
+
+/** Longer than any timestamp granularity we expect (FAT: 2 s; ext4, xfs, btrfs: a clock tick). */
+const RACY_MS = 3000
 
 export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Loaded> {
   const dir = opts.dir ?? layout.feed
   const cacheFile = opts.cacheFile === undefined ? path.join(layout.state, 'cache', 'posts.json') : opts.cacheFile
-  const version = `1:${schemasVersion()}`
-  const old = cacheFile ? readCache(cacheFile, version) : {}
-  const fresh: Record<string, CacheEntry> = {}
+  const version = `2:${schemasVersion()}`
+  const startedAt = Date.now()
+  const old = cacheFile ? readCache(cacheFile, version) : undefined
+  const trustBefore = (old?.checkedAt ?? 0) - RACY_MS
   const problems: Problem[] = []
   const posts: Post[] = []
+  const rows: Row[] = []
   let cached = 0
+  let changed = !old
 
   const files = listPostFiles(dir, layout.root, problems)
   const rootSlash = layout.root.endsWith(path.sep) ? layout.root : layout.root + path.sep
-  const misses: string[] = []
   for (const file of files) {
     const abs = rootSlash + file
-    const st = fs.statSync(abs)
-    const entry: CacheEntry | undefined = old[file]
-    if (entry && entry.size === st.size && entry.mtimeMs === st.mtimeMs && attachmentsUnchanged(abs, entry)) {
-      cached++
-      fresh[file] = entry
-    } else misses.push(file)
-  }
-  for (const [file, entry] of checkFiles(rootSlash, misses)) fresh[file] = entry
-  for (const file of files) {
-    const entry = fresh[file]
-    problems.push(...entry.problems)
-    if (entry.data) {
-      const stem = file.slice(file.lastIndexOf('/') + 1, -'.yaml'.length)
-      posts.push({ id: postId(opts.fingerprint, stem), stem, file, hash: entry.hash, author: opts.fingerprint, data: withFullIds(entry.data, opts.fingerprint) })
+    const row = old?.rows.get(file)
+    if (row) {
+      const st = fs.statSync(abs)
+      const same = row[1] === st.size && row[2] === st.mtimeMs && row[3] === st.ctimeMs && row[4] === st.ino
+      const attsSame = attachmentsUnchanged(abs, row[6], row[8], trustBefore)
+      if (same && attsSame && Math.max(st.mtimeMs, st.ctimeMs) < trustBefore) {
+        cached++
+        rows.push(row)
+        addPost(posts, problems, file, row[5], row[6], row[7], opts.fingerprint)
+        continue
+      }
+      // racily clean, or touched: the same bytes mean the parse stands, only the times move
+      const now = attsSame ? hashFile(abs) : undefined
+      if (now && now.hash === row[5]) {
+        cached++
+        changed = true
+        const r: Row = [file, now.size, now.mtimeMs, now.ctimeMs, now.ino, row[5], row[6]]
+        if (row.length > 7) r.push(row[7], row[8])
+        rows.push(r)
+        addPost(posts, problems, file, row[5], row[6], row[7], opts.fingerprint)
+        continue
+      }
     }
+    const entry: CacheEntry = checkFile(abs, file)
+    changed = true
+    const r: Row = [file, entry.size, entry.mtimeMs, entry.ctimeMs, entry.ino, entry.hash, entry.data]
+    if (entry.problems.length || entry.att.length) r.push(entry.problems, entry.att)
+    rows.push(r)
+    addPost(posts, problems, file, entry.hash, entry.data, entry.problems, opts.fingerprint)
   }
 
   problems.push(...duplicateIds(posts))
   sortByPublished(posts)
-  if (cacheFile && (cached !== files.length || Object.keys(old).length !== files.length)) {
-    await writeFileAtomic(cacheFile, JSON.stringify({ version, entries: fresh } satisfies CacheFile))
+  // rows re-read because they were racy are rewritten too, with this load's time, so they are trusted next time
+  if (cacheFile && (changed || cached !== files.length || old!.rows.size !== files.length)) {
+    await writeFileAtomic(cacheFile, JSON.stringify({ version, checkedAt: startedAt, rows } satisfies CacheFile))
   }
   return { posts, problems, stats: { files: files.length, cached } }
+}
+
+function addPost(posts: Post[], problems: Problem[], file: string, hash: string, data: PostData | null, rowProblems: Problem[] | undefined, fingerprint: string) {
+  if (rowProblems?.length) problems.push(...rowProblems)
+  if (!data) return
+  const stem = file.slice(file.lastIndexOf('/') + 1, -'.yaml'.length)
+  posts.push({ id: postId(fingerprint, stem), stem, file, hash, author: fingerprint, data: withFullIds(data, fingerprint) })
+}
+
+/** The file's sha256 and the stat of the same open file. */
+function hashFile(abs: string): { hash: string; size: number; mtimeMs: number; ctimeMs: number; ino: number } {
+  const fd = fs.openSync(abs, 'r')
+  try {
+    const st = fs.fstatSync(fd)
+    const hash = crypto.createHash('sha256').update(fs.readFileSync(fd)).digest('hex')
+    return { hash, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino }
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
 /** Sorts in place in the total order on posts: published instant, then id (each date parsed once). */
@@ -96,12 +143,12 @@ function listPostFiles(dir: string, root: string, problems: Problem[]): string[]
   return out.sort()
 }
 
-function attachmentsUnchanged(abs: string, entry: CacheEntry): boolean {
-  const atts = entry.data?.attachments ?? []
-  if (atts.length !== entry.att.length) return entry.att.length === 0 && atts.length === 0
+function attachmentsUnchanged(abs: string, data: PostData | null, att: [number, number][] = [], trustBefore: number): boolean {
+  const atts = data?.attachments ?? []
+  if (atts.length !== att.length) return false
   return atts.every((a, i) => {
     const st = fs.statSync(path.resolve(path.dirname(abs), a.path), { throwIfNoEntry: false })
-    return st ? st.size === entry.att[i][0] && st.mtimeMs === entry.att[i][1] : entry.att[i][0] === -1
+    return st ? st.size === att[i][0] && st.mtimeMs === att[i][1] && st.mtimeMs < trustBefore : att[i][0] === -1
   })
 }
 
@@ -116,11 +163,12 @@ function duplicateIds(posts: Post[]): Problem[] {
   return out
 }
 
-function readCache(file: string, version: string): Record<string, CacheEntry> {
+function readCache(file: string, version: string): { checkedAt: number; rows: Map<string, Row> } | undefined {
   try {
     const c = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile
-    return c.version === version ? c.entries : {}
+    if (c.version !== version || !Array.isArray(c.rows) || typeof c.checkedAt !== 'number') return undefined
+    return { checkedAt: c.checkedAt, rows: new Map(c.rows.map((r) => [r[0], r])) }
   } catch {
-    return {}
+    return undefined
   }
 }

@@ -3,6 +3,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } fr
 import type { Problem } from '../errors.ts'
 import { isPostType, POST_TYPES } from '../schemas/registry.ts'
 import { validatorFor, type ErrorObject } from '../schemas/index.ts'
+import { readSimpleYaml } from './simple-yaml.ts'
 import type { PostData } from './types.ts'
 
 export interface Parsed {
@@ -11,6 +12,12 @@ export interface Parsed {
 }
 
 export function parsePost(text: string, file: string): Parsed {
+  const fast = fastPath(text)
+  return fast ? { data: fast, problems: [] } : parseWithYaml(text, file)
+}
+
+/** The full path: `yaml`'s document model, so every problem has its line and column. */
+export function parseWithYaml(text: string, file: string): Parsed {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
   const at = (offset: number | undefined, message: string): Problem => {
@@ -44,6 +51,16 @@ export function parsePost(text: string, file: string): Parsed {
   const post = data as unknown as PostData
   if (typeof post.to === 'string') post.to = [post.to]
   return { data: post, problems }
+}
+
+/** A valid post in the plain subset of YAML, read without `yaml`'s document model; anything else → undefined. */
+function fastPath(text: string): PostData | undefined {
+  const data = readSimpleYaml(text)
+  if (!data || !isPostType(data.type)) return undefined
+  if (!validatorFor(data.type)!(data) || semanticChecks(data as unknown as PostData).length) return undefined
+  const post = data as unknown as PostData
+  if (typeof post.to === 'string') post.to = [post.to]
+  return post
 }
 
 /** The line and column of the value at `path` in a post's text (for problems found after parsing). */

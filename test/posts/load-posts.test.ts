@@ -1,4 +1,5 @@
 // loadPosts: real files in a temp feed; attachments, duplicate ids and the parse cache.
+import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { test } from 'uvu'
@@ -78,6 +79,86 @@ test('the cache answers unchanged files and notices edits', async () => {
   const third = await loadPosts(l, { fingerprint: FPR })
   assert.is(third.stats.cached, 1)
   assert.is(third.posts[1].data.text, 'two, edited at length')
+})
+
+const cacheOf = (l: { state: string }) => path.join(l.state, 'cache', 'posts.json')
+
+/** As if the cache were written a minute from now: every row is then past the racy window and trusted on its stat. */
+async function ageCache(l: { state: string }) {
+  const c = JSON.parse(await fs.readFile(cacheOf(l), 'utf8'))
+  c.checkedAt = Date.now() + 60_000
+  await fs.writeFile(cacheOf(l), JSON.stringify(c))
+}
+
+test('the cache sees an edit of the same size even when the old modification time is put back', async () => {
+  const l = await feed({ '2026/11/a.yaml': status('first') })
+  const file = path.join(l.feed, '2026/11/a.yaml')
+  const ROUND = 1_790_000_000 // whole seconds: utimes can put these back exactly
+  await fs.utimes(file, ROUND, ROUND)
+  await loadPosts(l, { fingerprint: FPR })
+  await ageCache(l)
+  await fs.writeFile(file, status('fresh'))
+  await fs.utimes(file, ROUND, ROUND)
+  const r = await loadPosts(l, { fingerprint: FPR })
+  assert.is(r.posts[0].data.text, 'fresh')
+})
+
+test('the cache sees a file replaced by rename with the same size and times', async () => {
+  const l = await feed({ '2026/11/a.yaml': status('first') })
+  const file = path.join(l.feed, '2026/11/a.yaml')
+  const ROUND = 1_790_000_000
+  await fs.utimes(file, ROUND, ROUND)
+  await loadPosts(l, { fingerprint: FPR })
+  await ageCache(l)
+  await fs.writeFile(`${file}.tmp`, status('other'))
+  await fs.utimes(`${file}.tmp`, ROUND, ROUND)
+  await fs.rename(`${file}.tmp`, file)
+  const r = await loadPosts(l, { fingerprint: FPR })
+  assert.is(r.posts[0].data.text, 'other')
+})
+
+test('a row whose file is as new as the cache is re-read before it is trusted (same second, same size, same times)', async () => {
+  const l = await feed({ '2026/11/a.yaml': status('old one') })
+  await loadPosts(l, { fingerprint: FPR })
+  // what an edit within the file system's timestamp granularity leaves: the cache's row holds other bytes than the
+  // file, with the very same size, times and inode
+  const file = path.join(l.feed, '2026/11/a.yaml')
+  const cache = JSON.parse(await fs.readFile(cacheOf(l), 'utf8'))
+  cache.rows[0][5] = 'f'.repeat(64)
+  cache.rows[0][6].text = 'stale'
+  await fs.writeFile(cacheOf(l), JSON.stringify(cache))
+  const r = await loadPosts(l, { fingerprint: FPR })
+  assert.is(r.posts[0].data.text, 'old one')
+  assert.match(r.posts[0].hash, /^[0-9a-f]{64}$/)
+  assert.is.not(r.posts[0].hash, 'f'.repeat(64))
+  // the shortcut itself: once the file is clearly older than the cache, its row answers without reading the file
+  const later = JSON.parse(await fs.readFile(cacheOf(l), 'utf8'))
+  later.rows[0][6].text = 'from the cache'
+  later.checkedAt = (await fs.stat(file)).ctimeMs + 60_000
+  await fs.writeFile(cacheOf(l), JSON.stringify(later))
+  const trusted = await loadPosts(l, { fingerprint: FPR })
+  assert.is(trusted.stats.cached, 1)
+  assert.is(trusted.posts[0].data.text, 'from the cache')
+})
+
+test('the cache sees an attachment changed with the same size', async () => {
+  const png = Buffer.from('first image bytes')
+  const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex')
+  const post = `type: image\npublished: 2026-11-24T09:30:00Z\nattachments:\n  - path: pic.png\n    alt: a pic\n    sha256: ${sha(png)}\n`
+  const l = await feed({ '2026/11/pic.yaml': post, '2026/11/pic.png': png })
+  assert.equal((await loadPosts(l, { fingerprint: FPR })).problems, [])
+  await fs.writeFile(path.join(l.feed, '2026/11/pic.png'), Buffer.from('other image bytes'))
+  const r = await loadPosts(l, { fingerprint: FPR })
+  assert.match(r.problems[0]?.message ?? '', /sha256 of 'pic.png' does not match/)
+})
+
+test('the cache forgets a removed file and finds a new one', async () => {
+  const l = await feed({ '2026/11/a.yaml': status('a'), '2026/11/b.yaml': status('b') })
+  await loadPosts(l, { fingerprint: FPR })
+  await fs.rm(path.join(l.feed, '2026/11/a.yaml'))
+  await fs.writeFile(path.join(l.feed, '2026/11/c.yaml'), status('c'))
+  const r = await loadPosts(l, { fingerprint: FPR })
+  assert.equal(r.posts.map((p) => p.stem).sort(), ['b', 'c'])
 })
 
 test('a bare stem in inReplyTo means one of the author\'s own posts', async () => {
