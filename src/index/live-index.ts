@@ -54,7 +54,7 @@ export class LiveIndex {
       const loaded = await loadPosts(this.layout, {
         dir: path.join(this.layout.inbox, name),
         fingerprint: this.fingerprints.get(name) ?? 'self',
-        cacheFile: path.join(this.layout.state, 'cache', `inbox-${name}.json`),
+        cacheFile: path.join(this.layout.state, 'cache', `inbox-${name}.cache`),
       })
       for (const post of loaded.posts) this.#put({ post, author: name })
     }

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../fs-atomic.ts'
 import type { Layout } from '../paths.ts'
 import { schemasVersion } from '../schemas/index.ts'
 import { checkFile, type CacheEntry } from './check-file.ts'
+import { PostCacheWriter, readPostCache, type Row } from './post-cache.ts'
 import type { Post, PostData } from './types.ts'
 import { postId } from './ids.ts'
 
@@ -25,28 +26,25 @@ export interface Loaded {
   stats: { files: number; cached: number }
 }
 
-/**
- * The cache: one row per file, `[file, size, mtimeMs, ctimeMs, ino, hash, data, problems?, att?]` (arrays parse faster
- * than objects). `checkedAt` is when the load that wrote it started: a file whose times are not clearly older than
- * that may have changed again within the file system's timestamp granularity, so it is re-read and compared by hash
- * before its row is trusted (git's "racily clean" rule). ctime and inode catch a file restored with an old mtime.
- */
-interface CacheFile { version: string; checkedAt: number; rows: Row[] }
-type Row = [string, number, number, number, number, string, PostData | null, Problem[]?, [number, number][]?]
-
 /** Longer than any timestamp granularity we expect (FAT: 2 s; ext4, xfs, btrfs: a clock tick). */
 const RACY_MS = 3000
 
+/**
+ * Every post file under a folder, checked, through a cache (post-cache.ts) keyed by size, mtime, ctime and inode.
+ * The cache records when the load that wrote it started (`checkedAt`): a file whose times are not clearly older than
+ * that may have changed again within the file system's timestamp granularity, so it is re-read and compared by hash
+ * before its row is trusted (git's "racily clean" rule). ctime and inode catch a file restored with an old mtime.
+ */
 export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Loaded> {
   const dir = opts.dir ?? layout.feed
-  const cacheFile = opts.cacheFile === undefined ? path.join(layout.state, 'cache', 'posts.json') : opts.cacheFile
-  const version = `2:${schemasVersion()}`
+  const cacheFile = opts.cacheFile === undefined ? path.join(layout.state, 'cache', 'posts.cache') : opts.cacheFile
+  const version = `3:${schemasVersion()}`
   const startedAt = Date.now()
-  const old = cacheFile ? readCache(cacheFile, version) : undefined
+  const old = cacheFile ? readPostCache(cacheFile, version) : undefined
   const trustBefore = (old?.checkedAt ?? 0) - RACY_MS
   const problems: Problem[] = []
   const posts: Post[] = []
-  const rows: Row[] = []
+  const out = new PostCacheWriter()
   let cached = 0
   let changed = !old
 
@@ -58,11 +56,11 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
     if (row) {
       const st = fs.statSync(abs)
       const same = row[1] === st.size && row[2] === st.mtimeMs && row[3] === st.ctimeMs && row[4] === st.ino
-      const attsSame = attachmentsUnchanged(abs, row[6], row[8], trustBefore)
+      const bytes = old!.bytes(row)
+      const attsSame = attachmentsUnchanged(abs, bytes, row[10], trustBefore)
       if (same && attsSame && Math.max(st.mtimeMs, st.ctimeMs) < trustBefore) {
         cached++
-        rows.push(row)
-        addPost(posts, problems, file, row[5], row[6], row[7], opts.fingerprint)
+        addPost(posts, problems, out.add(row, bytes), bytes, opts.fingerprint)
         continue
       }
       // racily clean, or touched: the same bytes mean the parse stands, only the times move
@@ -70,35 +68,61 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
       if (now && now.hash === row[5]) {
         cached++
         changed = true
-        const r: Row = [file, now.size, now.mtimeMs, now.ctimeMs, now.ino, row[5], row[6]]
-        if (row.length > 7) r.push(row[7], row[8])
-        rows.push(r)
-        addPost(posts, problems, file, row[5], row[6], row[7], opts.fingerprint)
+        const r: Row = [file, now.size, now.mtimeMs, now.ctimeMs, now.ino, row[5], row[6], -1, 0]
+        if (row.length > 9) r.push(row[9], row[10])
+        addPost(posts, problems, out.add(r, bytes), bytes, opts.fingerprint)
         continue
       }
     }
     const entry: CacheEntry = checkFile(abs, file)
     changed = true
-    const r: Row = [file, entry.size, entry.mtimeMs, entry.ctimeMs, entry.ino, entry.hash, entry.data]
+    const t = entry.data ? Date.parse(entry.data.published) : 0
+    const r: Row = [file, entry.size, entry.mtimeMs, entry.ctimeMs, entry.ino, entry.hash, t, -1, 0]
     if (entry.problems.length || entry.att.length) r.push(entry.problems, entry.att)
-    rows.push(r)
-    addPost(posts, problems, file, entry.hash, entry.data, entry.problems, opts.fingerprint)
+    const json = entry.data && JSON.stringify(entry.data)
+    addPost(posts, problems, out.add(r, json), json, opts.fingerprint, entry.data)
   }
 
   problems.push(...duplicateIds(posts))
   sortByPublished(posts)
   // rows re-read because they were racy are rewritten too, with this load's time, so they are trusted next time
   if (cacheFile && (changed || cached !== files.length || old!.rows.size !== files.length)) {
-    await writeFileAtomic(cacheFile, JSON.stringify({ version, checkedAt: startedAt, rows } satisfies CacheFile))
+    await writeFileAtomic(cacheFile, out.bytes(version, startedAt))
   }
   return { posts, problems, stats: { files: files.length, cached } }
 }
 
-function addPost(posts: Post[], problems: Problem[], file: string, hash: string, data: PostData | null, rowProblems: Problem[] | undefined, fingerprint: string) {
-  if (rowProblems?.length) problems.push(...rowProblems)
-  if (!data) return
+// kept on the post under symbols: invisible to JSON, spreads of keys and deep equality, and cheaper than a WeakMap
+const PUBLISHED = Symbol('published ms')
+const RAW = Symbol('data as JSON')
+type Loaded_ = Post & { [PUBLISHED]?: number; [RAW]?: Buffer | string }
+
+/** A post's published time in ms, without reading its data when it came from the cache. */
+export const publishedMs = (p: Post): number => (p as Loaded_)[PUBLISHED] ?? Date.parse(p.data.published)
+
+function addPost(posts: Post[], problems: Problem[], row: Row, json: Buffer | string | null, fingerprint: string, data?: PostData | null) {
+  if (row[9]?.length) problems.push(...row[9])
+  if (json === null) return
+  const file = row[0]
   const stem = file.slice(file.lastIndexOf('/') + 1, -'.yaml'.length)
-  posts.push({ id: postId(fingerprint, stem), stem, file, hash, author: fingerprint, data: withFullIds(data, fingerprint) })
+  const id = postId(fingerprint, stem)
+  const post: Loaded_ = data
+    ? { id, stem, file, hash: row[5], author: fingerprint, data: withFullIds(data, fingerprint) }
+    : {
+        id, stem, file, hash: row[5], author: fingerprint,
+        [RAW]: json,
+        // parsed on first read, then kept as a plain value
+        get data(): PostData {
+          const value = withFullIds(JSON.parse(String(this[RAW])) as PostData, this.author)
+          Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true })
+          return value
+        },
+        set data(value: PostData) {
+          Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true })
+        },
+      }
+  post[PUBLISHED] = row[6]
+  posts.push(post)
 }
 
 /** The file's sha256 and the stat of the same open file. */
@@ -115,7 +139,7 @@ function hashFile(abs: string): { hash: string; size: number; mtimeMs: number; c
 
 /** Sorts in place in the total order on posts: published instant, then id (each date parsed once). */
 export function sortByPublished(posts: Post[]): Post[] {
-  const keyed = posts.map((p) => ({ t: Date.parse(p.data.published), p }))
+  const keyed = posts.map((p) => ({ t: publishedMs(p), p }))
   keyed.sort((a, b) => a.t - b.t || (a.p.id < b.p.id ? -1 : a.p.id > b.p.id ? 1 : 0))
   for (let i = 0; i < keyed.length; i++) posts[i] = keyed[i].p
   return posts
@@ -143,8 +167,10 @@ function listPostFiles(dir: string, root: string, problems: Problem[]): string[]
   return out.sort()
 }
 
-function attachmentsUnchanged(abs: string, data: PostData | null, att: [number, number][] = [], trustBefore: number): boolean {
-  const atts = data?.attachments ?? []
+function attachmentsUnchanged(abs: string, json: Buffer | null, att: [number, number][] = [], trustBefore: number): boolean {
+  // a post's row keeps one [size, mtime] per attachment, so without them there is nothing to parse or stat
+  if (att.length === 0) return true
+  const atts = json === null ? [] : ((JSON.parse(json.toString()) as PostData).attachments ?? [])
   if (atts.length !== att.length) return false
   return atts.every((a, i) => {
     const st = fs.statSync(path.resolve(path.dirname(abs), a.path), { throwIfNoEntry: false })
@@ -161,14 +187,4 @@ function duplicateIds(posts: Post[]): Problem[] {
     else first.set(p.id, p)
   }
   return out
-}
-
-function readCache(file: string, version: string): { checkedAt: number; rows: Map<string, Row> } | undefined {
-  try {
-    const c = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile
-    if (c.version !== version || !Array.isArray(c.rows) || typeof c.checkedAt !== 'number') return undefined
-    return { checkedAt: c.checkedAt, rows: new Map(c.rows.map((r) => [r[0], r])) }
-  } catch {
-    return undefined
-  }
 }

@@ -3,9 +3,12 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
+import { createRequire } from 'node:module'
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 import { POST_TYPES, schemaId } from './registry.ts'
+
+// ajv is loaded on the first validation: reading posts through the cache, and most commands, never need it
+const require = createRequire(import.meta.url)
 
 export const SCHEMA_DIR = path.dirname(fileURLToPath(import.meta.url))
 
@@ -21,8 +24,9 @@ let validators: Map<string, ValidateFunction> | undefined
 
 export function validatorFor(type: string): ValidateFunction | undefined {
   if (!validators) {
-    const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true, verbose: true })
-    const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void
+    const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }
+    const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true })
+    const addFormats = require('ajv-formats') as (a: Ajv2020) => void
     addFormats(ajv)
     for (const { schema } of readSchemas()) ajv.addSchema(schema)
     validators = new Map(POST_TYPES.map((t) => [t, ajv.getSchema(schemaId(t))!]))

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { Problem } from '../errors.ts'
 import { PeerFeedError } from '../errors.ts'
 import type { Layout } from '../paths.ts'
-import { loadPosts } from '../posts/load-posts.ts'
+import { loadPosts, publishedMs } from '../posts/load-posts.ts'
 import type { Post } from '../posts/types.ts'
 
 export interface TimelineItem {
@@ -17,14 +17,16 @@ export interface Timeline {
   items: TimelineItem[]
   /** fingerprint → 'me' or petname, to name the authors of replied-to and liked posts */
   names: ReadonlyMap<string, string>
-  /** id → a short excerpt of every loaded post, to show what a comment or like refers to */
+  /** id → a short excerpt of each shown post and of the posts they reply to or like */
   excerpts: ReadonlyMap<string, string>
   problems: Problem[]
 }
 
 /** Newest first by published time, then id; `from` keeps one author ('me' or a petname). */
 export async function loadTimeline(layout: Layout, { limit = 50, from }: { limit?: number; from?: string } = {}): Promise<Timeline> {
-  const { loadSelf, scanPeers } = await import('../identity/index.ts')
+  // the two modules it needs, not identity's index (which brings QR codes and the Web Key Directory along)
+  const { loadSelf } = await import('../identity/self.ts')
+  const { scanPeers } = await import('../identity/peers.ts')
   const { readFollows } = await import('../sync/follows.ts')
   const self = await loadSelf(layout)
   const names = new Map<string, string>([[self.fingerprint, 'me']])
@@ -47,15 +49,25 @@ export async function loadTimeline(layout: Layout, { limit = 50, from }: { limit
     const loaded = await loadPosts(layout, {
       dir: path.join(layout.inbox, name),
       fingerprint: fprOf.get(name) ?? 'self',
-      cacheFile: path.join(layout.state, 'cache', `inbox-${name}.json`),
+      cacheFile: path.join(layout.state, 'cache', `inbox-${name}.cache`),
     })
     items.push(...loaded.posts.map((post) => ({ author: name, post })))
     problems.push(...loaded.problems)
   }
-  const t = (i: TimelineItem) => Date.parse(i.post.data.published)
-  items.sort((a, b) => t(b) - t(a) || (a.post.id < b.post.id ? 1 : a.post.id > b.post.id ? -1 : 0))
-  const excerpts = new Map(items.map((i) => [i.post.id, excerpt(i.post.data.text ?? i.post.data.title ?? i.post.data.name ?? i.post.data.place ?? '')]))
-  return { items: items.slice(0, limit), names, excerpts, problems }
+  // dates only: a cached post's fields are parsed when first read, so only the shown ones are
+  const keyed = items.map((i) => ({ t: publishedMs(i.post), i }))
+  keyed.sort((a, b) => b.t - a.t || (a.i.post.id < b.i.post.id ? 1 : a.i.post.id > b.i.post.id ? -1 : 0))
+  const shown = keyed.slice(0, limit).map((k) => k.i)
+  // excerpts of the shown posts and of the posts they answer or like
+  const byId = new Map(items.map((i) => [i.post.id, i.post]))
+  const excerpts = new Map<string, string>()
+  for (const { post } of shown) {
+    for (const id of [post.id, post.data.inReplyTo, post.data.object]) {
+      const p = id === undefined ? undefined : byId.get(id)
+      if (p && !excerpts.has(p.id)) excerpts.set(p.id, excerpt(p.data.text ?? p.data.title ?? p.data.name ?? p.data.place ?? ''))
+    }
+  }
+  return { items: shown, names, excerpts, problems }
 }
 
 const excerpt = (s: string) => {

@@ -6,6 +6,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { layout } from '../../src/paths.ts'
 import { loadPosts } from '../../src/posts/load-posts.ts'
+import { PostCacheWriter, type Row } from '../../src/posts/post-cache.ts'
 import { tempDir } from '../helpers/index.ts'
 
 const FPR = 'ab'.repeat(20)
@@ -81,14 +82,22 @@ test('the cache answers unchanged files and notices edits', async () => {
   assert.is(third.posts[1].data.text, 'two, edited at length')
 })
 
-const cacheOf = (l: { state: string }) => path.join(l.state, 'cache', 'posts.json')
+const cacheOf = (l: { state: string }) => path.join(l.state, 'cache', 'posts.cache')
+
+/** Rewrites the cache file: `edit` may change the header's time, a row, or a post's data (as an object). */
+async function editCache(l: { state: string }, edit: (c: { checkedAt: number; rows: Row[] }, data: (Record<string, unknown> | null)[]) => void) {
+  const buf = await fs.readFile(cacheOf(l))
+  const n = buf.readUInt32LE(4)
+  const index = JSON.parse(buf.toString('utf8', 8, 8 + n)) as { version: string; checkedAt: number; rows: Row[] }
+  const data = index.rows.map((r) => (r[7] < 0 ? null : JSON.parse(buf.toString('utf8', 8 + n + r[7], 8 + n + r[7] + r[8]))))
+  edit(index, data)
+  const w = new PostCacheWriter()
+  index.rows.forEach((r, i) => w.add(r, data[i] && JSON.stringify(data[i])))
+  await fs.writeFile(cacheOf(l), w.bytes(index.version, index.checkedAt))
+}
 
 /** As if the cache were written a minute from now: every row is then past the racy window and trusted on its stat. */
-async function ageCache(l: { state: string }) {
-  const c = JSON.parse(await fs.readFile(cacheOf(l), 'utf8'))
-  c.checkedAt = Date.now() + 60_000
-  await fs.writeFile(cacheOf(l), JSON.stringify(c))
-}
+const ageCache = (l: { state: string }) => editCache(l, (c) => { c.checkedAt = Date.now() + 60_000 })
 
 test('the cache sees an edit of the same size even when the old modification time is put back', async () => {
   const l = await feed({ '2026/11/a.yaml': status('first') })
@@ -123,19 +132,20 @@ test('a row whose file is as new as the cache is re-read before it is trusted (s
   // what an edit within the file system's timestamp granularity leaves: the cache's row holds other bytes than the
   // file, with the very same size, times and inode
   const file = path.join(l.feed, '2026/11/a.yaml')
-  const cache = JSON.parse(await fs.readFile(cacheOf(l), 'utf8'))
-  cache.rows[0][5] = 'f'.repeat(64)
-  cache.rows[0][6].text = 'stale'
-  await fs.writeFile(cacheOf(l), JSON.stringify(cache))
+  await editCache(l, (c, data) => {
+    c.rows[0][5] = 'f'.repeat(64)
+    data[0]!.text = 'stale'
+  })
   const r = await loadPosts(l, { fingerprint: FPR })
   assert.is(r.posts[0].data.text, 'old one')
   assert.match(r.posts[0].hash, /^[0-9a-f]{64}$/)
   assert.is.not(r.posts[0].hash, 'f'.repeat(64))
   // the shortcut itself: once the file is clearly older than the cache, its row answers without reading the file
-  const later = JSON.parse(await fs.readFile(cacheOf(l), 'utf8'))
-  later.rows[0][6].text = 'from the cache'
-  later.checkedAt = (await fs.stat(file)).ctimeMs + 60_000
-  await fs.writeFile(cacheOf(l), JSON.stringify(later))
+  const ctime = (await fs.stat(file)).ctimeMs
+  await editCache(l, (c, data) => {
+    data[0]!.text = 'from the cache'
+    c.checkedAt = ctime + 60_000
+  })
   const trusted = await loadPosts(l, { fingerprint: FPR })
   assert.is(trusted.stats.cached, 1)
   assert.is(trusted.posts[0].data.text, 'from the cache')
