@@ -10,6 +10,7 @@ import { stemFor } from './ids.ts'
 import { parsePost } from './parse-post.ts'
 import type { Attachment, PostData } from './types.ts'
 import { mediaTypeOf } from './media-types.ts'
+import { writeSimpleYaml } from './simple-yaml-write.ts'
 
 export interface NewPost {
   data: Omit<PostData, 'published' | 'attachments'> & { published?: string }
@@ -69,14 +70,28 @@ export async function writePost(layout: Layout, post: NewPost, now = new Date())
 }
 
 const DATE_FIELDS = ['published', 'updated', 'start', 'end']
+const QUOTED = new Set(DATE_FIELDS)
+
+const FLOW = new Set(['to', 'tags'])
 
 /** A post as YAML text: fields in the usual order, `to` and `tags` inline, dates double-quoted. */
 export function serializePost(data: Record<string, unknown>): string {
+  const ordered = orderFields(data)
+  return writeSimpleYaml(ordered, { flow: FLOW, quoted: QUOTED }) ?? serializeWithYaml(ordered)
+}
+
+/** The post's fields in the usual order, the rest after them, undefined ones left out. */
+export function orderFields(data: Record<string, unknown>): Record<string, unknown> {
   const ordered: Record<string, unknown> = {}
   for (const k of ORDER) if (data[k] !== undefined) ordered[k] = data[k]
   for (const k of Object.keys(data)) if (!(k in ordered) && data[k] !== undefined) ordered[k] = data[k]
+  return ordered
+}
+
+/** What `yaml` writes for the post (fields already in order); serializePost's fast path writes the same bytes. */
+export function serializeWithYaml(ordered: Record<string, unknown>): string {
   const doc = new Document(ordered)
-  for (const k of ['to', 'tags']) {
+  for (const k of FLOW) {
     const node = doc.get(k, true) as { flow?: boolean } | undefined
     if (node && typeof node === 'object') node.flow = true
   }

@@ -1,45 +1,173 @@
-// File writes for the inbox: temp file + rename, so readers and interrupted syncs never see half a file. Synchronous
-// on purpose: small files, one after another, are faster in the calling thread than through libuv's 4-thread pool,
-// and no per-file fsync (10,000 of them take seconds); the cursor file written after them is fsynced (docs/sync.md).
+// File writes for the inbox, one batch at a time: readers and interrupted syncs never see half a file, and a batch is
+// on disk before the cursor that covers it is saved. Posts for a month folder the inbox does not have yet (all of
+// them on a first sync) are written into a staging folder that is renamed into place whole; others go to a temp
+// file renamed over the target. Data is flushed by one parallel round of fdatasync per batch (the journal commits
+// them together), not one file after another, and the touched folders are flushed after the renames.
 import fs from 'node:fs'
 import path from 'node:path'
 
 let serial = 0
 
+/** a written file: where it is now, and where it goes ('' when its staging folder moves as a whole) */
+interface Pending { tmp: string; file: string }
+
 export class InboxWriter {
   readonly #dirs = new Set<string>()
+  /** target file → its bytes, for reads within the batch */
+  readonly #data = new Map<string, string | Uint8Array>()
+  readonly #pending = new Map<string, Pending>()
+  readonly #removals = new Set<string>()
+  /** month folder that does not exist yet → its staging folder */
+  readonly #staged = new Map<string, string>()
+  readonly #staging: string | undefined
+
+  /** `staging`: a folder on the same file system for new month folders (none: every file goes by temp + rename). */
+  constructor(opts: { staging?: string } = {}) {
+    this.#staging = opts.staging
+  }
 
   write(file: string, data: string | Uint8Array): void {
     const dir = path.dirname(file)
-    if (!this.#dirs.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true })
-      this.#dirs.add(dir)
+    let target = file
+    let tmp: string
+    const staged = this.#stagedDir(dir)
+    if (staged) {
+      target = path.join(staged, path.basename(file))
+      tmp = target
+    } else {
+      if (!this.#dirs.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true })
+        this.#dirs.add(dir)
+      }
+      // pid + counter is unique among running syncs; 'wx' refuses a leftover of a crashed one (swept at start).
+      tmp = path.join(dir, `.${path.basename(file)}.${process.pid}-${++serial}.tmp`)
     }
-    // pid + counter is unique among running syncs; 'wx' refuses a leftover of a crashed one (swept at start).
-    const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}-${++serial}.tmp`)
+    const prev = this.#pending.get(file)
+    if (prev && prev.file) fs.rmSync(prev.tmp, { force: true })
     try {
-      fs.writeFileSync(tmp, data, { flag: 'wx' })
-      fs.renameSync(tmp, file)
+      fs.writeFileSync(tmp, data, { flag: staged ? 'w' : 'wx' })
     } catch (e) {
       fs.rmSync(tmp, { force: true })
       throw e
     }
+    this.#pending.set(file, { tmp, file: staged ? '' : file })
+    this.#removals.delete(file)
+    this.#data.set(file, data)
   }
 
+  /** Removed when the batch is committed, after the new files are in place. */
   remove(file: string): void {
-    fs.rmSync(file, { force: true })
+    const p = this.#pending.get(file)
+    if (p) {
+      fs.rmSync(p.tmp, { force: true })
+      this.#pending.delete(file)
+    }
+    this.#data.delete(file)
+    this.#removals.add(file)
   }
 
-  /** The file's bytes, or undefined when it does not exist. */
+  /** The file's bytes (as written in this batch, or on disk), or undefined when it does not exist. */
   read(file: string): Buffer | undefined {
+    const d = this.#data.get(file)
+    if (d !== undefined) return Buffer.from(d)
+    if (this.#removals.has(file)) return undefined
     return fs.existsSync(file) ? fs.readFileSync(file) : undefined
   }
+
+  /** Flushes the batch's data, puts every file in place, flushes the folders. Call before saving the cursor. */
+  async commit(): Promise<void> {
+    const pending = [...this.#pending.values()]
+    this.#pending.clear()
+    // many at once through libuv's threads: the file system commits them in a few journal transactions
+    let next = 0
+    const flusher = async () => {
+      while (next < pending.length) await flushFile(pending[next++].tmp)
+    }
+    await Promise.all(Array.from({ length: Math.min(32, pending.length) }, flusher))
+    const touched = new Set<string>()
+    for (const p of pending) {
+      if (!p.file) continue
+      fs.renameSync(p.tmp, p.file)
+      touched.add(path.dirname(p.file))
+    }
+    for (const [dir, staged] of this.#staged) {
+      fs.mkdirSync(path.dirname(dir), { recursive: true })
+      try {
+        fs.renameSync(staged, dir)
+      } catch (e) {
+        // another file system (EXDEV), or the folder appeared meanwhile: file by file, each by temp + rename
+        fs.mkdirSync(dir, { recursive: true })
+        for (const name of fs.readdirSync(staged)) {
+          const tmp = path.join(dir, `.${name}.${process.pid}-${++serial}.tmp`)
+          fs.copyFileSync(path.join(staged, name), tmp)
+          await flushFile(tmp)
+          fs.renameSync(tmp, path.join(dir, name))
+        }
+        fs.rmSync(staged, { recursive: true, force: true })
+        if ((e as NodeJS.ErrnoException).code !== 'EXDEV' && !fs.existsSync(dir)) throw e
+      }
+      touched.add(path.dirname(dir))
+      touched.add(dir)
+      this.#dirs.add(dir)
+    }
+    this.#staged.clear()
+    for (const file of this.#removals) {
+      fs.rmSync(file, { force: true })
+      touched.add(path.dirname(file))
+    }
+    this.#removals.clear()
+    this.#data.clear()
+    await Promise.all([...touched].map((d) => fsyncDir(d)))
+  }
+
+  /** Leaves nothing half-written behind when a batch fails before its commit. */
+  abort(): void {
+    for (const p of this.#pending.values()) if (p.file) fs.rmSync(p.tmp, { force: true })
+    this.#pending.clear()
+    for (const staged of this.#staged.values()) fs.rmSync(staged, { recursive: true, force: true })
+    this.#staged.clear()
+    this.#removals.clear()
+    this.#data.clear()
+  }
+
+  #stagedDir(dir: string): string | undefined {
+    const known = this.#staged.get(dir)
+    if (known || !this.#staging || this.#dirs.has(dir)) return known
+    if (fs.existsSync(dir)) {
+      this.#dirs.add(dir)
+      return undefined
+    }
+    const staged = path.join(this.#staging, `${process.pid}-${++serial}`)
+    fs.mkdirSync(staged, { recursive: true })
+    this.#staged.set(dir, staged)
+    return staged
+  }
+}
+
+function flushFile(file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.open(file, 'r', (e, fd) => {
+      if (e) return reject(e)
+      fs.fdatasync(fd, (err) => fs.close(fd, () => (err ? reject(err) : resolve())))
+    })
+  })
+}
+
+function fsyncDir(dir: string): Promise<void> {
+  return new Promise((resolve) => {
+    fs.open(dir, 'r', (e, fd) => {
+      if (e) return resolve()
+      // some file systems refuse fsync on a folder; the renames are still atomic there
+      fs.fsync(fd, () => fs.close(fd, () => resolve()))
+    })
+  })
 }
 
 export const sameBytes = (a: Buffer | undefined, b: string | Uint8Array) => a !== undefined && a.equals(typeof b === 'string' ? Buffer.from(b) : b)
 
-/** Removes leftovers of interrupted writes (hidden *.tmp files) under a folder. */
-export async function sweepTemp(dir: string): Promise<void> {
+/** Removes leftovers of interrupted writes (hidden *.tmp files) under a folder, and a staging folder. */
+export async function sweepTemp(dir: string, staging?: string): Promise<void> {
   const all = await fs.promises.readdir(dir, { recursive: true }).catch(() => [] as string[])
   await Promise.all(all.filter((f) => /(^|\/)\.[^/]*\.tmp$/.test(f)).map((f) => fs.promises.rm(path.join(dir, f), { force: true })))
+  if (staging) await fs.promises.rm(staging, { recursive: true, force: true })
 }

@@ -5,7 +5,7 @@ import type { Session } from './session.ts'
 import { fetchAttachment, pageAudience } from './session.ts'
 import { applyEntries, type Counts, type Rejection } from './store.ts'
 import { InboxWriter } from './inbox-files.ts'
-import { writeState, type SyncState } from './sync-state.ts'
+import { stagingDir, writeState, type SyncState } from './sync-state.ts'
 
 export interface Sink {
   /** Stores a batch of raw entries, then applies `advance` to the state and saves it. */
@@ -18,7 +18,7 @@ export interface Sink {
 export function sink(layout: Layout, name: string, dir: string, state: SyncState, session: Session): Sink {
   const counts: Counts = { new: 0, updated: 0, deleted: 0, unchanged: 0 }
   const rejected: Rejection[] = []
-  const files = new InboxWriter()
+  const files = new InboxWriter({ staging: stagingDir(layout, name) })
   return {
     counts,
     rejected,
@@ -33,7 +33,14 @@ export function sink(layout: Layout, name: string, dir: string, state: SyncState
         }
         else rejected.push({ id: c.id, why: c.rejected })
       }
-      await applyEntries({ dir, state, counts, rejected, files, fetchFile: (e, a) => fetchAttachment(session, e, a, isPrivate) }, ok)
+      try {
+        await applyEntries({ dir, state, counts, rejected, files, fetchFile: (e, a) => fetchAttachment(session, e, a, isPrivate) }, ok)
+        // the batch's files are on disk before the cursor that covers them is saved
+        await files.commit()
+      } catch (e) {
+        files.abort()
+        throw e
+      }
       advance(state)
       state.syncedAt = new Date(session.now()).toISOString()
       await writeState(layout, name, state)

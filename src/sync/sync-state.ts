@@ -31,6 +31,8 @@ export interface SyncState {
 
 export const syncDir = (l: Layout) => path.join(l.state, 'sync')
 export const stateFile = (l: Layout, name: string) => path.join(syncDir(l), `${name}.json`)
+/** Where a sync writes new month folders of inbox/<name>/ before moving each into place whole. */
+export const stagingDir = (l: Layout, name: string) => path.join(syncDir(l), 'staging', name)
 
 export const emptyState = (fingerprint: string): SyncState => ({ v: 1, fingerprint, cursor: null, publicCursor: null, held: {} })
 
