@@ -20,18 +20,23 @@ export function readSchemas(): { name: string; file: string; schema: Record<stri
   })
 }
 
-let validators: Map<string, ValidateFunction> | undefined
+let ajv: Ajv2020 | undefined
+const validators = new Map<string, ValidateFunction>()
 
+/** The type's validator, compiled on first use (one new post compiles one schema, not all of them). */
 export function validatorFor(type: string): ValidateFunction | undefined {
-  if (!validators) {
+  const known = validators.get(type)
+  if (known || !(POST_TYPES as readonly string[]).includes(type)) return known
+  if (!ajv) {
     const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }
-    const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true })
+    ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true })
     const addFormats = require('ajv-formats') as (a: Ajv2020) => void
     addFormats(ajv)
     for (const { schema } of readSchemas()) ajv.addSchema(schema)
-    validators = new Map(POST_TYPES.map((t) => [t, ajv.getSchema(schemaId(t))!]))
   }
-  return validators.get(type)
+  const v = ajv.getSchema(schemaId(type))!
+  validators.set(type, v)
+  return v
 }
 
 /** A hash of all schema files: caches of validated posts are only valid for the schemas they were checked against. */

@@ -2,6 +2,7 @@
 import { PeerFeedError } from '../../errors.ts'
 import { atomFeed } from './atom.ts'
 import { renderPages } from './eleventy.ts'
+import { renderDirect } from './nunjucks-direct.ts'
 import { sha256 } from './hash.ts'
 import { jsonFeed } from './json-feed.ts'
 import { diffOutputs, MANIFEST_VERSION, readManifest, writeManifest } from './manifest.ts'
@@ -11,6 +12,18 @@ import { planSite } from './plan.ts'
 import { assetCopies, attachmentCopies, DEFAULT_SCHEMAS_DIR, hashTemplates, schemaCopies } from './sources.ts'
 import type { RenderSiteOptions, RenderSiteResult } from './types.ts'
 import { paths } from './urls.ts'
+
+/** Up to this many pages are rendered without starting Eleventy (nunjucks-direct.ts); more go through Eleventy. */
+const DIRECT_MAX = 100
+
+function tryDirect(...args: Parameters<typeof renderDirect>): Map<string, string> | undefined {
+  try {
+    return renderDirect(...args)
+  } catch {
+    // Eleventy renders it again and reports the problem in its words
+    return undefined
+  }
+}
 
 /**
  * Brings outDir's public site up to date with `posts`. Pages whose input hash matches the manifest in cacheDir (and
@@ -64,7 +77,8 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
   lap('diff')
 
   const files = new Map<string, OutputSource>()
-  const html = await renderPages(templatesDir, plan.site, plan.pages.filter((p) => toWrite.has(p.path)))
+  const toRender = plan.pages.filter((p) => toWrite.has(p.path))
+  const html = (toRender.length <= DIRECT_MAX && tryDirect(templatesDir, plan.site, toRender)) || (await renderPages(templatesDir, plan.site, toRender))
   lap('eleventy')
   for (const [out, content] of html) files.set(out, { content })
   for (const [out, content] of generated) if (toWrite.has(out)) files.set(out, { content })
