@@ -105,7 +105,7 @@ export function composer({ me, edit, onPosted, onCancel }) {
       add('start', 'Starts', el('input', { type: 'datetime-local', value: toLocalInput(d.start) }), { types: ['event'] }),
       add('end', 'Ends', el('input', { type: 'datetime-local', value: toLocalInput(d.end) }), { types: ['event'] })),
     add('location', 'Where', el('input', { type: 'text', value: d.location ?? '' }), { types: ['event'] }),
-    add('activity', 'Activity', el('input', { type: 'text', list: 'activities', value: d.activity ?? '', placeholder: 'run, ride, walk, hike, swim…' }), { types: ['activity'] }),
+    add('activity', 'Kind of activity', el('input', { type: 'text', list: 'activities', value: d.activity ?? '', placeholder: 'run, ride, walk, hike, swim…' }), { types: ['activity'] }),
     el('datalist', { id: 'activities' }, ['run', 'ride', 'walk', 'hike', 'swim', 'ski', 'row', 'climb'].map((a) => el('option', { value: a }))),
     el('div', { class: 'row', dataset: { types: 'activity' } },
       add('distanceKm', 'Distance (km)', el('input', { type: 'text', inputmode: 'decimal', value: d.distanceKm ?? '' }), { types: ['activity'] }),
