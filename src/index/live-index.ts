@@ -166,6 +166,7 @@ export class LiveIndex {
       return { changed: [], removed: [] } // gone again between the event and the read
     }
     if (!entry.data) return { changed: [], removed: [] } // an invalid file keeps what we had; `check` explains
+    if (old && this.byId.get(old)?.post.hash === entry.hash) return { changed: [], removed: [] } // seen already
     const stem = path.basename(file, '.yaml')
     const fpr = where.author === 'me' ? this.selfFingerprint : (this.fingerprints.get(where.author) ?? 'self')
     const id = postId(fpr, stem)

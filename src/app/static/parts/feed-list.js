@@ -57,7 +57,8 @@ export function feedList({ me, load, empty, say }) {
       for (const v of page.entries) {
         const have = top(v.id)
         if (have) {
-          if (treeIds(v).some((x) => ids.includes(x))) {
+          // an open reply or edit form is not thrown away; its own submit refreshes the entry
+          if (treeIds(v).some((x) => ids.includes(x)) && !have.querySelector('.slot:not(:empty)')) {
             const fresh = renderEntry(v, opts)
             have.replaceWith(fresh)
             anchor = fresh.nextElementSibling
