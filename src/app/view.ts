@@ -5,8 +5,8 @@ import type { Entry, LiveIndex } from '../index/live-index.ts'
 import type { PostData } from '../posts/types.ts'
 
 export interface Audience {
-  /** public, private (some friends or groups) or shared (a friend's post that reached me) */
-  kind: 'public' | 'private' | 'shared'
+  /** public, or private: for some friends or groups (mine), for me alone or a friend's group (theirs) */
+  kind: 'public' | 'private'
   label: string
   to: string[]
 }
@@ -53,7 +53,11 @@ export class Viewer {
   }
 
   audience(e: Entry): Audience {
-    if (e.author !== 'me') return { kind: 'shared', label: 'shared with you', to: [] }
+    if (e.author !== 'me') {
+      const how = this.index.reachedMeAs(e)
+      if (!how) return { kind: 'public', label: 'public', to: ['public'] }
+      return { kind: 'private', label: how === 'you' ? 'only you' : `${e.author}'s ${how}`, to: [] }
+    }
     const to = e.post.data.to ?? []
     if (!to.length || (to.length === 1 && to[0] === 'public')) return { kind: 'public', label: 'public', to: ['public'] }
     const label = to.map((n) => (this.groups.has(n) ? n : `only ${n}`)).join(', ')

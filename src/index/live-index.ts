@@ -6,6 +6,7 @@ import type { Layout } from '../paths.ts'
 import { checkFile } from '../posts/check-file.ts'
 import { postId } from '../posts/ids.ts'
 import { loadPosts } from '../posts/load-posts.ts'
+import { heldAudiences, syncDir } from '../sync/sync-state.ts'
 import type { Post } from '../posts/types.ts'
 
 export interface Entry {
@@ -35,6 +36,8 @@ export class LiveIndex {
   readonly fingerprints = new Map<string, string>()
   selfFingerprint = ''
   #byFile = new Map<string, string>()
+  /** friend → stem → how their private post reached me ('you' or their group's name) */
+  #reached = new Map<string, Map<string, string>>()
   #sorted: Entry[] | undefined
   #replies: Map<string, Entry[]> | undefined
   #likes: Map<string, Entry[]> | undefined
@@ -57,6 +60,7 @@ export class LiveIndex {
         cacheFile: path.join(this.layout.state, 'cache', `inbox-${name}.cache`),
       })
       for (const post of loaded.posts) this.#put({ post, author: name })
+      this.#reached.set(name, await heldAudiences(this.layout, name))
     }
     if (opts.watch !== false) await this.#watch()
     return this
@@ -89,6 +93,21 @@ export class LiveIndex {
       return []
     }
     return dirs.filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort()
+  }
+
+  /** How a friend's post reached me: 'you' (for me alone), their group's name, or undefined for a public post. */
+  reachedMeAs(e: Entry): string | undefined {
+    return e.author === 'me' ? undefined : this.#reached.get(e.author)?.get(e.post.stem)
+  }
+
+  /** Re-reads what sync recorded about a friend's posts; the ids whose audience changed. */
+  async refreshReached(name: string): Promise<string[]> {
+    const before = this.#reached.get(name) ?? new Map<string, string>()
+    const after = await heldAudiences(this.layout, name)
+    this.#reached.set(name, after)
+    const fpr = this.fingerprints.get(name) ?? 'self'
+    const stems = new Set([...before.keys(), ...after.keys()])
+    return [...stems].filter((s) => before.get(s) !== after.get(s)).map((s) => postId(fpr, s)).filter((id) => this.byId.has(id))
   }
 
   onChange(fn: (c: IndexChange) => void): () => void {
@@ -191,12 +210,14 @@ export class LiveIndex {
   async #watch() {
     const { watch } = await import('chokidar')
     fs.mkdirSync(this.layout.inbox, { recursive: true })
-    const w = watch([this.layout.feed, this.layout.inbox, this.layout.keys], {
+    fs.mkdirSync(syncDir(this.layout), { recursive: true })
+    const w = watch([this.layout.feed, this.layout.inbox, this.layout.keys, syncDir(this.layout)], {
       ignoreInitial: true,
       ignored: (p: string) => /(^|[/\\])\.[^/\\]+$/.test(path.basename(p)) && p !== this.layout.root,
     })
     let pending = new Set<string>()
     let keysChanged = false
+    const syncStates = new Set<string>()
     let timer: NodeJS.Timeout | undefined
     const flush = async () => {
       const files = pending
@@ -206,6 +227,8 @@ export class LiveIndex {
         await this.loadNames().catch(() => {})
       }
       const change: IndexChange = { changed: [], removed: [] }
+      for (const name of syncStates) change.changed.push(...(await this.refreshReached(name).catch(() => [])))
+      syncStates.clear()
       for (const f of files) {
         const c = this.refreshFile(f)
         change.changed.push(...c.changed)
@@ -216,7 +239,9 @@ export class LiveIndex {
     w.on('all', (_event: string, p: string) => {
       const file = path.relative(this.layout.root, p).split(path.sep).join('/')
       if (p.startsWith(this.layout.keys + path.sep)) keysChanged = true
-      else pending.add(file)
+      else if (p.startsWith(syncDir(this.layout) + path.sep)) {
+        if (p.endsWith('.json')) syncStates.add(path.basename(p, '.json'))
+      } else pending.add(file)
       clearTimeout(timer)
       timer = setTimeout(() => void flush(), 30)
     })

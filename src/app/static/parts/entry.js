@@ -15,8 +15,8 @@ function avatar(name) {
 function header(v) {
   const who = v.mine ? el('span', { class: 'who' }, v.author.name)
     : el('a', { class: 'who', href: `/friend/${encodeURIComponent(v.author.handle)}` }, v.author.name)
-  const badge = el('span', { class: `audience ${v.audience.kind}`, title: v.audience.kind === 'public' ? 'Everyone can see this' : v.audience.kind === 'private' ? 'Only these people can see this (encrypted)' : 'Shared with you' },
-    icon(v.audience.kind === 'public' ? 'globe' : v.audience.kind === 'private' ? 'lock' : 'inbox', { size: 14 }), v.audience.label)
+  const badge = el('span', { class: `audience ${v.audience.kind}`, title: v.audience.kind === 'public' ? 'Everyone can see this' : 'Private: only the people it was sent to (encrypted)' },
+    icon(v.audience.kind === 'public' ? 'globe' : 'lock', { size: 14 }), v.audience.label)
   const when = el('a', { class: 'when', href: postPath(v.id), 'data-full': fullDate(v.published) },
     el('time', { datetime: v.published, 'data-relative': true, title: fullDate(v.published) }, shortWhen(v.published)),
     el('span', { class: 'sr-only' }, `, ${fullDate(v.published)}`),
