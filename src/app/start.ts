@@ -20,6 +20,8 @@ export interface AppOptions {
   port?: number
   host?: string
   passphrase?: string
+  /** more `host:port` names the app answers to (e.g. a LAN address for paired devices) */
+  extraHosts?: string[]
   /** rebuild dist/ after every change to the feed (default true) */
   autoBuild?: boolean
   /**
@@ -111,7 +113,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const shown = host.includes(':') ? `[${host}]` : host
   context.origin = `http://${shown}:${port}`
   const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost'
-  origins = originsFor([`${shown}:${port}`, ...(loopback ? [`localhost:${port}`] : [])])
+  origins = originsFor([`${shown}:${port}`, ...(loopback ? [`localhost:${port}`] : []), ...(opts.extraHosts ?? [])])
+  await sweepUploads(layout, now())
 
   const stops: (() => Promise<void> | void)[] = []
   let lanServer: http.Server | undefined
@@ -169,3 +172,14 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   }
 }
 
+
+/** Pictures uploaded but never posted (a closed tab) are removed a day later. */
+async function sweepUploads(layout: Layout, now: number) {
+  const fs = await import('node:fs/promises')
+  const path = await import('node:path')
+  const dir = path.join(layout.state, 'uploads')
+  for (const f of await fs.readdir(dir).catch(() => [] as string[])) {
+    const st = await fs.stat(path.join(dir, f)).catch(() => undefined)
+    if (st && now - st.mtimeMs > 86_400_000) await fs.rm(path.join(dir, f), { force: true })
+  }
+}

@@ -46,6 +46,41 @@ t('the printed link logs in, lands on a clean URL, and shows my posts and my fri
   await context.close()
 })
 
+t('a friend\'s page shows their key fingerprint, the last sync and only their posts', async () => {
+  const { page, context } = await loggedIn(ctx.browser!, ctx.app!.newLoginUrl())
+  await page.getByRole('link', { name: 'alice' }).first().click()
+  await page.getByRole('heading', { name: 'alice' }).waitFor()
+  await page.locator('article.entry').first().waitFor()
+  const fpr = ctx.p!.alice.fingerprint.toUpperCase().match(/.{4}/g)!.join(' ')
+  assert.is(await page.locator('.fingerprint').innerText(), fpr)
+  assert.match(await page.locator('.facts').innerText(), /Last sync\s+\S.*\d/)
+  const who = await page.locator('.feed > article.entry .who').allInnerTexts()
+  assert.ok(who.length >= 3 && who.every((w) => w === 'alice'), who.join(', '))
+  assert.match(page.url(), /\/friend\/alice$/)
+  await context.close()
+})
+
+t('search finds words, #tags and authors', async () => {
+  const { page, context } = await loggedIn(ctx.browser!, ctx.app!.newLoginUrl())
+  const search = async (q: string) => {
+    await page.goto(`${ctx.app!.url}/search`)
+    await page.getByLabel('Search posts').fill(q)
+    await page.getByRole('button', { name: 'Search', exact: true }).click()
+    await page.locator('.result-count').waitFor()
+    return page.locator('.feed > article.entry').allInnerTexts()
+  }
+  const fog = await search('fog valley')
+  assert.is(fog.length, 1)
+  assert.match(fog[0], 'Morning walk')
+  const garden = await search('#garden')
+  assert.is(garden.length, 1)
+  assert.match(garden[0], 'Our garden after the rain')
+  const fromAlice = await search('from:alice')
+  assert.ok(fromAlice.length >= 3 && fromAlice.every((x) => x.startsWith('A\nalice')), fromAlice.join(' | '))
+  assert.equal(await search('from:me fog'), [])
+  await context.close()
+})
+
 t('every view has no serious or critical axe-core violations, light and dark, desktop and phone', async () => {
   const views = ['/', '/friend/alice', '/search?q=%23garden', '/write', `/post/${ctx.p!.alice.fingerprint}/${(await ctx.p!.sam.inbox('alice')).find((x) => x.includes('view'))}`]
   for (const [viewport, colorScheme] of [[{ width: 1280, height: 900 }, 'light'], [{ width: 390, height: 844 }, 'dark']] as const) {
@@ -53,7 +88,7 @@ t('every view has no serious or critical axe-core violations, light and dark, de
     for (const v of views) {
       await page.goto(ctx.app!.url + v)
       await page.locator('#view > *').first().waitFor()
-      await page.waitForLoadState('networkidle')
+      await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'))
       assert.equal(await axeProblems(page), [], `${v} at ${viewport.width}px ${colorScheme}`)
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
       assert.ok(overflow <= 0, `${v} scrolls sideways by ${overflow}px at ${viewport.width}px`)

@@ -33,9 +33,12 @@ export function routes(r: Router) {
     const name = q.params.name
     const known = q.app.index.fingerprints.get(name)
     if (!known && !q.app.index.friends().includes(name)) throw new HttpError(404, 'NO_FRIEND', `no friend called "${name}"`)
-    const { readState } = await import('../../sync/sync-state.ts')
-    const state = known ? await readState(q.app.layout, name, known) : undefined
-    const friend = { name, fingerprint: known ?? null, lastSync: state?.syncedAt ?? null }
+    const { readSyncStatus } = await import('../../sync/sync-status.ts')
+    const status = await readSyncStatus(q.app.layout, name).catch(() => undefined)
+    const friend = {
+      name, fingerprint: known ?? null,
+      lastSync: status ? { at: status.at, ok: status.ok, error: status.error ?? null, lastOk: status.lastOk ?? null, posts: status.posts } : null,
+    }
     return { friend, ...page(q, await viewer(q), (e) => e.author === name) }
   })
   r.get('/api/search', async (q) => {

@@ -6,7 +6,7 @@ import { renderEntry } from './entry.js'
 
 /** feedList({ me, load: (before) => Promise<{entries, next}>, empty, say }) → { node, apply(change), close() } */
 export function feedList({ me, load, empty, say }) {
-  const list = el('div', { class: 'feed', role: 'feed', 'aria-busy': 'false', 'aria-label': 'Posts' })
+  const list = el('div', { class: 'feed', 'aria-busy': 'false', 'aria-label': 'Posts' })
   const more = el('button', { type: 'button', class: 'quiet more-btn', hidden: true, onclick: () => next() }, 'Show older posts')
   const emptyNote = el('p', { class: 'empty', hidden: true }, empty)
   const sentinel = el('div', { class: 'sentinel', 'aria-hidden': 'true' })
@@ -39,6 +39,9 @@ export function feedList({ me, load, empty, say }) {
 
   function setSizes() {
     const n = list.children.length
+    // a feed must hold articles: the role comes with the first one
+    if (n) list.setAttribute('role', 'feed')
+    else list.removeAttribute('role')
     ;[...list.children].forEach((a, i) => { a.setAttribute('aria-posinset', String(i + 1)); a.setAttribute('aria-setsize', cursor ? '-1' : String(n)) })
   }
 

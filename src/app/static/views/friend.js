@@ -8,6 +8,13 @@ export const title = 'Friend'
 
 const groupsOf4 = (f) => f.toUpperCase().match(/.{1,4}/g).join(' ')
 
+function lastSync(s) {
+  if (!s) return 'never (run peerfeed sync)'
+  const when = el('time', { datetime: s.at }, fullDate(s.at))
+  if (s.ok) return [when, ` — ${s.posts ? `${s.posts} new or changed post${s.posts > 1 ? 's' : ''}` : 'up to date'}`]
+  return [when, el('span', { class: 'problem' }, ` — failed: ${s.error ?? 'unknown error'}`), s.lastOk ? ` (last worked ${fullDate(s.lastOk)})` : '']
+}
+
 export function render({ me, main, say, params }) {
   const name = params.name
   const head = el('header', { class: 'profile' }, el('h1', {}, name))
@@ -21,7 +28,7 @@ export function render({ me, main, say, params }) {
         const f = res.friend
         head.append(el('dl', { class: 'facts' },
           el('div', {}, el('dt', {}, 'Key fingerprint'), el('dd', { class: 'fingerprint' }, f.fingerprint ? groupsOf4(f.fingerprint) : 'no key yet (public posts only)')),
-          el('div', {}, el('dt', {}, 'Last sync'), el('dd', {}, f.lastSync ? el('time', { datetime: f.lastSync }, fullDate(f.lastSync)) : 'never'))))
+          el('div', {}, el('dt', {}, 'Last sync'), el('dd', {}, lastSync(f.lastSync)))))
       }
       return res
     },

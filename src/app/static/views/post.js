@@ -7,7 +7,7 @@ import { renderEntry } from '../parts/entry.js'
 export const title = 'Post'
 
 export function render({ me, main, say, params }) {
-  const holder = el('div', { class: 'feed single' })
+  const holder = el('div', { class: 'feed single', 'aria-busy': 'true' })
   main.append(el('h1', { class: 'sr-only' }, 'Post and replies'), holder)
   const load = async () => {
     try {
@@ -19,6 +19,8 @@ export function render({ me, main, say, params }) {
       document.title = `${res.entry.author.name} — PeerFeed`
     } catch (e) {
       holder.replaceChildren(el('p', { class: 'empty' }, e.message))
+    } finally {
+      holder.setAttribute('aria-busy', 'false')
     }
   }
   load()

@@ -17,10 +17,13 @@ export function render({ me, main, say, go }) {
     input.focus()
     return
   }
-  const refresh = () => api(`/api/search?q=${encodeURIComponent(q)}&limit=50`).then((res) => {
+  const refresh = () => {
+    results.setAttribute('aria-busy', 'true')
+    return api(`/api/search?q=${encodeURIComponent(q)}&limit=50`).then((res) => {
     results.replaceChildren(
-      el('p', { class: 'count' }, res.entries.length ? `${res.entries.length}${res.more ? '+' : ''} post${res.entries.length > 1 ? 's' : ''} for “${q}”` : `Nothing found for “${q}”.`),
+      el('p', { class: 'result-count' }, res.entries.length ? `${res.entries.length}${res.more ? '+' : ''} post${res.entries.length > 1 ? 's' : ''} for “${q}”` : `Nothing found for “${q}”.`),
       ...res.entries.map((v) => renderEntry(v, { me, say, onChange: refresh })))
-  }, (e) => say(e.message))
+    }, (e) => say(e.message)).finally(() => results.setAttribute('aria-busy', 'false'))
+  }
   refresh()
 }
