@@ -100,10 +100,15 @@ t('the app rebuilds by itself: my reply reaches Alice through her next sync, the
   await until('the public site page', async () => fs.access(path.join(ctx.p!.sam.layout.dist, 'posts', stem, 'index.html')).then(() => true, () => false))
   const server = await ctx.p!.sam.serve()
   await ctx.p!.alice.follow('sam', server.url)
-  await ctx.p!.alice.sync()
-  const got = await ctx.p!.alice.inbox('sam')
+  // sync gives each route a short deadline; on a loaded machine a second run finishes what the first did not
+  let summary: unknown
+  let got: string[] = []
+  for (let i = 0; i < 3 && !got.includes(stem); i++) {
+    summary = await ctx.p!.alice.sync()
+    got = await ctx.p!.alice.inbox('sam')
+  }
   assert.ok(got.some((x) => x.includes('save-me-a-loaf')), `Alice has the reply: ${got.join(', ')}`)
-  assert.ok(got.some((x) => x === stem), 'and the public post')
+  assert.ok(got.some((x) => x === stem), `and the public post ${stem}: ${got.join(', ')} ${JSON.stringify(summary)}`)
   // the like of Alice's post came with it, so her site can count it
   assert.ok(got.some((x) => x.includes('like') || x.includes('fresh-bread')), got.join(', '))
 })
