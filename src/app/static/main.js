@@ -1,7 +1,7 @@
 // The app's client: navigation, a small router over views/index.js, the live stream, and a status line.
 import { api } from './api.js'
 import { el, tickTimes } from './format.js'
-import { connect } from './live.js'
+import { connect, on } from './live.js'
 import { icon } from './icons.js'
 import { views } from './views/index.js'
 import { notificationBadge } from './parts/badge.js'
@@ -70,6 +70,7 @@ me = await api('/api/me')
 nav.append(...views.filter((v) => v.nav).map((v) =>
   el('a', { href: v.path, class: v.phone ? 'phone-only' : '' }, icon(v.icon, { size: 20 }), el('span', { class: 'label' }, v.nav))))
 notificationBadge(nav)
+on('build', (b) => { if (b.error) say(`Your site and friends' pages could not be updated: ${b.error.split('\n')[0]}`) })
 connect()
 setInterval(() => tickTimes(), 30_000)
 show()

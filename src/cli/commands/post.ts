@@ -37,20 +37,15 @@ export function register(prog: Sade) {
     .action(command(async (type: string | undefined, opts: GlobalOpts) => {
       const layout = layoutOf(opts)
       const { inferType, compose } = await import('../../posts/compose.ts')
-      const { writePost } = await import('../../posts/write-post.ts')
+      const { savePost } = await import('../../posts/save-post.ts')
       const flags = readFlags(opts)
       const t = inferType(type, flags)
       if (flags.text === undefined && t !== 'like') flags.text = await readText(t)
-      const written = await writePost(layout, compose(t, flags))
-      console.log(`wrote ${written.file}`)
+      // the same path as the app's composer: validate, write, commit
+      const saved = await savePost(layout, compose(t, flags), { commit: opts.commit !== false })
+      console.log(`wrote ${saved.file}`)
       if (opts.commit !== false) {
-        const { isRepo, commitPaths } = await import('../../git.ts')
-        if (!(await isRepo(layout.root))) {
-          console.log('not a git repository, so not committed (run `peerfeed init` to make one)')
-        } else {
-          const sha = await commitPaths(layout.root, written.paths, `post: ${written.stem}`)
-          console.log(`committed ${sha}`)
-        }
+        console.log(saved.commit ? `committed ${saved.commit}` : 'not a git repository, so not committed (run `peerfeed init` to make one)')
       }
     }))
 }

@@ -133,6 +133,13 @@ export function composer({ me, edit, onPosted, onCancel }) {
       location: 'What is here? (optional)', event: 'Details (optional)', activity: 'How did it go? (optional)' }[type.value]
   }
   show()
+  // Ctrl+Enter (⌘+Enter) posts from anywhere in the form, as in most social apps
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault()
+      form.requestSubmit()
+    }
+  })
 
   function locate() {
     navigator.geolocation.getCurrentPosition((p) => {

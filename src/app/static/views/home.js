@@ -14,7 +14,7 @@ export function render({ me, main, say }) {
     empty: 'Nothing here yet. Write your first post above, or add a friend and run peerfeed sync.',
   })
   const form = composer({ me, onPosted: () => say('Posted. Your site and friends\' pages are being updated.') })
-  main.append(el('h1', { class: 'sr-only' }, 'Home'), el('section', { class: 'compose-box', 'aria-label': 'Write' }, form), feed.node)
+  main.append(el('h1', { class: 'sr-only' }, 'Home'), el('section', { class: 'compose-box home-only', 'aria-label': 'Write' }, form), feed.node)
   const off = on('posts', (c) => feed.apply(c))
   return () => { off(); feed.close() }
 }
