@@ -183,7 +183,12 @@ t('edit keeps the file name and sets updated; delete removes the file in a commi
   await p.locator('article.entry', { hasText: 'fixed' }).getByRole('button', { name: 'Delete' }).click()
   await p.locator('article.entry', { hasText: 'fixed' }).waitFor({ state: 'detached' })
   assert.not.ok((await postFiles()).includes(file))
-  const log = execFileSync('git', ['-C', root(), 'log', '--format=%s', '-3'], { encoding: 'utf8' })
+  // the page learns of the deletion from the file watcher, possibly before the commit is made
+  let log = ''
+  for (let i = 0; i < 100 && !/^delete: .*typo/m.test(log); i++) {
+    log = execFileSync('git', ['-C', root(), 'log', '--format=%s', '-3'], { encoding: 'utf8' })
+    await new Promise((r) => setTimeout(r, 50))
+  }
   assert.match(log, /^delete: .*typo/m)
   assert.match(log, /^edit: .*typo/m)
 })
