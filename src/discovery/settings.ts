@@ -25,7 +25,7 @@ export async function dhtSettings(l: Layout, bootstrapFlag?: unknown): Promise<D
   if (firewalled !== undefined && typeof firewalled !== 'boolean') throw bad('dht.firewalled must be true or false')
   const out: DhtSettings = firewalled === undefined ? {} : { firewalled }
 
-  let flag = Array.isArray(bootstrapFlag) ? bootstrapFlag.join(',') : bootstrapFlag // --bootstrap given twice
+  const flag = Array.isArray(bootstrapFlag) ? bootstrapFlag.join(',') : bootstrapFlag // --bootstrap given twice
   if (flag !== undefined && typeof flag !== 'string') throw new PeerFeedError('BAD_BOOTSTRAP', '--bootstrap needs HOST:PORT[,HOST:PORT…], e.g. --bootstrap 203.0.113.7:49737')
   if (typeof flag === 'string' && flag.trim() !== '') return { ...out, bootstrap: parseBootstrap(flag) }
   if (bootstrap === undefined || bootstrap === null) return out

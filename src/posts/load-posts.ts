@@ -159,7 +159,7 @@ function listPostFiles(dir: string, root: string, problems: Problem[]): string[]
   for (const ent of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!ent.isFile() || ent.name.startsWith('.')) continue
     const parent = ent.parentPath ?? (ent as unknown as { path: string }).path
-    const sub = parent.length > dir.length ? parent.slice(dir.length + 1).split(path.sep).join('/') + '/' : ''
+    const sub = parent.length > dir.length ? `${parent.slice(dir.length + 1).split(path.sep).join('/')}/` : ''
     const rel = `${prefix ? `${prefix}/` : ''}${sub}${ent.name}`
     if (ent.name.endsWith('.yaml')) out.push(rel)
     else if (ent.name.endsWith('.yml')) problems.push({ file: rel, message: 'post files must end in .yaml; rename it to be read' })

@@ -1,5 +1,5 @@
 // The shape of a post as stored in a file, and as loaded (with its id, file and hash).
-import { POST_TYPES } from '../schemas/registry.ts'
+import type { POST_TYPES } from '../schemas/registry.ts'
 
 export type PostType = (typeof POST_TYPES)[number]
 

@@ -43,7 +43,7 @@ export class InboxWriter {
       tmp = path.join(dir, `.${path.basename(file)}.${process.pid}-${++serial}.tmp`)
     }
     const prev = this.#pending.get(file)
-    if (prev && prev.file) fs.rmSync(prev.tmp, { force: true })
+    if (prev?.file) fs.rmSync(prev.tmp, { force: true })
     try {
       fs.writeFileSync(tmp, data, { flag: staged ? 'w' : 'wx' })
     } catch (e) {
@@ -163,7 +163,7 @@ function fsyncDir(dir: string): Promise<void> {
   })
 }
 
-export const sameBytes = (a: Buffer | undefined, b: string | Uint8Array) => a !== undefined && a.equals(typeof b === 'string' ? Buffer.from(b) : b)
+export const sameBytes = (a: Buffer | undefined, b: string | Uint8Array) => a?.equals(typeof b === 'string' ? Buffer.from(b) : b) ?? false
 
 /** Removes leftovers of interrupted writes (hidden *.tmp files) under a folder, and a staging folder. */
 export async function sweepTemp(dir: string, staging?: string): Promise<void> {

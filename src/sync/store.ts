@@ -6,7 +6,7 @@ import { serializePost } from '../posts/write-post.ts'
 import type { Attachment } from '../posts/types.ts'
 import { compareCursors } from '../protocol/cursor-order.ts'
 import type { Accepted } from './check-entry.ts'
-import { InboxWriter, sameBytes } from './inbox-files.ts'
+import { type InboxWriter, sameBytes } from './inbox-files.ts'
 import type { SyncState } from './sync-state.ts'
 
 export interface Counts { new: number; updated: number; deleted: number; unchanged: number }
