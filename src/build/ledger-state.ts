@@ -1,6 +1,5 @@
 // The ledger's edges: this device's local part (page plan, group keys), the one-time move of an old local
 // ledger into the repo, and committing this device's ledger file after a build.
-import fs from 'node:fs/promises'
 import { simpleGit } from 'simple-git'
 import { isRepo } from '../git.ts'
 import { splitId } from '../posts/ids.ts'
