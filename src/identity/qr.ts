@@ -1,8 +1,10 @@
 // The owner's key as a QR code: OPENPGP4FPR:<FINGERPRINT>, plus where to fetch the key when the feed has a URL.
 import path from 'node:path'
-import QRCode from 'qrcode'
 import { PeerFeedError } from '../errors.ts'
 import { writeFileAtomic } from '../fs-atomic.ts'
+
+// loaded when a code is drawn: every command that reads identity would otherwise pay for it
+const qrcode = async () => (await import('qrcode')).default
 
 /** The URL of the key of a feed served at `url`. */
 export const keyUrl = (url: string) => `${url.replace(/\/+$/, '')}/key.asc`
@@ -17,19 +19,19 @@ export function keyQr({ fingerprint, url }: { fingerprint: string; url?: string 
 }
 
 /** Text for a terminal (two rows per character, so it fits an 80×24 screen). */
-export function keyQrTerminal(text: string): Promise<string> {
-  return QRCode.toString(text, { type: 'terminal', small: true, errorCorrectionLevel: 'M' })
+export async function keyQrTerminal(text: string): Promise<string> {
+  return (await qrcode()).toString(text, { type: 'terminal', small: true, errorCorrectionLevel: 'M' })
 }
 
 /** A standalone SVG document, for the about page and for `key --qr FILE.svg`. */
-export function keyQrSvg(text: string): Promise<string> {
-  return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+export async function keyQrSvg(text: string): Promise<string> {
+  return (await qrcode()).toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
 }
 
 /** Writes FILE.svg or FILE.png, chosen by the extension. */
 export async function writeKeyQr(file: string, text: string): Promise<void> {
   const ext = path.extname(file).toLowerCase()
   if (ext === '.svg') return writeFileAtomic(file, await keyQrSvg(text))
-  if (ext === '.png') return writeFileAtomic(file, await QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 8 }))
+  if (ext === '.png') return writeFileAtomic(file, await (await qrcode()).toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 8 }))
   throw new PeerFeedError('BAD_QR_FILE', `cannot write a QR code to "${file}": the name must end in .svg or .png.`)
 }
