@@ -1,4 +1,7 @@
 // The few git operations the feed needs, through simple-git: init a repo, commit the files a command wrote.
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
 import { simpleGit } from 'simple-git'
 import { PeerFeedError } from './errors.ts'
 
@@ -34,12 +37,31 @@ export interface HistoryState {
   behind: number
 }
 
+/** Two plain `git` runs (no untracked scan, no simple-git): every build asks, so it must cost little. */
 export async function historyState(root: string): Promise<HistoryState | undefined> {
-  if (!(await isRepo(root))) return undefined
-  const git = simpleGit(root)
-  const st = await git.status()
-  const merging = (await git.raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD']).catch(() => '')).trim() !== ''
-  return { merging, conflicted: st.conflicted, upstream: st.tracking, ahead: st.ahead, behind: st.behind }
+  const where = await gitOut(root, ['rev-parse', '--show-toplevel', '--git-path', 'MERGE_HEAD'])
+  if (where === undefined) return undefined
+  const [top, mergeHead] = where.split('\n')
+  const real = (p: string) => fs.promises.realpath(p).catch(() => p)
+  if (!top || (await real(top)) !== (await real(root))) return undefined
+  const st = await gitOut(root, ['status', '--porcelain=v2', '--branch', '--untracked-files=no', '-z'])
+  if (st === undefined) return undefined
+  const h: HistoryState = { merging: fs.existsSync(path.resolve(root, mergeHead ?? 'MERGE_HEAD')), conflicted: [], upstream: null, ahead: 0, behind: 0 }
+  for (const rec of st.split('\0')) {
+    if (rec.startsWith('# branch.upstream ')) h.upstream = rec.slice('# branch.upstream '.length)
+    const ab = /^# branch\.ab \+(\d+) -(\d+)$/.exec(rec)
+    if (ab) [h.ahead, h.behind] = [Number(ab[1]), Number(ab[2])]
+    // `u <xy> <sub> <m1> <m2> <m3> <mW> <h1> <h2> <h3> <path>`: a file still in conflict
+    if (rec.startsWith('u ')) h.conflicted.push(rec.split(' ').slice(10).join(' '))
+  }
+  return h
+}
+
+/** A git command's output, or undefined when it fails (not a repo, no git). */
+function gitOut(cwd: string, args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (e, stdout) => resolve(e ? undefined : stdout.replace(/\n$/, '')))
+  })
 }
 
 /**
