@@ -2,6 +2,7 @@
 // A session has a kind so paired devices can hold sessions of their own beside the owner's browser.
 import crypto from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { sessionHash, type DeviceStore } from './device-store.ts'
 
 export const COOKIE = 'peerfeed_session'
 
@@ -20,10 +21,13 @@ export class Sessions {
   #sessions = new Map<string, Session>()
   readonly #random: (n: number) => Buffer
   readonly #now: () => number
+  /** paired devices kept across restarts (owner sessions end with the app) */
+  readonly devices?: DeviceStore
 
-  constructor({ random = crypto.randomBytes, now = Date.now }: { random?: (n: number) => Buffer; now?: () => number } = {}) {
+  constructor({ random = crypto.randomBytes, now = Date.now, devices }: { random?: (n: number) => Buffer; now?: () => number; devices?: DeviceStore } = {}) {
     this.#random = random
     this.#now = now
+    this.devices = devices
   }
 
   /** A token that logs in once; `ttlMs` Infinity for the link printed at start. */
@@ -41,19 +45,29 @@ export class Sessions {
     if (t.expires < this.#now()) return undefined
     const s: Session = { id: this.#random(32).toString('base64url'), kind: t.kind, label: t.label, created: this.#now() }
     this.#sessions.set(s.id, s)
+    if (s.kind === 'device') void this.devices?.add({ hash: sessionHash(s.id), label: s.label, created: s.created })
     return s
   }
 
   /** The session a request's cookie names, if any. */
   of(req: IncomingMessage): Session | undefined {
     const id = cookieValue(req.headers.cookie, COOKIE)
-    const s = id ? this.#sessions.get(id) : undefined
-    if (s) s.lastUsed = this.#now()
+    let s = id ? this.#sessions.get(id) : undefined
+    if (!s && id && this.devices) {
+      // a device paired before the app restarted
+      const d = this.devices.get(sessionHash(id))
+      if (d) this.#sessions.set(id, (s = { id, kind: 'device', label: d.label, created: d.created, ...(d.lastUsed ? { lastUsed: d.lastUsed } : {}) }))
+    }
+    if (s) {
+      s.lastUsed = this.#now()
+      if (s.kind === 'device') this.devices?.touch(sessionHash(s.id), s.lastUsed)
+    }
     return s
   }
 
   end(id: string): void {
     this.#sessions.delete(id)
+    void this.devices?.remove(sessionHash(id))
   }
 
   list(): Session[] {

@@ -58,7 +58,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const index = await new LiveIndex(layout).open()
   const { loadSelf } = await import('../identity/index.ts')
   const self = await loadSelf(layout)
-  const sessions = new Sessions({ now })
+  const { DeviceStore } = await import('./device-store.ts')
+  const sessions = new Sessions({ now, devices: new DeviceStore(layout) })
   const events = new EventHub()
   index.onChange((c) => events.send('posts', c))
 

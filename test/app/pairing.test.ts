@@ -1,7 +1,9 @@
 // `--lan` and pairing in Chromium: the app also serves on a second address (127.0.0.2 stands in for the LAN); there an
 // unpaired browser sees only the pairing page; the owner pairs a second browser through the one-time link, it uses the
 // app, the owner revokes it, and its next request is refused.
+import fs from 'node:fs/promises'
 import http from 'node:http'
+import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { Browser } from 'playwright-core'
@@ -83,6 +85,18 @@ t('pair through the one-time link, use the app, then revoke: the next request is
   // a phone cannot pair or revoke devices itself
   assert.is(await page.evaluate(() => fetch('/api/devices').then((r) => r.status)), 403)
 
+  // the app restarts: the phone stays paired (the owner logs in again with the new link)
+  await owner.context.close()
+  await ctx.app!.close()
+  ctx.app = await startApp({ layout: ctx.p!.sam.layout, port: 0, autoBuild: false, sync: false, lan: { host: LAN, port: 0 } })
+  await page.goto(`${ctx.app.lanUrl}/`)
+  await page.getByText('Posted from my phone').waitFor()
+  const stored = await fs.readFile(path.join(ctx.p!.sam.layout.state, 'app-devices.json'), 'utf8')
+  assert.match(stored, 'Test phone')
+  const cookie = (await phone.cookies())[0].value
+  assert.not.match(stored, cookie, 'the session id itself is not on disk')
+  Object.assign(owner, await loggedIn(ctx.browser!, ctx.app.newLoginUrl()))
+
   // the owner sees it with its last use, and revokes it
   await owner.page.goto(`${ctx.app!.url}/devices`)
   const item = owner.page.locator('li.device', { hasText: 'Test phone' })
@@ -91,6 +105,7 @@ t('pair through the one-time link, use the app, then revoke: the next request is
   await owner.page.getByText('No paired devices.').waitFor()
   const status = await page.evaluate(() => fetch('/api/timeline').then((r) => r.status))
   assert.is(status, 401)
+  assert.not.match(await fs.readFile(path.join(ctx.p!.sam.layout.state, 'app-devices.json'), 'utf8'), 'Test phone')
   await page.reload()
   await page.getByRole('heading', { name: 'Pair this device' }).waitFor()
   await phone.close()

@@ -2,6 +2,7 @@
 // link to the LAN address; opening it there makes a device session. Paired devices are listed with their name and last
 // use and can be revoked: the session and its open event streams end at once.
 import crypto from 'node:crypto'
+import { sessionHash } from '../device-store.ts'
 import { BASE_HEADERS, HttpError, readJson } from '../http.ts'
 import { html } from '../pages.ts'
 import type { Request, Router } from '../router.ts'
@@ -20,8 +21,17 @@ const stateOf = (q: Request) => {
   return s
 }
 
-/** A public id for a session (the session id itself is the cookie's secret and never leaves the server). */
-const publicId = (sessionId: string) => crypto.createHash('sha256').update(sessionId).digest('base64url').slice(0, 16)
+/** A public id for a device (the session id itself is the cookie's secret and never leaves the server). */
+const publicId = (hash: string) => hash.slice(0, 16)
+
+/** Paired devices: those kept on disk (paired before a restart too) and those paired in this run. */
+function pairedDevices(q: Request) {
+  const live = new Map(q.app.sessions.list().filter((s) => s.kind === 'device').map((s) => [sessionHash(s.id), s]))
+  const out = new Map<string, { hash: string; label: string; created: number; lastUsed?: number; sessionId?: string }>()
+  for (const d of q.app.sessions.devices?.list() ?? []) out.set(d.hash, { ...d })
+  for (const [hash, s] of live) out.set(hash, { hash, label: s.label, created: s.created, lastUsed: s.lastUsed ?? out.get(hash)?.lastUsed, sessionId: s.id })
+  return [...out.values()].sort((a, b) => a.created - b.created)
+}
 
 const shortCode = () => {
   const bytes = crypto.randomBytes(10)
@@ -43,10 +53,9 @@ function redeem(q: Request, token: string) {
 export function routes(r: Router) {
   r.get('/api/devices', (q) => {
     ownerOnly(q)
-    const devices = q.app.sessions.list().filter((s) => s.kind === 'device')
     return {
       lan: q.app.lanOrigin ?? null,
-      devices: devices.map((s) => ({ id: publicId(s.id), name: s.label, paired: new Date(s.created).toISOString(), lastUsed: s.lastUsed ? new Date(s.lastUsed).toISOString() : null })),
+      devices: pairedDevices(q).map((d) => ({ id: publicId(d.hash), name: d.label, paired: new Date(d.created).toISOString(), lastUsed: d.lastUsed ? new Date(d.lastUsed).toISOString() : null })),
     }
   })
 
@@ -73,13 +82,16 @@ export function routes(r: Router) {
     }
   })
 
-  r.delete('/api/devices/:id', (q) => {
+  r.delete('/api/devices/:id', async (q) => {
     ownerOnly(q)
-    const s = q.app.sessions.list().find((x) => x.kind === 'device' && publicId(x.id) === q.params.id)
-    if (!s) throw new HttpError(404, 'NO_DEVICE', 'no such paired device (already revoked?)')
-    q.app.sessions.end(s.id)
-    q.app.events.endSession(s.id)
-    return { revoked: s.label }
+    const d = pairedDevices(q).find((x) => publicId(x.hash) === q.params.id)
+    if (!d) throw new HttpError(404, 'NO_DEVICE', 'no such paired device (already revoked?)')
+    if (d.sessionId) {
+      q.app.sessions.end(d.sessionId)
+      q.app.events.endSession(d.sessionId)
+    }
+    await q.app.sessions.devices?.remove(d.hash)
+    return { revoked: d.label }
   })
 
   // On the LAN address only: the QR code's link and the short link.
