@@ -14,6 +14,7 @@ interface PublicFacts {
   fingerprint: string
   userIds: string[]
   hasEncryptionKey: boolean
+  encryptionProblem?: string
   expired: boolean
   revoked: boolean
   keyIds: string[]
@@ -35,6 +36,8 @@ export class PublicKey {
   readonly name: string
   readonly email: string
   readonly hasEncryptionKey: boolean
+  /** Why nothing can be encrypted to this key, in words, when `hasEncryptionKey` is false for a reason other than expiry or revocation. */
+  readonly encryptionProblem?: string
   readonly expired: boolean
   readonly revoked: boolean
 
@@ -51,6 +54,7 @@ export class PublicKey {
     this.name = first.name
     this.email = first.email
     this.hasEncryptionKey = facts.hasEncryptionKey
+    this.encryptionProblem = facts.encryptionProblem
     this.expired = facts.expired
     this.revoked = facts.revoked
     Object.freeze(this)
@@ -117,15 +121,29 @@ async function factsOf(key: openpgp.PublicKey, date: Date): Promise<PublicFacts>
   } catch {
     // No valid self-signature at all: verifyPrimaryKey below reports it as unusable.
   }
-  const hasEncryptionKey = revoked || expired ? false : await key.getEncryptionKey(undefined, date).then(() => true, () => false)
+  const encryptionProblem = revoked || expired ? undefined : await key.getEncryptionKey(undefined, date).then(() => undefined, (e: Error) => whyNoEncryption(key, e))
+  const hasEncryptionKey = !revoked && !expired && encryptionProblem === undefined
   return {
     fingerprint: key.getFingerprint().toLowerCase(),
     userIds: key.getUserIDs(),
     hasEncryptionKey,
+    ...(encryptionProblem ? { encryptionProblem } : {}),
     expired,
     revoked,
     keyIds: key.getKeyIDs().map((id) => id.toHex()),
   }
+}
+
+/** OpenPGP.js's refusal of a key for encryption, said for a person: what is wrong and what works. */
+function whyNoEncryption(key: openpgp.PublicKey, e: Error): string {
+  const m = e.message
+  const algos = [key, ...key.getSubkeys()].map((k) => k.getAlgorithmInfo() as { algorithm: string; bits?: number; curve?: string })
+  if (/RSA keys shorter than/i.test(m)) return `its RSA key has ${algos.find((a) => a.bits)?.bits ?? 'fewer than 2048'} bits; at least 2048 are needed`
+  if (/(dsa|elgamal) keys are considered too weak/i.test(m)) return 'it is a DSA/ElGamal key, which OpenPGP.js refuses as too weak'
+  const curve = algos.find((a) => a.curve && !/^(nistP(256|384|521)|(curve|ed|x)25519(Legacy)?|p(256|384|521))$/i.test(a.curve))?.curve
+  if (curve) return `its curve ${curve} is not supported here`
+  if (!algos.some((a) => /ecdh|rsaEncrypt|elgamal|x25519|x448/.test(a.algorithm))) return 'it has no encryption subkey (it can only sign)'
+  return m.split('\n')[0]
 }
 
 export async function wrapPublic(key: openpgp.PublicKey, date = new Date()): Promise<PublicKey> {

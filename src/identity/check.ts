@@ -42,7 +42,7 @@ export async function checkIdentity(l: Layout, date = new Date()): Promise<Probl
     // nothing new is encrypted to such a key (the build leaves them out); the feed itself is fine
     if (k.revoked) out.push({ file, message: `the key of "${p.name}" is revoked: nothing new is sent to them; ask them for their new key, or \`peerfeed peer remove ${p.name}\``, warning: true })
     else if (k.expired) out.push({ file, message: `the key of "${p.name}" has expired: nothing new is sent to them; ask them for an updated key`, warning: true })
-    else if (!k.hasEncryptionKey) out.push({ file, message: `the key of "${p.name}" has no usable encryption subkey; nothing can be sent to them` })
+    else if (!k.hasEncryptionKey) out.push({ file, message: `the key of "${p.name}" has no usable encryption subkey${k.encryptionProblem ? ` (${k.encryptionProblem})` : ''}; nothing can be sent to them` })
     const other = byFp.get(k.fingerprint)
     if (other) out.push({ file, message: `same key (${formatFingerprint(k.fingerprint)}) as "${other}"; keep one petname per key and delete this file` })
     else byFp.set(k.fingerprint, p.name)

@@ -80,7 +80,7 @@ export async function refuseUnusable(l: Layout, key: PublicKey, origin: string, 
     throw new PeerFeedError('KEY_EXPIRED', `the key from ${origin} (${fp}) has expired; ask your friend to extend it (\`gpg --quick-set-expire\`) and send it again.`)
   }
   if (!key.hasEncryptionKey) {
-    throw new PeerFeedError('NO_ENCRYPTION_KEY', `the key from ${origin} (${fp}) has no usable encryption subkey, so nothing could be encrypted to it; ask your friend to add one (\`gpg --quick-add-key FPR cv25519 encr\`).`)
+    throw new PeerFeedError('NO_ENCRYPTION_KEY', `the key from ${origin} (${fp}) has no usable encryption subkey${key.encryptionProblem ? ` (${key.encryptionProblem})` : ''}, so nothing could be encrypted to it. PeerFeed encrypts to RSA (2048 bits or more), Curve25519 and NIST P-256/P-384/P-521 subkeys: ask your friend to add one (\`gpg --quick-add-key FPR cv25519 encr\`).`)
   }
   const known = (await scanPeers(l, date)).find((p) => p.key?.fingerprint === key.fingerprint)
   if (known) {

@@ -45,10 +45,26 @@ for (const kind of ['rsa', 'nistp256'] as GpgKeyKind[]) {
     const fpr = await g.makeKeyOf(kind, `Signer ${kind} <sign-${kind}@example.org>`, { encrypt: false })
     const r = await add(`sign-${kind}`, await g.exportPublic(fpr))
     assert.is.not(r.code, 0)
-    assert.match(r.stderr, 'no usable encryption subkey')
+    assert.match(r.stderr, 'no usable encryption subkey (it has no encryption subkey (it can only sign))')
     assert.not.ok(await fs.access(path.join(root, `keys/sign-${kind}.asc`)).then(() => true, () => false))
   })
 }
+
+t('an RSA key under 2048 bits and a DSA/ElGamal key are refused, saying why', async () => {
+  const weak = 'Weak Walt <walt@example.org>'
+  assert.is((await g.run(['--quick-gen-key', weak, 'rsa1024', 'default', 'never'])).code, 0)
+  const wfpr = (await g.run(['--with-colons', '--list-keys', weak])).stdout.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]
+  const r1 = await add('walt', await g.exportPublic(wfpr))
+  assert.is.not(r1.code, 0)
+  assert.match(r1.stderr, 'its RSA key has 1024 bits; at least 2048 are needed')
+  const old = 'Old Dora <dora@example.org>'
+  assert.is((await g.run(['--quick-gen-key', old, 'dsa2048', 'sign', 'never'])).code, 0)
+  const dfpr = (await g.run(['--with-colons', '--list-keys', old])).stdout.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]
+  assert.is((await g.run(['--quick-add-key', dfpr, 'elg2048', 'encr', 'never'])).code, 0)
+  const r2 = await add('dora', await g.exportPublic(dfpr))
+  assert.is.not(r2.code, 0)
+  assert.match(r2.stderr, 'DSA/ElGamal')
+})
 
 t('an expired key is refused with the reason', async () => {
   const uid = 'Old Otto <otto@example.org>'
