@@ -142,7 +142,7 @@ function whyNoEncryption(key: openpgp.PublicKey, e: Error): string {
   if (/(dsa|elgamal) keys are considered too weak/i.test(m)) return 'it is a DSA/ElGamal key, which OpenPGP.js refuses as too weak'
   const curve = algos.find((a) => a.curve && !/^(nistP(256|384|521)|(curve|ed|x)25519(Legacy)?|p(256|384|521))$/i.test(a.curve))?.curve
   if (curve) return `its curve ${curve} is not supported here`
-  if (!algos.some((a) => /ecdh|rsaEncrypt|elgamal|x25519|x448/.test(a.algorithm))) return 'it has no encryption subkey (it can only sign)'
+  if (/encryption key packet/i.test(m) || !algos.some((a) => /ecdh|rsaEncrypt|elgamal|x25519|x448/.test(a.algorithm))) return 'it can only sign'
   return m.split('\n')[0]
 }
 
