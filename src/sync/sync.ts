@@ -42,6 +42,12 @@ export interface SyncSummary {
 export const REACH_MS = 5000
 export const SYNC_CONCURRENCY = 16
 
+/** REACH_MS, or PEERFEED_REACH_MS from the environment (a slow link, or a test suite on a busy machine). */
+const reachDefault = () => {
+  const v = Number(process.env.PEERFEED_REACH_MS)
+  return Number.isFinite(v) && v > 0 ? v : REACH_MS
+}
+
 const failure = (name: string, code: string, message: string): FriendReport =>
   ({ name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [], error: { code, message } })
 
@@ -74,7 +80,7 @@ export async function syncAll(layout: Layout, opts: SyncAllOptions = {}): Promis
           ...opts,
           me: self.secretKey!,
           routes,
-          reachMs: opts.reachMs ?? REACH_MS,
+          reachMs: opts.reachMs ?? reachDefault(),
           onRoute: (n, r) => emit({ type: 'route', name: n, ...r }),
         })
       } catch (e) {

@@ -29,7 +29,7 @@ s.before(async () => {
   await new Promise<void>((r) => ctx.silent!.listen(0, '127.0.0.1', r))
   await sam.follow('dave', `http://127.0.0.1:${(ctx.silent.address() as net.AddressInfo).port}/`)
   void alice
-  ctx.app = await startApp({ layout: sam.layout, port: 0, autoBuild: false, sync: { intervalMs: 0, lan: false, dht: false, reachMs: 4000 } })
+  ctx.app = await startApp({ layout: sam.layout, port: 0, autoBuild: false, sync: { intervalMs: 0, lan: false, dht: false, reachMs: 10_000 } })
   ctx.browser = await launch()
   ctx.page = (await loggedIn(ctx.browser, ctx.app.newLoginUrl())).page
 })
@@ -79,8 +79,8 @@ t('`Sync now` with one friend down: the live ones finish while the silent one is
   await line('alice').getByText(/^done:/).waitFor()
   // carol's posts are in while dave is still being tried
   assert.match(await line('dave').innerText(), /syncing/)
-  await line('dave').getByText(/failed: could not reach dave: url .*: no answer within 4 s/).waitFor({ timeout: 30_000 })
-  await page.locator('li.friend', { hasText: 'dave' }).locator('.last-sync').getByText(/failed .*no answer within 4 s/).waitFor()
+  await line('dave').getByText(/failed: could not reach dave: url .*: no answer within 10 s/).waitFor({ timeout: 30_000 })
+  await page.locator('li.friend', { hasText: 'dave' }).locator('.last-sync').getByText(/failed .*no answer within 10 s/).waitFor()
   assert.equal(await axeProblems(page), [])
   // the new post is on the home timeline
   await go('/')

@@ -83,7 +83,8 @@ export async function makeFeedIn(root: string, name: string): Promise<TestFeed> 
     async follow(petname, url?) {
       await follow(l, petname, url)
     },
-    sync: (opts = {}) => syncAll(l, { lockWaitMs: 10_000, ...opts }),
+    // a generous deadline per route: a busy test machine must not look like an unreachable friend
+    sync: (opts = {}) => syncAll(l, { lockWaitMs: 10_000, reachMs: 30_000, ...opts }),
     async inbox(petname) {
       const dir = path.join(l.inbox, petname)
       const files = await fs.readdir(dir, { recursive: true }).catch(() => [] as string[])

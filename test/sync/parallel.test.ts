@@ -104,7 +104,7 @@ test('a stop signal ends a sync at once: friends not yet done report that it was
 })
 
 test('`peerfeed sync` prints one line per friend as each finishes, the silent one last', async () => {
-  const r = await cli(['sync', '--root', bob.layout.root, '--no-lan', '--no-dht'])
+  const r = await cli(['sync', '--root', bob.layout.root, '--no-lan', '--no-dht'], { env: { PEERFEED_REACH_MS: '5000' } })
   assert.is(r.code, 1, r.stderr)
   const lines = r.stdout.trim().split('\n').filter((l) => !l.startsWith(' '))
   assert.ok(lines.some((l) => /^alice: 0 new, 0 updated, 0 deleted, 0 rejected \[\d+\.\d s\]$/.test(l)), r.stdout)
