@@ -76,7 +76,7 @@ async function requestPool(alice: Layout, bob: Layout, since: string | null, n: 
   const signer = await readSecretKey(await fs.readFile(bob.selfSecretKey, 'utf8'))
   const out: string[] = []
   for (let i = 0; i < n; i++) {
-    const data = JSON.stringify({ since, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString() })
+    const data = JSON.stringify({ since, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: to.fingerprint })
     out.push(await encryptAndSign({ data, to: [to], signer }))
   }
   return out

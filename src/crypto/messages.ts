@@ -9,7 +9,10 @@ const decoder = new TextDecoder('utf-8', { fatal: false })
 // Always binary literal data: text mode would rewrite line endings, and pages must round-trip byte for byte.
 export const toBytes = (data: string | Uint8Array): Uint8Array => (typeof data === 'string' ? encoder.encode(data) : data)
 
-/** Encrypts `data` to every key in `to` (one session key, wrapped per recipient) and signs it. Armored. */
+/**
+ * Encrypts `data` to every key in `to` (one session key, wrapped per recipient) and signs it. Armored.
+ * Recipients are anonymous (wildcard key id 0, GnuPG's --throw-keyids): the message does not say who can read it.
+ */
 export async function encryptAndSign({
   data,
   to,
@@ -29,6 +32,7 @@ export async function encryptAndSign({
       message,
       encryptionKeys: to.map(publicInner),
       signingKeys: secretInner(signer),
+      wildcard: true,
       date,
       // anonymous: recipients' key IDs written as zeros, so the message does not say whom it is for
       ...(anonymous ? { wildcard: true } : {}),
@@ -76,13 +80,24 @@ export async function firstGoodSignature(
   throw new PeerFeedError('BAD_SIGNATURE', `signature check failed: ${reasons.join('; ')}. The content was not accepted.`)
 }
 
-/** Decrypts with my key and requires a valid signature by one of `signers`, or throws. */
+/** What a decryption may cost: compressed data refused outright, or inflated to at most `maxBytes`. */
+export type Inflation = { compressed: 'refuse' } | { compressed: 'allow'; maxBytes: number }
+
+/** A page's plaintext is at most this many bytes, compressed or not (docs/protocol.md). */
+export const MAX_PAGE_BYTES = 16 << 20
+
+/**
+ * Decrypts with my key and requires a valid signature by one of `signers`, or throws. Decompression happens
+ * before any signature is known, so it is always bounded: `inflation` refuses compressed data (COMPRESSED)
+ * or caps what it may expand to (TOO_LARGE); the default is the page maximum.
+ */
 export async function decryptAndVerify({
   message,
   key,
   signers,
   date,
-}: { message: string | Uint8Array; key: SecretKey; signers: readonly PublicKey[]; date?: Date }): Promise<Decrypted> {
+  inflation = { compressed: 'allow', maxBytes: MAX_PAGE_BYTES },
+}: { message: string | Uint8Array; key: SecretKey; signers: readonly PublicKey[]; date?: Date; inflation?: Inflation }): Promise<Decrypted> {
   const msg = await readAnyMessage(message)
   const inner = secretInner(key)
   const mine = new Set(inner.getKeyIDs().map((id) => id.toHex()))
@@ -99,10 +114,16 @@ export async function decryptAndVerify({
       verificationKeys: signers.map(publicInner),
       format: 'binary',
       date,
+      // 0 stops at the first inflated byte; openpgp's default is no limit at all.
+      config: { maxDecompressedMessageSize: inflation.compressed === 'refuse' ? 0 : inflation.maxBytes },
     })
   } catch (cause) {
     const m = (cause as Error).message
-    if (/session key/i.test(m)) throw new PeerFeedError('NOT_FOR_ME', `cannot decrypt this message with my key ${key.fingerprint}: ${m}`, { cause })
+    if (/decompressed/i.test(m)) {
+      if (inflation.compressed === 'refuse') throw new PeerFeedError('COMPRESSED', 'compressed messages are refused here; send it uncompressed (gpg --compress-algo none).', { cause })
+      throw new PeerFeedError('TOO_LARGE', `the message expands past ${inflation.maxBytes} bytes when decompressed; refusing it.`, { cause })
+    }
+    if (/session key|key data integrity/i.test(m)) throw new PeerFeedError('NOT_FOR_ME', `this message is not encrypted to my key ${key.fingerprint} (no session key opens with it): ${m}`, { cause })
     throw new PeerFeedError('BAD_MESSAGE', `the message is damaged or was tampered with: ${m}`, { cause })
   }
   const signer = await firstGoodSignature(result.signatures, signers)

@@ -80,6 +80,8 @@ export interface UpdatesRequest {
   types?: string[]
   nonce: string
   sentAt: string
+  /** the fingerprint of the server's key: a request is good for that server only (required in v1 since 2026-11-25) */
+  server: string
 }
 
 export interface UpdatesResponse {

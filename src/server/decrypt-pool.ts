@@ -1,43 +1,84 @@
 // A pool of worker threads for request decryption, so the server's own thread keeps answering while keys do math.
+// Each worker has a heap limit and each request a time limit: a worker over either is ended and replaced.
 import type { Worker } from 'node:worker_threads'
 import { PeerFeedError } from '../errors.ts'
 import { startWorker } from '../worker-thread.ts'
 import type { Layout } from '../paths.ts'
-import type { Decryptor, Verified } from './decryptor.ts'
+import type { Decryptor, Opened } from './decryptor.ts'
 
-const spawn = (workerData: object): Worker => startWorker(new URL('./decrypt-worker.ts', import.meta.url), { workerData })
+/** Per worker: enough for openpgp and a few requests; a request needs well under 1 MB. */
+export const WORKER_HEAP_MB = 96
+/** One request's decryption takes milliseconds; one this slow is ended with its worker. */
+export const WORKER_JOB_MS = 10_000
 
-export async function workerDecryptor({ layout, passphrase, workers }: { layout: Layout; passphrase?: string; workers: number }): Promise<Decryptor> {
-  const pending = new Map<number, { resolve: (v: Verified) => void; reject: (e: unknown) => void }>()
+const spawn = (workerData: object): Worker => startWorker(new URL('./decrypt-worker.ts', import.meta.url), {
+  workerData,
+  resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
+})
+
+interface Job { resolve: (v: Opened) => void; reject: (e: unknown) => void; timer: NodeJS.Timeout }
+interface Slot { w: Worker; jobs: Map<number, Job>; ready: Promise<void> }
+
+export async function workerDecryptor({ layout, passphrase, workers, jobMs = WORKER_JOB_MS, log = () => {} }: {
+  layout: Layout; passphrase?: string; workers: number; jobMs?: number; log?: (m: string) => void
+}): Promise<Decryptor> {
   let nextId = 0
-  const pool = await Promise.all(Array.from({ length: workers }, () => new Promise<{ w: Worker; busy: number }>((resolve, reject) => {
-    const w = spawn({ root: layout.root, dist: layout.dist, passphrase })
-    const slot = { w, busy: 0 }
-    w.on('message', (m: { ready?: true; id?: number; text?: string; signer?: string; error?: { code: string; message: string } }) => {
-      if (m.ready) return resolve(slot)
-      const p = pending.get(m.id!)
-      if (!p) return
-      pending.delete(m.id!)
-      slot.busy--
-      if (m.error) p.reject(new PeerFeedError(m.error.code, m.error.message))
-      else p.resolve({ text: m.text!, signer: m.signer! })
+  let closing = false
+  const data = { root: layout.root, dist: layout.dist, passphrase }
+
+  function start(): Slot {
+    const w = spawn(data)
+    const slot: Slot = { w, jobs: new Map(), ready: undefined as unknown as Promise<void> }
+    slot.ready = new Promise<void>((resolve, reject) => {
+      w.on('message', (m: { ready?: true; id?: number; opened?: Opened; error?: { code: string; message: string } }) => {
+        if (m.ready) return resolve()
+        const job = slot.jobs.get(m.id!)
+        if (!job) return
+        slot.jobs.delete(m.id!)
+        clearTimeout(job.timer)
+        if (m.error) job.reject(new PeerFeedError(m.error.code, m.error.message))
+        else job.resolve(m.opened!)
+      })
+      w.once('error', (e) => { reject(e); replace(slot, `a decrypt worker failed: ${(e as Error).message}`, 'TOO_LARGE') })
+      w.once('exit', () => { if (!closing) replace(slot, 'a decrypt worker stopped', 'BUSY') })
     })
-    w.once('error', reject)
-  })))
+    return slot
+  }
+
+  const pool: Slot[] = Array.from({ length: workers }, start)
+  await Promise.all(pool.map((s) => s.ready))
+
+  /** Ends a worker that failed or overran and fails its requests; a fresh worker takes its place. */
+  function replace(slot: Slot, why: string, code: string) {
+    const i = pool.indexOf(slot)
+    if (i < 0) return
+    log(why)
+    for (const job of slot.jobs.values()) {
+      clearTimeout(job.timer)
+      job.reject(new PeerFeedError(code, code === 'TIMEOUT' ? 'the request took too long to open; it was dropped.' : 'the request could not be opened within this server\'s limits.'))
+    }
+    slot.jobs.clear()
+    void slot.w.terminate()
+    if (closing) return
+    pool[i] = start()
+    pool[i].ready.catch(() => {})
+  }
+
   return {
     open(message, _signers, now) {
-      const slot = pool.reduce((a, b) => (b.busy < a.busy ? b : a))
-      slot.busy++
+      const slot = pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a))
       const id = nextId++
-      return new Promise<Verified>((resolve, reject) => {
-        pending.set(id, { resolve, reject })
+      return new Promise<Opened>((resolve, reject) => {
+        const timer = setTimeout(() => replace(slot, `a request took more than ${jobMs} ms to open; its worker was replaced`, 'TIMEOUT'), jobMs)
+        slot.jobs.set(id, { resolve, reject, timer })
         slot.w.postMessage({ id, message, now })
       })
     },
-    pending: () => pending.size,
+    pending: () => pool.reduce((n, s) => n + s.jobs.size, 0),
     async close() {
+      closing = true
+      for (const s of pool) for (const job of s.jobs.values()) { clearTimeout(job.timer); job.reject(new PeerFeedError('CLOSED', 'the server is closing.')) }
       await Promise.all(pool.map((s) => s.w.terminate()))
-      for (const p of pending.values()) p.reject(new PeerFeedError('CLOSED', 'the server is closing.'))
     },
   }
 }

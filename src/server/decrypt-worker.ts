@@ -1,7 +1,7 @@
-// A worker thread that decrypts and verifies update requests with the owner's key (see decrypt-pool.ts).
+// A worker thread that opens update requests with the owner's key (see decrypt-pool.ts).
 import { parentPort, workerData } from 'node:worker_threads'
-import { decryptAndVerify } from '../crypto/index.ts'
 import { layout } from '../paths.ts'
+import { openRequest } from './decryptor.ts'
 import { identityCache } from './identity-cache.ts'
 
 const { root, dist, passphrase } = workerData as { root: string; dist: string; passphrase?: string }
@@ -13,8 +13,7 @@ const known = identityCache(l)
 parentPort!.on('message', async ({ id, message, now }: { id: number; message: string; now: number }) => {
   try {
     const { keys } = await known.get()
-    const d = await decryptAndVerify({ message, key: self.secretKey!, signers: keys, date: new Date(now) })
-    parentPort!.postMessage({ id, text: d.text(), signer: d.signer.fingerprint })
+    parentPort!.postMessage({ id, opened: await openRequest(message, self.secretKey!, keys, now) })
   } catch (e) {
     parentPort!.postMessage({ id, error: { code: (e as { code?: string }).code ?? 'UNEXPECTED', message: (e as Error).message } })
   }

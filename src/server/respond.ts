@@ -14,11 +14,13 @@ const STATUS: Record<string, [number, string]> = {
   BAD_MESSAGE: [400, 'bad_message'],
   BAD_JSON: [400, 'bad_json'],
   BAD_FIELDS: [400, 'bad_fields'],
+  COMPRESSED: [400, 'compressed'],
   STALE: [401, 'stale'],
   REPLAYED: [401, 'replayed'],
   BAD_SIGNATURE: [403, 'unknown_key'],
   UNKNOWN_KEY: [403, 'unknown_key'],
   BLOCKED: [403, 'blocked'],
+  WRONG_SERVER: [403, 'wrong_server'],
   NOT_FOUND: [404, 'not_found'],
   METHOD_NOT_ALLOWED: [405, 'method_not_allowed'],
   TIMEOUT: [408, 'timeout'],
@@ -27,6 +29,7 @@ const STATUS: Record<string, [number, string]> = {
   RATE_LIMITED: [429, 'rate_limited'],
   BUSY: [429, 'busy'],
   NOT_BUILT: [503, 'not_built'],
+  UNAVAILABLE: [503, 'unavailable'],
 }
 
 export function statusOf(code: string): [number, string] {
@@ -52,8 +55,9 @@ export function sendError(res: http.ServerResponse, e: unknown, log: (msg: strin
   let message = 'internal error'
   if (isPeerFeedError(e)) {
     ;[status, code] = statusOf(e.code)
-    message = e.message
+    // An unmapped error is ours, not the requester's: its message may hold local paths or file content.
     if (status === 500) log(`unmapped error ${e.code}: ${e.message}`)
+    else message = e.message
   } else {
     log(`unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`)
   }

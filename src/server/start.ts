@@ -35,10 +35,10 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-async function makeDecryptor(key: SecretKey, layout: Layout, passphrase: string | undefined, workers: number): Promise<Decryptor> {
+async function makeDecryptor(key: SecretKey, layout: Layout, passphrase: string | undefined, workers: number, log: (m: string) => void): Promise<Decryptor> {
   if (workers <= 0) return inThreadDecryptor(key)
   const { workerDecryptor } = await import('./decrypt-pool.ts')
-  return workerDecryptor({ layout, passphrase, workers })
+  return workerDecryptor({ layout, passphrase, workers, log })
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -47,7 +47,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { loadSelf } = await import('../identity/index.ts')
   const self = await loadSelf(layout, { passphrase, requireSecret: true })
   const key = self.secretKey!
-  const decryptor = await makeDecryptor(key, layout, passphrase, limits.decryptWorkers)
+  const decryptor = await makeDecryptor(key, layout, passphrase, limits.decryptWorkers, log)
   const snapshots = snapshotSource(layout, log)
   const known = identityCache(layout, log)
   const stats: UpdatesStats = { received: 0, refusedBeforeCrypto: 0, decrypted: 0, answered: 0 }

@@ -10,7 +10,6 @@ import { readBody } from './read-body.ts'
 import type { ReplayCache } from './replay-cache.ts'
 import { selectPages } from './select-pages.ts'
 import type { Snapshot } from './snapshot.ts'
-import { parseUpdatesRequest } from './updates-request.ts'
 
 /** Counters for operators and benchmarks: how many update requests got as far as decryption. */
 export interface UpdatesStats { received: number; refusedBeforeCrypto: number; decrypted: number; answered: number }
@@ -27,9 +26,13 @@ export interface UpdatesDeps {
   decryptor: Decryptor
   known: () => Promise<Known>
   snapshot: () => Snapshot | Promise<Snapshot>
+  log?: (m: string) => void
 }
 
 const CONTENT_TYPE = 'application/pgp-encrypted'
+const WILDCARD = '0000000000000000'
+/** Public-key encrypted session keys a request may carry (docs/protocol.md). */
+export const MAX_RECIPIENTS = 4
 
 /** Returns the JSON answer body; every refusal is a thrown PeerFeedError (mapped to a status by respond.ts). */
 export async function handleUpdates(req: http.IncomingMessage, d: UpdatesDeps): Promise<string> {
@@ -51,14 +54,21 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
   d.perIp.take(req.socket.remoteAddress ?? '?', d.now())
   const body = await readBody(req, d.bodyLimit)
   const ids = recipientKeyIds(body)
-  if (!ids.some((id) => d.key.publicKey.hasKeyId(id))) {
+  // Each recipient may cost one key agreement: a request is for this server (and perhaps its sender's own key).
+  if (ids.length > MAX_RECIPIENTS) throw new PeerFeedError('NOT_FOR_ME', `the request is encrypted to ${ids.length} recipients; at most ${MAX_RECIPIENTS} are accepted. Encrypt it to this server's key.`)
+  // Anonymous recipients (key id 0, as every PeerFeed message and gpg --throw-keyids make) could be this server: only decryption can tell.
+  if (!ids.some((id) => id === WILDCARD || d.key.publicKey.hasKeyId(id))) {
     throw new PeerFeedError('NOT_FOR_ME', `the request is not encrypted to this server's key ${d.key.fingerprint} (recipients: ${ids.join(', ')}); fetch /key.asc.`)
   }
   if (d.decryptor.pending() >= d.maxPending) throw new PeerFeedError('BUSY', 'the server is busy; try again in a moment.')
-  const known = await d.known()
+  const known = await d.known().catch((e) => {
+    // A broken keys/ or block list: refuse everyone (fail closed) and tell the owner, not the requester.
+    d.log?.(`refusing updates: ${(e as Error).message}`)
+    throw new PeerFeedError('UNAVAILABLE', 'this server cannot answer updates right now; its owner must fix its configuration.')
+  })
   cryptoStarts()
   d.stats.decrypted++
-  const { text, signer } = await d.decryptor.open(body, known.keys, d.now()).catch((e) => {
+  const { signer, request, refusal } = await d.decryptor.open(body, known.keys, d.now()).catch((e) => {
     if ((e as PeerFeedError).code === 'BAD_SIGNATURE') {
       throw new PeerFeedError('UNKNOWN_KEY', 'the request is not signed by a key this server knows; ask the owner to add your key, or read the public API (GET /api/v1/public).')
     }
@@ -66,7 +76,7 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
   })
   if (known.blocked.has(signer)) throw new PeerFeedError('BLOCKED', 'this key is blocked by the owner.')
   d.perKey.take(signer, d.now())
-  const request = parseUpdatesRequest(text, d.now())
+  if (!request) throw new PeerFeedError(refusal?.code ?? 'BAD_JSON', refusal?.message ?? 'the decrypted request was refused.')
   d.replay.check(signer, request.nonce, d.now())
   const snap = await d.snapshot()
   const { pages, next } = selectPages(snap.audiencesOf.get(signer) ?? [], request.since, request.limit, request.types)

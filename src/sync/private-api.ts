@@ -14,7 +14,7 @@ export const REQUEST_LIMIT = 500
 
 /** A fresh request body: new nonce, current time. */
 export async function updatesRequest(s: Session, since: string | null, limit = REQUEST_LIMIT): Promise<string> {
-  const req: UpdatesRequest = { since, limit, nonce: s.random(16).toString('hex'), sentAt: new Date(s.now()).toISOString() }
+  const req: UpdatesRequest = { since, limit, nonce: s.random(16).toString('hex'), sentAt: new Date(s.now()).toISOString(), server: s.friend.key.fingerprint }
   return encryptAndSign({ data: JSON.stringify(req), to: [s.friend.key], signer: s.me })
 }
 

@@ -32,8 +32,8 @@ t('a gpg-only client fetches, decrypts and verifies its pages', async () => {
   assert.is((await gpg.run(['--import'], aliceKey)).code, 0)
   const ALICE = alice.fingerprint.toUpperCase()
 
-  const req = JSON.stringify({ since: null, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString() })
-  const enc = await gpg.run(['--trust-model', 'always', '--armor', '--sign', '--local-user', bob.fingerprint.toUpperCase(), '--encrypt', '--recipient', ALICE], req)
+  const req = JSON.stringify({ since: null, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: alice.fingerprint })
+  const enc = await gpg.run(['--trust-model', 'always', '--compress-algo', 'none', '--armor', '--sign', '--local-user', bob.fingerprint.toUpperCase(), '--encrypt', '--recipient', ALICE], req)
   assert.is(enc.code, 0, enc.stderr)
   const res = await fetch(new URL('api/v1/updates', server.url), { method: 'POST', headers: { 'Content-Type': 'application/pgp-encrypted' }, body: enc.stdout })
   assert.is(res.status, 200, await res.clone().text())
@@ -52,8 +52,8 @@ t('a gpg-only client fetches, decrypts and verifies its pages', async () => {
   assert.equal(texts, ['hello bob, from alice'])
 
   // Asking again with `next` gives nothing more: up to date.
-  const again = JSON.stringify({ since: answer.next, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString() })
-  const enc2 = await gpg.run(['--trust-model', 'always', '--armor', '--sign', '--local-user', bob.fingerprint.toUpperCase(), '--encrypt', '--recipient', ALICE], again)
+  const again = JSON.stringify({ since: answer.next, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: alice.fingerprint })
+  const enc2 = await gpg.run(['--trust-model', 'always', '--compress-algo', 'none', '--armor', '--sign', '--local-user', bob.fingerprint.toUpperCase(), '--encrypt', '--recipient', ALICE], again)
   const res2 = await fetch(new URL('api/v1/updates', server.url), { method: 'POST', headers: { 'Content-Type': 'application/pgp-encrypted' }, body: enc2.stdout })
   assert.equal(await res2.json(), { pages: [], next: null })
 })

@@ -1,4 +1,5 @@
 // recipientKeyIds reads who a message is for from its packet headers alone, and refuses what is not a message.
+import * as openpgp from 'openpgp'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { encryptAndSign, generateIdentity, readPublicKey, readSecretKey, signDetached } from '../../src/crypto/index.ts'
@@ -16,10 +17,19 @@ const code = (f: () => unknown) => {
   return 'none'
 }
 
-test('names the encryption subkey of every recipient, without decrypting', async () => {
+test('PeerFeed messages name no recipient: every key id is the wildcard', async () => {
   const [a, b, me] = await Promise.all([generateIdentity({ name: 'A' }), generateIdentity({ name: 'B' }), generateIdentity({ name: 'Me' })])
   const [ka, kb] = await Promise.all([readPublicKey(a.publicArmored), readPublicKey(b.publicArmored)])
   const msg = await encryptAndSign({ data: 'hi', to: [ka, kb], signer: await readSecretKey(me.secretArmored) })
+  assert.equal(recipientKeyIds(msg), ['0000000000000000', '0000000000000000'])
+})
+
+test('names the encryption subkey of every recipient of a message that names them, without decrypting', async () => {
+  const [a, b] = await Promise.all([generateIdentity({ name: 'A' }), generateIdentity({ name: 'B' })])
+  const [ka, kb] = await Promise.all([readPublicKey(a.publicArmored), readPublicKey(b.publicArmored)])
+  // as another OpenPGP program writes it by default (key ids in the clear)
+  const encryptionKeys = await Promise.all([a.publicArmored, b.publicArmored].map((armoredKey) => openpgp.readKey({ armoredKey })))
+  const msg = await openpgp.encrypt({ message: await openpgp.createMessage({ text: 'hi' }), encryptionKeys })
   const ids = recipientKeyIds(msg)
   assert.is(ids.length, 2)
   assert.ok(ka.hasKeyId(ids[0]) && !ka.hasKeyId(ids[1]))

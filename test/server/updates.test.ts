@@ -1,6 +1,7 @@
 // POST /api/v1/updates refuses strangers, replays, stale requests and malformed ones, with JSON errors and 4xx.
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
+import * as openpgp from 'openpgp'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { encryptAndSign, generateIdentity, readPublicKey, readSecretKey, type SecretKey } from '../../src/crypto/index.ts'
@@ -13,7 +14,7 @@ let bobKey: SecretKey
 let mallory: SecretKey
 
 const body = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ since: null, limit: 100, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), ...over })
+  JSON.stringify({ since: null, limit: 100, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: alice.fingerprint, ...over })
 
 async function sealed(from: SecretKey, plaintext: string): Promise<string> {
   const to = await readPublicKey(await fs.readFile(alice.layout.selfPublicKey, 'utf8'))
@@ -69,7 +70,14 @@ test('a request with bad fields gets 400', async () => {
   await expectError(await post(await sealed(bobKey, 'not json')), 400, 'bad_json')
 })
 
-test('a message not addressed to the server is refused before decrypting', async () => {
+test('a message naming another key is refused before decrypting; an anonymous one for someone else after trying', async () => {
+  const named = await openpgp.encrypt({
+    message: await openpgp.createMessage({ text: body() }),
+    encryptionKeys: await openpgp.readKey({ armoredKey: bobKey.publicKey.armored }),
+  })
+  const before = server.stats().refusedBeforeCrypto
+  await expectError(await post(named), 400, 'not_for_me')
+  assert.is(server.stats().refusedBeforeCrypto, before + 1)
   const toBob = await encryptAndSign({ data: body(), to: [bobKey.publicKey], signer: bobKey })
   await expectError(await post(toBob), 400, 'not_for_me')
 })
