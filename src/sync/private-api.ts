@@ -18,9 +18,23 @@ export async function updatesRequest(s: Session, since: string | null, limit = R
   return encryptAndSign({ data: JSON.stringify(req), to: [s.friend.key], signer: s.me })
 }
 
+/** The newest cursor among entries (only signed entries are ever passed here), or null. */
+export const newestCursor = (entries: readonly unknown[]): string | null =>
+  entries.reduce<string | null>((m, e) => {
+    const c = (e as Entry)?.cursor
+    return isCursor(c) && (m === null || compareCursors(c, m) > 0) ? c : m
+  }, null)
+
+/**
+ * Asks until the answer is empty. `next` only says "ask again": the next request starts after the newest cursor
+ * inside the signed pages received, and the stored cursor moves only to accepted entries (sink.ts). An answer
+ * that brings nothing newer than what was asked for (stuck, or `next` creeping forward over the same pages)
+ * stops the sync of this friend at once.
+ */
 export async function privateViaApi(s: Session, state: SyncState, out: Sink, maxRounds = 10_000): Promise<PrivateOutcome> {
-  for (let round = 0; round < maxRounds; round++) {
-    const body = await updatesRequest(s, state.cursor)
+  let ask = state.cursor
+  for (let round = 1; round <= maxRounds; round++) {
+    const body = await updatesRequest(s, ask)
     const got = await request(s.route, 'api/v1/updates', {
       method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, body, maxBytes: s.limits.answerBytes, timeoutMs: s.limits.timeoutMs,
     })
@@ -38,15 +52,13 @@ export async function privateViaApi(s: Session, state: SyncState, out: Sink, max
     if (answer.pages.length === 0) return 'done'
     const entries: Entry[] = []
     for (const p of answer.pages) entries.push(...(await openPage(s, p)).entries)
-    const next = answer.next as string | null
-    const top = entries.reduce<string | null>((m, e) => (isCursor(e?.cursor) && (m === null || compareCursors(e.cursor, m) > 0) ? e.cursor : m), null)
-    const moveTo = next ?? top
-    if (moveTo === null || (state.cursor !== null && compareCursors(moveTo, state.cursor) <= 0)) {
-      // A server that keeps answering without moving forward would loop forever.
-      await out.take(entries, { isPrivate: true, advance: () => {} })
-      throw new PeerFeedError('BAD_ANSWER', `the friend's server answered pages but its 'next' (${moveTo}) does not move past ${state.cursor}.`)
+    const newest = newestCursor(entries)
+    await out.take(entries, { isPrivate: true, cursor: 'cursor' })
+    if (answer.next === null) return 'done'
+    if (newest === null || (ask !== null && compareCursors(newest, ask) <= 0)) {
+      throw new PeerFeedError('STUCK', `${s.friend.name}'s server answered round ${round} with pages holding nothing after cursor ${ask ?? '(start)'} (its 'next' says ${String(answer.next)}); stopped instead of asking again. What was new is stored; tell ${s.friend.name} their server repeats itself.`)
     }
-    await out.take(entries, { isPrivate: true, advance: (st) => { st.cursor = moveTo } })
+    ask = newest
   }
-  throw new PeerFeedError('BAD_ANSWER', 'the friend keeps sending pages; stopped after too many rounds.')
+  throw new PeerFeedError('STUCK', `${s.friend.name}'s server kept sending pages for ${maxRounds} rounds; stopped.`)
 }

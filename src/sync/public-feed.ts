@@ -6,7 +6,9 @@ import { entryHash } from '../protocol/canonical.ts'
 import { compareCursors } from '../protocol/cursor-order.ts'
 import { isCursor, type Entry, type PageRef, type PublicManifest } from '../protocol/wire.ts'
 import { PAGE_NAME, type Session } from './session.ts'
-import type { Sink } from './sink.ts'
+import { newestCursor } from './private-api.ts'
+import { tooDeep, type Sink } from './sink.ts'
+import { MAX_ENTRY_DEPTH, nestsDeeperThan } from '../protocol/json-depth.ts'
 import type { SyncState } from './sync-state.ts'
 import { isStaticHostAnswer, jsonOf, request } from './transport.ts'
 
@@ -31,18 +33,25 @@ export async function vouchedHashes(s: Session, manifests: unknown): Promise<Set
 /** Splits entries into those a verified manifest vouches for and the rest (reported, never stored). */
 function vouched(entries: unknown[], hashes: Set<string>, out: Sink): Entry[] {
   return entries.filter((e): e is Entry => {
+    // Hashing recurses: measure the depth first (iteratively), or a hostile entry overflows the stack.
+    if (nestsDeeperThan(e, MAX_ENTRY_DEPTH)) {
+      out.rejected.push(tooDeep(typeof (e as Entry)?.id === 'string' ? (e as Entry).id.slice(0, 200) : undefined))
+      return false
+    }
     const ok = hashes.has(entryHash(e))
     if (!ok) out.rejected.push({ id: typeof (e as Entry)?.id === 'string' ? (e as Entry).id.slice(0, 200) : undefined, why: 'its hash is in no manifest the friend signed (altered on the way?)' })
     return ok
   })
 }
 
-const maxCursor = (entries: Entry[], floor: string | null) =>
-  entries.reduce<string | null>((m, e) => (isCursor(e.cursor) && (m === null || compareCursors(e.cursor, m) > 0) ? e.cursor : m), floor)
-
-export async function publicViaApi(s: Session, state: SyncState, out: Sink): Promise<'done' | 'static'> {
-  for (let round = 0; round < 100_000; round++) {
-    const q = `api/v1/public?limit=${PUBLIC_LIMIT}${state.publicCursor ? `&since=${state.publicCursor}` : ''}`
+/**
+ * Asks until `next` is null. As for private pages, `next` is only a hint: the next request starts after the newest
+ * cursor the friend's signed manifests vouch for, and only accepted entries move the stored cursor (sink.ts).
+ */
+export async function publicViaApi(s: Session, state: SyncState, out: Sink, maxRounds = 100_000): Promise<'done' | 'static'> {
+  let ask = state.publicCursor
+  for (let round = 1; round <= maxRounds; round++) {
+    const q = `api/v1/public?limit=${PUBLIC_LIMIT}${ask ? `&since=${ask}` : ''}`
     const got = await request(s.route, q, { maxBytes: s.limits.answerBytes, timeoutMs: s.limits.timeoutMs })
     if (isStaticHostAnswer(got)) return 'static'
     if (got.status !== 200) throw new PeerFeedError('REFUSED', `GET /api/v1/public answered HTTP ${got.status}: ${got.body.toString('utf8').slice(0, 200)}`)
@@ -50,12 +59,15 @@ export async function publicViaApi(s: Session, state: SyncState, out: Sink): Pro
     if (!Array.isArray(answer.posts) || !(answer.next === null || isCursor(answer.next))) throw new PeerFeedError('BAD_ANSWER', 'the public answer is not {posts, next, manifests}.')
     if (answer.posts.length === 0) return 'done'
     const good = vouched(answer.posts, await vouchedHashes(s, answer.manifests), out)
-    const top = maxCursor(answer.posts as Entry[], state.publicCursor)
-    if (top === state.publicCursor) throw new PeerFeedError('BAD_ANSWER', 'the public answer does not move forward.')
-    await out.take(good, { isPrivate: false, advance: (st) => { st.publicCursor = top } })
+    const newest = newestCursor(good)
+    await out.take(good, { isPrivate: false, cursor: 'publicCursor' })
     if (answer.next === null) return 'done'
+    if (newest === null || (ask !== null && compareCursors(newest, ask) <= 0)) {
+      throw new PeerFeedError('STUCK', `${s.friend.name}'s public answer (round ${round}) holds nothing signed after cursor ${ask ?? '(start)'} (its 'next' says ${String(answer.next)}); stopped instead of asking again.`)
+    }
+    ask = newest
   }
-  return 'done'
+  throw new PeerFeedError('STUCK', `${s.friend.name}'s server kept sending public posts for ${maxRounds} rounds; stopped.`)
 }
 
 /** The same public pages as files: api/public/index.json, <page>.json, <page>.manifest.json(.asc). */
@@ -66,8 +78,11 @@ export async function publicViaStatic(s: Session, state: SyncState, out: Sink): 
   if (idx.status !== 200) throw new PeerFeedError('REFUSED', `api/public/index.json answered HTTP ${idx.status}.`)
   const index = jsonOf<{ owner?: unknown; pages?: PageRef[] }>(idx, 'api/public/index.json')
   if (!Array.isArray(index.pages)) throw new PeerFeedError('BAD_ANSWER', 'api/public/index.json lists no pages.')
+  // index.json is not signed: its `last` values only choose which pages to read (against the cursor at the
+  // start); the stored cursor moves to accepted entries of signed pages (sink.ts), never to an index value.
+  const since = state.publicCursor
   const pages = index.pages
-    .filter((p) => PAGE_NAME.test(p?.name) && isCursor(p.last) && (state.publicCursor === null || compareCursors(p.last, state.publicCursor) > 0))
+    .filter((p) => PAGE_NAME.test(p?.name) && isCursor(p.last) && (since === null || compareCursors(p.last, since) > 0))
     .sort((a, b) => compareCursors(a.last, b.last))
   for (const p of pages) {
     const [page, manifest, signature] = await Promise.all([get(`${p.name}.json`), get(`${p.name}.manifest.json`), get(`${p.name}.manifest.json.asc`)])
@@ -75,10 +90,9 @@ export async function publicViaStatic(s: Session, state: SyncState, out: Sink): 
     const hashes = await vouchedHashes(s, [{ manifest: manifest.body.toString('utf8'), signature: signature.body.toString('utf8') }])
     const entries = jsonOf<{ entries?: unknown }>(page, `api/public/${p.name}.json`).entries
     if (!Array.isArray(entries)) throw new PeerFeedError('BAD_ANSWER', `api/public/${p.name}.json has no entries.`)
-    const fresh = entries.filter((e) => state.publicCursor === null || !isCursor((e as Entry)?.cursor) || compareCursors((e as Entry).cursor, state.publicCursor) > 0)
+    const fresh = entries.filter((e) => since === null || !isCursor((e as Entry)?.cursor) || compareCursors((e as Entry).cursor, since) > 0)
     const good = vouched(fresh, hashes, out)
-    const last = p.last
-    await out.take(good, { isPrivate: false, advance: (st) => { if (st.publicCursor === null || compareCursors(last, st.publicCursor) > 0) st.publicCursor = last } })
+    await out.take(good, { isPrivate: false, cursor: 'publicCursor' })
   }
   return 'done'
 }

@@ -25,7 +25,7 @@ export const pageAudience = new WeakMap<object, string>()
 
 export const PAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/
 
-/** Decrypts a private page and requires the friend's signature and their fingerprint as owner. */
+/** Decrypts a private page (inflating to at most MAX_PAGE_BYTES, the default) and requires the friend's signature and their fingerprint as owner. */
 export async function openPage(s: Session, armored: unknown): Promise<PrivatePage> {
   if (typeof armored !== 'string') throw new PeerFeedError('BAD_PAGE', 'a page is not an armored message')
   const d = await decryptAndVerify({ message: armored, key: s.me, signers: [s.friend.key], date: new Date(s.now()) }).catch((e) => {
@@ -57,7 +57,9 @@ export async function fetchAttachment(s: Session, e: Accepted, a: Attachment, is
     if (!PAGE_NAME.test(where)) throw badFile(e, a, 'its blob name is not a plain name')
     const got = await request(s.route, `p/${where}.asc`, { maxBytes: s.limits.fileBytes, timeoutMs: s.limits.timeoutMs })
     if (got.status !== 200) throw badFile(e, a, `the friend answered HTTP ${got.status} for its blob`)
-    const d = await decryptAndVerify({ message: got.body.toString('utf8'), key: s.me, signers: [s.friend.key], date: new Date(s.now()) }).catch((err) => {
+    const d = await decryptAndVerify({
+      message: got.body.toString('utf8'), key: s.me, signers: [s.friend.key], date: new Date(s.now()), inflation: { compressed: 'allow', maxBytes: s.limits.fileBytes },
+    }).catch((err) => {
       throw badFile(e, a, (err as Error).message)
     })
     bytes = d.data

@@ -1,5 +1,9 @@
 // Where fetched entries go: checked, stored in the inbox, then the cursor moves and the state is saved, in that order.
+// A cursor moves only to the newest cursor of an entry that was signed (the caller hands over only those) and
+// accepted here: never to a server's `next`, an unsigned index, or an entry that was rejected.
 import type { Layout } from '../paths.ts'
+import { compareCursors } from '../protocol/cursor-order.ts'
+import { MAX_ENTRY_DEPTH, nestsDeeperThan } from '../protocol/json-depth.ts'
 import { checkEntry, type Accepted } from './check-entry.ts'
 import type { Session } from './session.ts'
 import { fetchAttachment, pageAudience } from './session.ts'
@@ -8,12 +12,14 @@ import { InboxWriter } from './inbox-files.ts'
 import { stagingDir, writeState, type SyncState } from './sync-state.ts'
 
 export interface Sink {
-  /** Stores a batch of raw entries, then applies `advance` to the state and saves it. */
-  take(raw: readonly unknown[], opts: { isPrivate: boolean; advance: (s: SyncState) => void }): Promise<void>
+  /** Stores a batch of signed raw entries, moves `cursor` to the newest accepted one, and saves the state. */
+  take(raw: readonly unknown[], opts: { isPrivate: boolean; cursor: 'cursor' | 'publicCursor' }): Promise<void>
   counts: Counts
   rejected: Rejection[]
   problems: string[]
 }
+
+export const tooDeep = (id?: string): Rejection => ({ id, why: `it nests deeper than ${MAX_ENTRY_DEPTH} levels of lists and objects (a post is flat; refusing it)` })
 
 export function sink(layout: Layout, name: string, dir: string, state: SyncState, session: Session): Sink {
   const counts: Counts = { new: 0, updated: 0, deleted: 0, unchanged: 0 }
@@ -23,9 +29,14 @@ export function sink(layout: Layout, name: string, dir: string, state: SyncState
     counts,
     rejected,
     problems: [],
-    async take(raw, { isPrivate, advance }) {
+    async take(raw, { isPrivate, cursor }) {
       const ok: Accepted[] = []
       for (const r of raw) {
+        if (nestsDeeperThan(r, MAX_ENTRY_DEPTH)) {
+          const id = (r as { id?: unknown })?.id
+          rejected.push(tooDeep(typeof id === 'string' ? id.slice(0, 200) : undefined))
+          continue
+        }
         const c = checkEntry(r, session.friend.key.fingerprint)
         if ('ok' in c) {
           const audience = isPrivate && r && typeof r === 'object' ? pageAudience.get(r) : undefined
@@ -33,6 +44,7 @@ export function sink(layout: Layout, name: string, dir: string, state: SyncState
         }
         else rejected.push({ id: c.id, why: c.rejected })
       }
+      const before = rejected.length
       try {
         await applyEntries({ dir, state, counts, rejected, files, fetchFile: (e, a) => fetchAttachment(session, e, a, isPrivate) }, ok)
         // the batch's files are on disk before the cursor that covers them is saved
@@ -41,7 +53,12 @@ export function sink(layout: Layout, name: string, dir: string, state: SyncState
         files.abort()
         throw e
       }
-      advance(state)
+      const refused = new Set(rejected.slice(before).map((r) => r.id))
+      for (const e of ok) {
+        if (refused.has(e.id)) continue
+        const at = state[cursor]
+        if (at === null || compareCursors(e.cursor, at) > 0) state[cursor] = e.cursor
+      }
       state.syncedAt = new Date(session.now()).toISOString()
       await writeState(layout, name, state)
     },
