@@ -47,6 +47,9 @@ export async function openPage(s: Session, armored: unknown): Promise<PrivatePag
 
 const sha256 = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex')
 
+/** A blob may inflate to the size its signed post declares (no more than the file limit), else to the file limit. */
+const inflateCap = (a: Attachment, limit: number) => (Number.isSafeInteger(a.size) && a.size! >= 0 ? Math.min(a.size!, limit) : limit)
+
 const badFile = (e: Accepted, a: Attachment, why: string) => new PeerFeedError('BAD_FILE', `attachment ${a.path} of ${e.stem}: ${why}`)
 
 /** Fetches an attachment: a private blob (encrypted and signed, at p/<name>.asc) or a public file (checked by sha256). */
@@ -58,7 +61,7 @@ export async function fetchAttachment(s: Session, e: Accepted, a: Attachment, is
     const got = await request(s.route, `p/${where}.asc`, { maxBytes: s.limits.fileBytes, timeoutMs: s.limits.timeoutMs })
     if (got.status !== 200) throw badFile(e, a, `the friend answered HTTP ${got.status} for its blob`)
     const d = await decryptAndVerify({
-      message: got.body.toString('utf8'), key: s.me, signers: [s.friend.key], date: new Date(s.now()), inflation: { compressed: 'allow', maxBytes: s.limits.fileBytes },
+      message: got.body.toString('utf8'), key: s.me, signers: [s.friend.key], date: new Date(s.now()), inflation: { compressed: 'allow', maxBytes: inflateCap(a, s.limits.fileBytes) },
     }).catch((err) => {
       throw badFile(e, a, (err as Error).message)
     })
