@@ -38,7 +38,7 @@ export async function relay(target: string, rule: RelayRule): Promise<Relay> {
         const r = await fetch(new URL(passing.path, target), {
           method: passing.method,
           headers: { 'content-type': String(req.headers['content-type'] ?? 'application/octet-stream') },
-          body: passing.method === "GET" || passing.method === "HEAD" ? undefined : new Uint8Array(passing.body),
+          body: passing.method === 'GET' || passing.method === 'HEAD' ? undefined : new Uint8Array(passing.body),
         })
         return { status: r.status, body: Buffer.from(await r.arrayBuffer()), type: r.headers.get('content-type') ?? undefined }
       }

@@ -49,8 +49,8 @@ test.after(async () => {
 })
 
 async function gpgUpdates(fpr: string, since: string | null) {
-  const req = JSON.stringify({ since, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString() })
-  const enc = await g.run(['--trust-model', 'always', '--armor', '--sign', '--local-user', fpr.toUpperCase(), '--encrypt', '--recipient', alice.fingerprint.toUpperCase()], req)
+  const req = JSON.stringify({ since, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: alice.fingerprint })
+  const enc = await g.run(['--trust-model', 'always', '--compress-algo', 'none', '--armor', '--sign', '--local-user', fpr.toUpperCase(), '--encrypt', '--recipient', alice.fingerprint.toUpperCase()], req)
   assert.is(enc.code, 0, enc.stderr)
   const res = await fetch(new URL('api/v1/updates', serverUrl), { method: 'POST', headers: { 'Content-Type': 'application/pgp-encrypted' }, body: enc.stdout })
   assert.is(res.status, 200, await res.clone().text())
