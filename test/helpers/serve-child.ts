@@ -39,7 +39,7 @@ export async function serveChild(root: string, args: string[] = []): Promise<Ser
     child,
     memory: () => ({ rssMb: kb('VmRSS'), peakMb: kb('VmHWM') }),
     output: () => out,
-    async guard(mb, work) {
+    async guard<T>(mb: number, work: Promise<T>): Promise<T> {
       let over = 0
       const timer = setInterval(() => {
         try {
@@ -47,15 +47,17 @@ export async function serveChild(root: string, args: string[] = []): Promise<Ser
           if (rss > mb) { over = rss; child.kill('SIGKILL') }
         } catch { /* exited */ }
       }, 50)
+      const killed = () => new Error(`the server grew to ${over} MB (over ${mb} MB) and was killed`)
+      let result: T
       try {
-        return await work
+        result = await work
       } catch (e) {
-        if (over) throw new Error(`the server grew to ${over} MB (over ${mb} MB) and was killed`)
-        throw e
-      } finally {
         clearInterval(timer)
-        if (over) throw new Error(`the server grew to ${over} MB (over ${mb} MB) and was killed`)
+        throw over ? killed() : e
       }
+      clearInterval(timer)
+      if (over) throw killed()
+      return result
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return
