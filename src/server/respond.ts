@@ -25,6 +25,7 @@ const STATUS: Record<string, [number, string]> = {
   METHOD_NOT_ALLOWED: [405, 'method_not_allowed'],
   TIMEOUT: [408, 'timeout'],
   TOO_LARGE: [413, 'too_large'],
+  URI_TOO_LONG: [414, 'uri_too_long'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'unsupported_media_type'],
   RATE_LIMITED: [429, 'rate_limited'],
   BUSY: [429, 'busy'],

@@ -4,7 +4,7 @@ import { PeerFeedError } from '../errors.ts'
 import { normalizeCursor } from '../protocol/cursor-order.ts'
 import { sendError, sendJson } from './respond.ts'
 import type { Snapshot } from './snapshot.ts'
-import { checkStaticPath, staticFiles } from './static-files.ts'
+import { assertInside, checkStaticPath, staticFiles } from './static-files.ts'
 import { handleUpdates, type UpdatesDeps } from './updates.ts'
 import { isPostType } from '../schemas/registry.ts'
 
@@ -58,8 +58,8 @@ export function router(d: RouterDeps): http.RequestListener {
       }
       if (pathname.startsWith('/api/v1/')) throw new PeerFeedError('NOT_FOUND', `no API at ${pathname.slice(0, 80)}; see docs/protocol.md.`)
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new PeerFeedError('METHOD_NOT_ALLOWED', 'only GET and HEAD are served here.')
-      checkStaticPath(url)
-      files(req, res, () => fail(new PeerFeedError('NOT_FOUND', 'not found.')))
+      const decoded = checkStaticPath(url)
+      assertInside(d.distPath, decoded).then(() => files(req, res, () => fail(new PeerFeedError('NOT_FOUND', 'not found.'))), fail)
     } catch (e) {
       fail(e)
     }

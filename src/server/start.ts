@@ -1,5 +1,6 @@
 // startServer: one HTTP server for dist/ and the exchange API. Returns { url, port, server, close() }.
 import http from 'node:http'
+import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { SecretKey } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
@@ -61,7 +62,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     maxPending: limits.maxPending,
     perIp: rateLimiter(limits.perIp, { what: 'update requests from this address' }),
     perKey: rateLimiter(limits.perKey, { what: 'update requests for this key' }),
-    replay: replayCache(),
+    replay: replayCache({ file: path.join(layout.state, 'server', 'nonces.log'), now: now() }),
     decryptor,
     known: () => known.get(),
     snapshot: () => snapshots.get(),

@@ -9,6 +9,7 @@ import type { Session } from './session.ts'
 import { fetchAttachment, pageAudience } from './session.ts'
 import { applyEntries, type Counts, type Rejection } from './store.ts'
 import { InboxWriter } from './inbox-files.ts'
+import { plannedFiles } from './journal.ts'
 import { stagingDir, writeState, type SyncState } from './sync-state.ts'
 
 export interface Sink {
@@ -44,6 +45,12 @@ export function sink(layout: Layout, name: string, dir: string, state: SyncState
         }
         else rejected.push({ id: c.id, why: c.rejected })
       }
+      // Journal first: if this batch is interrupted, the next sync knows which files it may have left (journal.ts).
+      const planned = plannedFiles(ok)
+      if (planned.length) {
+        state.pending = planned
+        await writeState(layout, name, state)
+      }
       const before = rejected.length
       try {
         await applyEntries({ dir, state, counts, rejected, files, fetchFile: (e, a) => fetchAttachment(session, e, a, isPrivate) }, ok)
@@ -59,6 +66,7 @@ export function sink(layout: Layout, name: string, dir: string, state: SyncState
         const at = state[cursor]
         if (at === null || compareCursors(e.cursor, at) > 0) state[cursor] = e.cursor
       }
+      delete state.pending
       state.syncedAt = new Date(session.now()).toISOString()
       await writeState(layout, name, state)
     },

@@ -23,7 +23,7 @@ export interface StoreContext {
   files: InboxWriter
 }
 
-const monthDir = (published: string) => {
+export const monthDir = (published: string) => {
   const d = new Date(published)
   return `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}`
 }

@@ -13,7 +13,8 @@ import { publicViaApi, publicViaStatic } from './public-feed.ts'
 import type { Session } from './session.ts'
 import { sink } from './sink.ts'
 import type { Counts, Rejection } from './store.ts'
-import { readState, stagingDir, syncDir } from './sync-state.ts'
+import { readState, stagingDir, syncDir, writeState } from './sync-state.ts'
+import { repairInterrupted } from './journal.ts'
 import { sweepTemp } from './inbox-files.ts'
 import { isLazy, labelOf, whyUnreachable, type Route, type RouteResolver } from './transport.ts'
 import { stopped, withReach } from './reach.ts'
@@ -62,6 +63,7 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
     }
     const dir = path.join(layout.inbox, friend.name)
     await sweepTemp(dir, stagingDir(layout, friend.name))
+    if (repairInterrupted(dir, state)) await writeState(layout, friend.name, state)
     const routes = await opts.routes({ ...friend, fingerprint: friend.key.fingerprint })
     if (routes.length === 0) {
       throw new PeerFeedError('NO_ROUTE', `no way to reach "${friend.name}": no URL is followed and this sync looks nowhere else; follow them with a URL (peerfeed follow ${friend.name} URL) or let sync look on the LAN and the DHT (drop --no-lan/--no-dht).`)

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { writeFileAtomic } from '../fs-atomic.ts'
 import type { Layout } from '../paths.ts'
+import type { Pending } from './journal.ts'
 
 /** What we hold of one post: its cursor, its file under inbox/<name>/, its attachments; or that it was deleted. */
 export interface Held {
@@ -27,6 +28,8 @@ export interface SyncState {
   syncedAt?: string
   /** our page-name key on the friend's static host, from our box in p/boxes.json (keys without a shared X25519 secret) */
   nameKey?: string
+  /** the files a batch may be writing right now; left over only by an interrupted sync (see journal.ts) */
+  pending?: Pending[]
 }
 
 export const syncDir = (l: Layout) => path.join(l.state, 'sync')
