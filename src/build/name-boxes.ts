@@ -20,7 +20,7 @@ export async function writeNameBoxes(opts: {
     const box: NameBox = { v: 1, owner: opts.signer.fingerprint, friend: friend.fingerprint, nameKey: nameKey.toString('hex') }
     const plain = JSON.stringify(box)
     const key = sha256Hex(`${plain}\n${opts.signer.fingerprint}`)
-    next[key] = opts.cache[key] ?? (await encryptAndSign({ data: plain, to: [friend], signer: opts.signer, anonymous: true }))
+    next[key] = opts.cache[key] ?? (await encryptAndSign({ data: plain, to: [friend], signer: opts.signer }))
   }
   const file: BoxesFile = { v: 1, boxes: Object.values(next).sort() }
   const text = `${JSON.stringify(file)}\n`

@@ -18,8 +18,7 @@ export async function encryptAndSign({
   to,
   signer,
   date,
-  anonymous = false,
-}: { data: string | Uint8Array; to: readonly PublicKey[]; signer: SecretKey; date?: Date; anonymous?: boolean }): Promise<string> {
+}: { data: string | Uint8Array; to: readonly PublicKey[]; signer: SecretKey; date?: Date }): Promise<string> {
   if (to.length === 0) throw new PeerFeedError('NO_RECIPIENTS', 'cannot encrypt to nobody: the audience has no keys.')
   for (const k of to) {
     if (!k.hasEncryptionKey) {
@@ -32,10 +31,9 @@ export async function encryptAndSign({
       message,
       encryptionKeys: to.map(publicInner),
       signingKeys: secretInner(signer),
+      // recipients' key IDs written as zeros: the message does not say whom it is for (docs/page-names.md)
       wildcard: true,
       date,
-      // anonymous: recipients' key IDs written as zeros, so the message does not say whom it is for
-      ...(anonymous ? { wildcard: true } : {}),
     })
   } catch (cause) {
     throw new PeerFeedError('ENCRYPT_FAILED', `could not encrypt: ${(cause as Error).message}`, { cause })
