@@ -31,7 +31,7 @@ test('request plaintext and answer fields are exactly as docs/protocol.md shows 
   try {
     const send = async (plain: string) => fetch(new URL('api/v1/updates', server.url), {
       method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' },
-      body: await encryptAndSign({ data: plain, to: [alice.publicKey], signer: bob.secretKey }),
+      body: await encryptAndSign({ data: plain.replaceAll('<alice>', alice.fingerprint), to: [alice.publicKey], signer: bob.secretKey }),
     })
     const res = await send(request)
     assert.is(res.status, 200, await res.clone().text())
