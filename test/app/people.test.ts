@@ -151,8 +151,8 @@ t("block a friend: a plain sentence says what it does, and their posts leave my 
   await page.getByText('Carol says hi to everyone').waitFor()
 })
 
-t('my key: name, fingerprint in groups of four, the QR payload of `key --qr`, the key text; no axe problems on phone', async () => {
-  const { page, context } = await loggedIn(ctx.browser!, ctx.app!.newLoginUrl(), { viewport: { width: 390, height: 844 } })
+t('my key: name, fingerprint in groups of four, the QR payload of `key --qr`, the key text; no axe problems on a phone in dark mode', async () => {
+  const { page, context } = await loggedIn(ctx.browser!, ctx.app!.newLoginUrl(), { viewport: { width: 390, height: 844 }, colorScheme: 'dark' })
   await page.goto(`${ctx.app!.url}/me`)
   await page.locator('.my-fingerprint').waitFor()
   const fp = await page.locator('.my-fingerprint').innerText()
@@ -163,7 +163,7 @@ t('my key: name, fingerprint in groups of four, the QR payload of `key --qr`, th
     await page.goto(ctx.app!.url + v)
     await page.locator('#view > h1').first().waitFor().catch(async () => assert.unreachable(`${v}: ${await page.locator('body').innerText()}`))
     await page.waitForLoadState('networkidle')
-    assert.equal(await axeProblems(page), [], v)
+    assert.equal(await axeProblems(page), [], `${v} (390 px, dark)`)
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
     assert.ok(overflow <= 0, `${v} scrolls sideways by ${overflow}px at 390px`)
   }
