@@ -25,9 +25,12 @@ const dir = path.join(here, 'commands')
 const ALIASES: Record<string, string> = { unblock: 'block', unfollow: 'follow' }
 const word = process.argv[2] ?? ''
 const own = /^[a-z][a-z-]*$/.test(word) ? `${ALIASES[word] ?? word}${ext}` : ''
-const files = own && fs.existsSync(path.join(dir, own)) && !process.argv.includes('--help') && !process.argv.includes('-h')
-  ? [own]
-  : fs.readdirSync(dir).filter((f) => f.endsWith(ext)).sort()
+const versionOnly = process.argv.length === 3 && (word === '--version' || word === '-v')
+const files = versionOnly
+  ? []
+  : own && fs.existsSync(path.join(dir, own)) && !process.argv.includes('--help') && !process.argv.includes('-h')
+    ? [own]
+    : fs.readdirSync(dir).filter((f) => f.endsWith(ext)).sort()
 for (const f of files) {
   const mod = await import(pathToFileURL(path.join(dir, f)).href)
   mod.register(prog)
