@@ -117,7 +117,9 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   mark('ledger')
   const rotations = await fs.readFile(rotationsFile(layout), 'utf8').catch(() => undefined)
   const keyState = [config, crypto.createHash('sha256').update(self.publicKey.armored).digest('hex'), rotations ?? '']
-  const inputs = inputHash({ posts, live, groupMembers, owner: self.fingerprint, config: keyState, templates: templatesDir + (await statTree(templatesDir)), full: opts.full, ledger: view.newest })
+  const templatesState = templatesDir + (await statTree(templatesDir))
+  const inputsWith = (ledger: Record<string, number>) => inputHash({ posts, live, groupMembers, owner: self.fingerprint, config: keyState, templates: templatesState, full: opts.full, ledger })
+  const inputs = inputsWith(view.newest)
   const prevManifest = await readJson<BuildManifest | null>(files.manifest, null)
   const prevInputs = await fs.readFile(files.inputs, 'utf8').catch(() => '')
   if (!opts.full && prevInputs === inputs && prevManifest && (await liveTree(layout.dist))) {
@@ -215,7 +217,8 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     await writeFileAtomic(files.pageCache, JSON.stringify(ctx.newCache))
     await writeFileAtomic(files.boxes, JSON.stringify(boxes))
     await writeFileAtomic(files.manifest, JSON.stringify(manifest))
-    await writeFileAtomic(files.inputs, inputs)
+    // what the next build will read: the ledger with this build's own line, so that build finds nothing changed
+    await writeFileAtomic(files.inputs, adv.entries.length ? inputsWith({ ...view.newest, [device]: (view.newest[device] ?? 0) + 1 }) : inputs)
     mark('commit')
     const privatePosts = posts.filter((p) => audiencesOf(p).some((a) => a !== 'public')).length
     return {

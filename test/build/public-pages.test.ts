@@ -68,4 +68,13 @@ test('an edit re-signs the page and changes the entry; an unchanged build signs 
   assert.is(r.stats.publicPagesSigned, 0)
 })
 
+test('the build after a build that added ledger lines finds nothing changed', async () => {
+  await writeTestPost(alice, { text: 'one more' })
+  const r = await buildFeed(alice.layout)
+  assert.ok(r.changed)
+  assert.is(r.stats.newVersions, 1)
+  const again = await buildFeed(alice.layout)
+  assert.is(again.changed, false, 'nothing changed since the last build, not even the ledger it wrote')
+})
+
 test.run()
