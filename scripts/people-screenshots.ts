@@ -19,6 +19,10 @@ await carol.build()
 const carolUrl = (await carol.serve()).url
 await p.sam.befriend(carol)
 await p.sam.follow('carol', carolUrl)
+// Erin is not a friend yet: the Add a friend view shows her key for confirming
+const erin = await makeFeed('erin')
+await erin.build()
+const erinUrl = (await erin.serve()).url
 const silent = net.createServer((c) => c.on('error', () => {}))
 await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
 const dave = await makeFeed('dave')
@@ -69,9 +73,10 @@ try {
     await page.locator('.sync-progress li[data-name="carol"]').getByText(/^done/).waitFor()
     await snap('sync-now')
     await page.goto(`${app.url}/friends/add`)
-    await page.getByLabel('Their feed address').fill(carolUrl)
+    await page.getByLabel('Their feed address').fill(erinUrl)
     await page.getByRole('button', { name: 'Show their key' }).click()
-    await page.getByText(/already your friend|Is this your friend/).first().waitFor()
+    await page.getByRole('heading', { name: 'Is this your friend\'s key?' }).waitFor()
+    await page.getByRole('button', { name: 'Confirm and add' }).scrollIntoViewIfNeeded()
     await snap('add-friend')
     await page.goto(`${app.url}/groups`)
     await page.getByRole('heading', { name: 'hikers' }).waitFor()
@@ -103,5 +108,6 @@ try {
   await p.close()
   await carol.close()
   await dave.close()
+  await erin.close()
 }
 console.log(`wrote ${shots.length} screenshots to ${path.relative(REPO, OUT)}/: ${shots.join(', ')}`)
