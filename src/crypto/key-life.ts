@@ -89,3 +89,10 @@ export async function verifyRotation({ rotation, from, date = new Date() }: { ro
   }
   return next
 }
+
+/** My secret key, armored and protected by `passphrase` (for another device of mine). */
+export async function protectSecretKey({ key, passphrase }: { key: SecretKey; passphrase: string }): Promise<string> {
+  if (!passphrase) throw new PeerFeedError('PASSPHRASE_REQUIRED', 'a passphrase is required to protect a secret key')
+  const locked = await openpgp.encryptKey({ privateKey: secretInner(key), passphrase })
+  return locked.armor()
+}
