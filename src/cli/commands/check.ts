@@ -14,6 +14,7 @@ export function register(prog: Sade) {
         console.error(`${errors.length} problem${errors.length === 1 ? '' : 's'} in ${new Set(errors.map((p) => p.file)).size} file(s)`)
         return 1
       }
-      console.log(`ok: ${r.posts.length} posts checked, no problems`)
+      const warnings = r.problems.length - errors.length
+      console.log(`ok: ${r.posts.length} posts checked, no problems${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}`)
     }))
 }
