@@ -50,14 +50,20 @@ export async function migrateLedger(oldFile: string, dev: string): Promise<LogBu
 
 /** Commits this device's ledger file; returns a line for the user when it could not (the build still counts). */
 export async function commitLedger(root: string, dev: string, lines: number): Promise<string | undefined> {
-  if (!(await isRepo(root))) return undefined
   const file = `${LEDGER_DIR}/${dev}.txt`
+  const message = `ledger: ${lines} cursor line(s) from device ${dev}`
+  const git = simpleGit(root)
   try {
-    const git = simpleGit(root)
-    await git.add([file])
-    await git.commit(`ledger: ${lines} cursor line(s) from device ${dev}`, [file])
+    // one git process when the file is already tracked (every build but the device's first)
+    await git.raw(['commit', '-q', '-m', message, '--', file]).catch(async (e) => {
+      if (!(await isRepo(root))) throw Object.assign(new Error('not a git repository'), { notRepo: true })
+      if (!/did not match|pathspec/i.test(String((e as Error).message))) throw e
+      await git.add([file])
+      await git.commit(message, [file])
+    })
     return undefined
   } catch (e) {
+    if ((e as { notRepo?: boolean }).notRepo) return undefined
     return `the ledger was written but not committed (${(e as Error).message.trim().split('\n')[0]}); commit ${file} yourself so your other devices see it`
   }
 }
