@@ -63,7 +63,7 @@ export async function signRotation({ prev, next, date = new Date() }: { prev: Se
 export async function verifyRotation({ rotation, from, date = new Date() }: { rotation: unknown; from: PublicKey; date?: Date }): Promise<PublicKey> {
   const refuse = (why: string, cause?: unknown) => new PeerFeedError('ROTATION_NOT_SIGNED', why, { cause })
   const r = rotation as Partial<RotationStatement> | undefined
-  if (!r || r.v !== 1 || typeof r.statement !== 'string' || typeof r.signatures?.old !== 'string' || typeof r.signatures?.new !== 'string') {
+  if (r?.v !== 1 || typeof r.statement !== 'string' || typeof r.signatures?.old !== 'string' || typeof r.signatures?.new !== 'string') {
     throw refuse('the key rotation is not a PeerFeed rotation statement')
   }
   let body: StatementBody

@@ -31,7 +31,7 @@ export async function refreshFriendKey(layout: Layout, s: Session, state: SyncSt
   const file = f.friend ? path.join(layout.keys, `${f.name}.asc`) : publicKeyFile(layout, f.name)
   if (f.key.revoked) throw revokedError(f.name, f.key, rel(layout, file))
   const got = await request(s.route, 'key.asc', { maxBytes: KEY_BYTES, timeoutMs: s.limits.timeoutMs }).catch(() => undefined)
-  if (!got || got.status !== 200) return undefined // an older feed, or a host without it: nothing to learn here
+  if (got?.status !== 200) return undefined // an older feed, or a host without it: nothing to learn here
   const date = new Date(s.now())
   let published: PublicKey
   try {
@@ -51,7 +51,7 @@ export async function refreshFriendKey(layout: Layout, s: Session, state: SyncSt
     `${f.name}'s feed now shows a different key (${short(published.fingerprint)}) and ${why}, so it was not accepted and nothing was fetched from ${f.name}. ` +
     `If ${f.name} really has a new key, check its fingerprint with them in person, then: peerfeed peer add ${f.name} KEY. Until then ${rel(layout, file)} stays as it was.`)
   const chainGot = await request(s.route, ROTATION_PATH, { maxBytes: KEY_BYTES, timeoutMs: s.limits.timeoutMs }).catch(() => undefined)
-  if (!chainGot || chainGot.status !== 200) throw refused(`no signed hand-over from the key you know (${short(f.key.fingerprint)}) is published`)
+  if (chainGot?.status !== 200) throw refused(`no signed hand-over from the key you know (${short(f.key.fingerprint)}) is published`)
   let chain: unknown
   try {
     chain = JSON.parse(chainGot.body.toString('utf8'))
