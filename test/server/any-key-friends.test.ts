@@ -98,6 +98,41 @@ t('friends without X25519 get one anonymous box each in p/boxes.json; a cv25519 
   assert.equal(again.boxes, boxes.boxes)
 })
 
+t('from docs/page-names.md alone, gpg and an HMAC: the RSA friend finds its box, its index and its pages on the host', async () => {
+  const get = async (p: string) => {
+    const res = await fetch(new URL(p, serverUrl))
+    assert.is(res.status, 200, p)
+    return res.text()
+  }
+  const rsaFpr = fprs.get('rsa')!
+  const decrypt = async (msg: string) => {
+    const dec = await g.run(['--status-fd', '2', '--decrypt'], msg)
+    assert.is(dec.code, 0, dec.stderr)
+    assert.match(dec.stderr, new RegExp(`VALIDSIG .* ${alice.fingerprint.toUpperCase()}`))
+    return JSON.parse(dec.stdout)
+  }
+  // this gpg home holds every friend's secret key, so keep the box that names the RSA friend
+  const boxes = (JSON.parse(await get('p/boxes.json')) as { boxes: string[] }).boxes
+  let nameKey: Buffer | undefined
+  for (const b of boxes) {
+    const box = await decrypt(b)
+    if (box.owner === alice.fingerprint && box.friend === rsaFpr) nameKey = Buffer.from(box.nameKey, 'hex')
+  }
+  assert.ok(nameKey)
+  const name = (label: string) => crypto.createHmac('sha256', nameKey!).update(label).digest().subarray(0, 16).toString('hex')
+  const index = await decrypt(await get(`p/${name('index')}.asc`))
+  assert.is(index.owner, alice.fingerprint)
+  const texts: string[] = []
+  for (const ref of index.pages as { name: string; audience: string }[]) {
+    const page = await decrypt(await get(`p/${ref.name}.asc`))
+    texts.push(...(page.entries as { post?: { text?: string } }[]).map((e) => e.post?.text ?? ''))
+  }
+  assert.ok(texts.includes('only for rsa'), texts.join(' | '))
+  assert.ok(texts.includes('for the whole group'))
+  // the friend's own pages are named with the same key: page:<start cursor> (docs/page-names.md)
+  assert.ok((index.pages as { name: string; audience: string; first: string }[]).some((p) => p.audience === 'you'))
+})
+
 for (const kind of ['rsa', 'nistp256', 'ed25519'] as GpgKeyKind[]) {
   t(`a PeerFeed user whose own key is a gpg-made ${kind} key syncs their posts from a plain static host`, async () => {
     const root = await tempDir(`peerfeed-${kind}-`)
