@@ -1,23 +1,40 @@
-// The few git operations the feed needs, through simple-git: init a repo, commit the files a command wrote.
+// The few git operations the feed needs: init a repo, commit the files a command wrote, check the history before a
+// build. Checks every build makes run plain `git`; simple-git is loaded only by the commands that commit posts.
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { simpleGit } from 'simple-git'
 import { PeerFeedError } from './errors.ts'
 
+const simpleGit = async (root: string) => (await import('simple-git')).simpleGit(root)
+
+/** `root` is the top of a repository's working tree (its .git is right there: not a sub-folder, not a worktree). */
 export async function isRepo(root: string): Promise<boolean> {
-  return simpleGit(root).checkIsRepo('root' as never).catch(() => false)
+  const dir = await gitOut(root, ['rev-parse', '--git-dir'])
+  return dir !== undefined && /^\.(git)?$/.test(dir.trim())
 }
 
 export async function initRepo(root: string): Promise<boolean> {
   if (await isRepo(root)) return false
-  await simpleGit(root).init()
+  await (await simpleGit(root)).init()
   return true
+}
+
+/** Runs git in `root`; rejects with git's own message when it fails. */
+export function runGit(root: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd: root }, (e, _out, err) => (e ? reject(new Error(err.trim() || e.message)) : resolve()))
+  })
+}
+
+/** Commits exactly `files` (relative to root) with `message` through plain git; throws when git fails. */
+export async function commitFiles(root: string, files: string[], message: string): Promise<void> {
+  await runGit(root, ['add', '--', ...files])
+  await runGit(root, ['commit', '-q', '-m', message, '--', ...files])
 }
 
 /** Commits exactly `paths` (relative to root) with `message`; other staged or unstaged changes are left alone. */
 export async function commitPaths(root: string, paths: string[], message: string): Promise<string> {
-  const git = simpleGit(root)
+  const git = await simpleGit(root)
   try {
     await git.add(paths)
     const r = await git.commit(message, paths)
@@ -39,11 +56,11 @@ export interface HistoryState {
 
 /** Two plain `git` runs (no untracked scan, no simple-git): every build asks, so it must cost little. */
 export async function historyState(root: string): Promise<HistoryState | undefined> {
-  const where = await gitOut(root, ['rev-parse', '--show-toplevel', '--git-path', 'MERGE_HEAD'])
+  const where = await gitOut(root, ['rev-parse', '--git-dir', '--git-path', 'MERGE_HEAD'])
   if (where === undefined) return undefined
-  const [top, mergeHead] = where.split('\n')
-  const real = (p: string) => fs.promises.realpath(p).catch(() => p)
-  if (!top || (await real(top)) !== (await real(root))) return undefined
+  const [gitDir, mergeHead] = where.split('\n')
+  // the same rule as isRepo: only at the top of a repository's own working tree
+  if (!/^\.(git)?$/.test(gitDir?.trim() ?? '')) return undefined
   const st = await gitOut(root, ['status', '--porcelain=v2', '--branch', '--untracked-files=no', '-z'])
   if (st === undefined) return undefined
   const h: HistoryState = { merging: fs.existsSync(path.resolve(root, mergeHead ?? 'MERGE_HEAD')), conflicted: [], upstream: null, ahead: 0, behind: 0 }

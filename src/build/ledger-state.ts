@@ -1,7 +1,6 @@
 // The ledger's edges: this device's local part (page plan, group keys), the one-time move of an old local
 // ledger into the repo, and committing this device's ledger file after a build.
-import { simpleGit } from 'simple-git'
-import { isRepo } from '../git.ts'
+import { commitFiles, isRepo, runGit } from '../git.ts'
 import { splitId } from '../posts/ids.ts'
 import type { Ledger } from './ledger.ts'
 import { LEDGER_DIR, type LogBuild, type LogEntry } from './ledger-log.ts'
@@ -52,14 +51,12 @@ export async function migrateLedger(oldFile: string, dev: string): Promise<LogBu
 export async function commitLedger(root: string, dev: string, lines: number): Promise<string | undefined> {
   const file = `${LEDGER_DIR}/${dev}.txt`
   const message = `ledger: ${lines} cursor line(s) from device ${dev}`
-  const git = simpleGit(root)
   try {
     // one git process when the file is already tracked (every build but the device's first)
-    await git.raw(['commit', '-q', '-m', message, '--', file]).catch(async (e) => {
+    await runGit(root, ['commit', '-q', '-m', message, '--', file]).catch(async (e) => {
       if (!(await isRepo(root))) throw Object.assign(new Error('not a git repository'), { notRepo: true })
       if (!/did not match|pathspec/i.test(String((e as Error).message))) throw e
-      await git.add([file])
-      await git.commit(message, [file])
+      await commitFiles(root, [file], message)
     })
     return undefined
   } catch (e) {

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { assertMerged, historyState } from '../../src/git.ts'
+import { assertMerged, historyState, isRepo } from '../../src/git.ts'
 import { tempDir } from '../helpers/index.ts'
 
 const test = suite('git history')
@@ -18,6 +18,8 @@ test('outside a repository, or in a folder below its root, there is no history t
   fs.mkdirSync(path.join(dir, 'sub'))
   assert.is(await historyState(path.join(dir, 'sub')), undefined)
   assert.equal(await historyState(dir), { merging: false, conflicted: [], upstream: null, ahead: 0, behind: 0 })
+  assert.ok(await isRepo(dir))
+  assert.not.ok(await isRepo(path.join(dir, 'sub')))
 })
 
 test('a merge with a file in conflict is seen, and a build refuses to run until it is finished', async () => {
