@@ -178,13 +178,14 @@ function attachmentsUnchanged(abs: string, json: Buffer | null, att: [number, nu
   })
 }
 
+/** Two files with one name in different folders. One author per load, so the stem decides (a short key hashes fast). */
 function duplicateIds(posts: Post[]): Problem[] {
   const first = new Map<string, Post>()
   const out: Problem[] = []
   for (const p of posts) {
-    const prev = first.get(p.id)
+    const prev = first.get(p.stem)
     if (prev) out.push({ file: p.file, line: 1, col: 1, message: `duplicate post id '${p.stem}': ${prev.file} has the same file name; rename one of them` })
-    else first.set(p.id, p)
+    else first.set(p.stem, p)
   }
   return out
 }
