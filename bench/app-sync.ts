@@ -38,7 +38,7 @@ export async function run() {
     const ends: { name: string; ms: number; ok: boolean }[] = []
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
-    const s = await syncAll(bob, { onEvent: (e: SyncEvent) => { if (e.type === 'finished' || e.type === 'failed') ends.push({ name: e.name, ms: performance.now() - t0, ok: e.type === 'finished' }) } })
+    const s = await syncAll(bob, { concurrency: Number(process.env.BENCH_CONCURRENCY) || undefined, onEvent: (e: SyncEvent) => { if (e.type === 'finished' || e.type === 'failed') ends.push({ name: e.name, ms: performance.now() - t0, ok: e.type === 'finished' }) } })
     const total = performance.now() - t0
     const cpu = process.cpuUsage(cpu0)
     const [load1] = (await import('node:os')).loadavg()

@@ -65,5 +65,6 @@ export async function readAllSyncStatus(l: Layout): Promise<Map<string, FriendSy
 }
 
 export async function writeSyncStatus(l: Layout, s: FriendSyncStatus): Promise<void> {
-  await writeFileAtomic(statusFile(l, s.name), `${JSON.stringify(s, null, 1)}\n`)
+  // informational: no fsync (a power cut loses at most the last status, never a post)
+  await writeFileAtomic(statusFile(l, s.name), `${JSON.stringify(s, null, 1)}\n`, { durable: false })
 }

@@ -21,7 +21,7 @@ export interface SyncAllOptions extends Omit<SyncOptions, 'me' | 'routes' | 'onR
   fetch?: Fetch
   /** defaults to the followed URL; discovery chains LAN and DHT resolvers after it */
   routes?: RouteResolver
-  /** friends synced at the same time (default 16: most of a sync is waiting on the network) */
+  /** friends synced at the same time (default 32: most of a sync is waiting on the network) */
   concurrency?: number
   onEvent?: (e: SyncEvent) => void
   /** keep each friend's last status in .peerfeed/sync-status/ (default true) */
@@ -40,7 +40,7 @@ export interface SyncSummary {
 
 /** How long a route may take to give its first answer before sync moves on (to the next route or friend). */
 export const REACH_MS = 5000
-export const SYNC_CONCURRENCY = 16
+export const SYNC_CONCURRENCY = 32
 
 /** REACH_MS, or PEERFEED_REACH_MS from the environment (a slow link, or a test suite on a busy machine). */
 const reachDefault = () => {
