@@ -12,13 +12,13 @@ export async function writeFileAtomic(
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`)
   const fh = await fs.open(tmp, 'wx', opts.mode ?? 0o644)
   try {
-    await fh.writeFile(data)
-    // fsync for what a person wrote or cannot get back; derived output (dist/) skips it, a rebuild restores it
-    if (opts.durable !== false) await fh.sync()
-  } finally {
-    await fh.close()
-  }
-  try {
+    try {
+      await fh.writeFile(data)
+      // fsync for what a person wrote or cannot get back; derived output (dist/) skips it, a rebuild restores it
+      if (opts.durable !== false) await fh.sync()
+    } finally {
+      await fh.close()
+    }
     if (opts.exclusive) {
       // link() fails if the target exists: a create that never replaces what a user wrote.
       await fs.link(tmp, file)
@@ -27,6 +27,7 @@ export async function writeFileAtomic(
       await fs.rename(tmp, file)
     }
   } catch (e) {
+    // a full disk fails the write (or the close): the temp file must not stay behind
     await fs.rm(tmp, { force: true })
     throw e
   }

@@ -1,15 +1,18 @@
 // `peerfeed build`: the feed → dist/: public site, public pages, private pages per friend and group, the key.
-// Incremental (unchanged pages are not re-encrypted, unchanged posts not re-rendered) and atomic (see generations.ts).
+// Incremental (unchanged pages are not re-encrypted, unchanged posts not re-rendered), atomic (see generations.ts),
+// and one at a time per feed (a lock file under .peerfeed/build/).
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { PeerFeedError, formatProblem } from '../errors.ts'
 import { writeFileAtomic } from '../fs-atomic.ts'
+import { acquireLock } from '../fs-lock.ts'
 import type { Layout } from '../paths.ts'
 import { checkFeed } from '../posts/check-feed.ts'
 import { audienceOf, type Post } from '../posts/types.ts'
 import type { BuildManifest, AudienceManifest } from '../protocol/build-manifest.ts'
-import { commitTarget, liveTree, prepareTarget } from './generations.ts'
+import { commitGeneration, liveTree, prepareGeneration } from './generations.ts'
+import { reached } from './kill-points.ts'
 import { Output } from './output.ts'
 import { advanceLedger, deriveLedger, type Ledger } from './ledger.ts'
 import { appendBuild, readLedger } from './ledger-log.ts'
@@ -24,7 +27,8 @@ import { audienceKeys, resolveAudience } from '../identity/audience.ts'
 import { PostIndex } from '../index/post-index.ts'
 import { pruneStale, writeAudience, writeFriendIndex, type PageCache, type PrivateContext } from './private-pages.ts'
 import { writePublicPages } from './public-pages.ts'
-import { readJson, stateFiles } from './state.ts'
+import { privateRefKey, publicRefs } from './private-refs.ts'
+import { legacyStateFiles, liveStateDir, readJson, stateFiles, treeStateFiles } from './state.ts'
 import { fileURLToPath } from 'node:url'
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -36,6 +40,10 @@ export interface BuildOptions {
   now?: () => number
   /** progress lines, for a terminal */
   log?: (line: string) => void
+  /** how long to wait for another build of the same feed to finish (default 10 minutes) */
+  lockWaitMs?: number
+  /** told when another build holds the lock and this one starts waiting */
+  onLockWait?: (pid: number) => void
 }
 
 export interface BuildResult {
@@ -61,6 +69,15 @@ export interface BuildResult {
 }
 
 export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promise<BuildResult> {
+  const release = await acquireLock(stateFiles(layout).lock, { what: 'build', waitMs: opts.lockWaitMs, onWait: opts.onLockWait })
+  try {
+    return await buildLocked(layout, opts)
+  } finally {
+    await release()
+  }
+}
+
+async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now()
   const timings: Record<string, number> = {}
   let tMark = t0
@@ -120,8 +137,10 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   const templatesState = templatesDir + (await statTree(templatesDir))
   const inputsWith = (ledger: Record<string, number>) => inputHash({ posts, live, groupMembers, owner: self.fingerprint, config: keyState, templates: templatesState, full: opts.full, ledger })
   const inputs = inputsWith(view.newest)
-  const prevManifest = await readJson<BuildManifest | null>(files.manifest, null)
-  const prevInputs = await fs.readFile(files.inputs, 'utf8').catch(() => '')
+  // what the live tree was built from: its own state folder, so a build killed before its swap counts for nothing
+  const liveState = liveStateDir(layout)
+  const prevManifest = liveState ? await readJson<BuildManifest | null>(treeStateFiles(liveState).manifest, null) : null
+  const prevInputs = liveState ? await fs.readFile(treeStateFiles(liveState).inputs, 'utf8').catch(() => '') : ''
   if (!opts.full && prevInputs === inputs && prevManifest && (await liveTree(layout.dist))) {
     return { dist: layout.dist, changed: false, manifest: prevManifest, stats: emptyStats(posts.length, performance.now() - t0) }
   }
@@ -140,10 +159,11 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
   for (const g of Object.keys(ledger.groupKeys)) if (!groupMembers.has(g)) delete ledger.groupKeys[g]
 
   mark('plan')
-  const gen = await prepareTarget(layout.dist, files.trees)
+  const g = await prepareGeneration(layout.dist, files.root, { fresh: opts.full })
+  const gen = g.dir
+  const genFiles = treeStateFiles(g.stateDir)
   const out = new Output(gen)
   mark('link')
-  const siteCache = path.join(layout.state, 'build', 'site')
   try {
     const index = new PostIndex(posts)
     const byId = index.byId
@@ -154,7 +174,7 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     const url = config.url
     const site = await renderSite({
       posts: publicPosts, root: layout.root, outDir: gen, templatesDir,
-      cacheDir: siteCache, full: opts.full,
+      cacheDir: g.stateDir, full: opts.full,
       owner: { name: self.name, fingerprint: self.fingerprint, keyArmored: self.publicKey.armored, email: self.email || undefined, url,
         qrSvg: await keyQrSvg(keyQr({ fingerprint: self.fingerprint, url })) },
     })
@@ -166,15 +186,17 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     } else if (await out.exists(ROTATION_PATH)) await out.remove(ROTATION_PATH)
     if (self.email) out.note((await writeWkd(gen, self.email, self.publicKey)).map((f) => path.relative(gen, path.resolve(gen, f))))
     mark('site')
+    reached('site')
 
-    const cache = opts.full ? {} : await readJson<PageCache>(files.pageCache, {})
+    const cache = opts.full ? {} : await readJson<PageCache>(genFiles.pageCache, {})
     const ctx: PrivateContext = { out, root: layout.root, signer, owner: self.fingerprint, posts: byId, cache, newCache: {}, stats: { encrypted: 0, reused: 0 } }
 
     log('writing public pages…')
     const pubStats = { signed: 0, reused: 0 }
     const pub = await writePublicPages({
       out, owner: self.fingerprint, signer, entries: ledger.audiences.public ?? {}, starts: ledger.pages.public ?? [],
-      posts: byId, stats: pubStats, cache, newCache: ctx.newCache,
+      posts: publicRefs(byId, new Set(publicPosts.map((p) => p.id)), self.fingerprint, privateRefKey(signer)),
+      stats: pubStats, cache, newCache: ctx.newCache,
     })
     ledger.pages.public = pub.starts
     mark('public')
@@ -195,11 +217,12 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     const generated = new Date(now()).toISOString()
     for (const [name, key] of friends) await writeFriendIndex(ctx, key, friendIndexName(friendNameKeys.get(name)!), audiences, generated)
     const boxes = await writeNameBoxes({
-      out, signer, cache: await readJson<BoxCache>(files.boxes, {}),
+      out, signer, cache: await readJson<BoxCache>(genFiles.boxes, {}),
       boxed: friends.filter(([n]) => nameKeys.get(n)!.boxed).map(([n, friend]) => ({ friend, nameKey: nameKeys.get(n)!.key })),
     })
     await pruneStale(out, new Set(Object.keys(ctx.newCache)))
     mark('private')
+    reached('pages')
 
     const manifest: BuildManifest = {
       v: 1, owner: self.fingerprint, builtAt: generated, last: ledger.last ? String(ledger.last) : null,
@@ -208,17 +231,21 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
     // the new lines are durable before any of their cursors is served
     const seen = Object.fromEntries(Object.entries(view.newest).filter(([d]) => d !== device))
     if (adv.entries.length) await appendBuild(layout.root, { dev: device, n: (view.newest[device] ?? 0) + 1, seen, entries: adv.entries })
+    // the page plan may run ahead of the live tree (a build killed before its swap); the next build writes every page
+    // whose content differs from the live tree's page cache
     await writeFileAtomic(files.localLedger, JSON.stringify({ pages: ledger.pages, groupKeys: ledger.groupKeys }))
-    await commitTarget(layout.dist, files.trees, gen, out.changed)
+    await writeFileAtomic(genFiles.pageCache, JSON.stringify(ctx.newCache))
+    await writeFileAtomic(genFiles.boxes, JSON.stringify(boxes))
+    await writeFileAtomic(genFiles.manifest, JSON.stringify(manifest))
+    // what the next build will read: the ledger with this build's own line, so that build finds nothing changed
+    await writeFileAtomic(genFiles.inputs, adv.entries.length ? inputsWith({ ...view.newest, [device]: (view.newest[device] ?? 0) + 1 }) : inputs)
+    reached('state')
+    await commitGeneration(layout.dist, g, out.changed)
+    for (const f of legacyStateFiles(layout)) await fs.rm(f, { recursive: true, force: true })
     if (adv.entries.length || migrated) {
       const why = await commitLedger(layout.root, device, adv.entries.length + (migrated?.entries.length ?? 0))
       if (why) log(why)
     }
-    await writeFileAtomic(files.pageCache, JSON.stringify(ctx.newCache))
-    await writeFileAtomic(files.boxes, JSON.stringify(boxes))
-    await writeFileAtomic(files.manifest, JSON.stringify(manifest))
-    // what the next build will read: the ledger with this build's own line, so that build finds nothing changed
-    await writeFileAtomic(files.inputs, adv.entries.length ? inputsWith({ ...view.newest, [device]: (view.newest[device] ?? 0) + 1 }) : inputs)
     mark('commit')
     const privatePosts = posts.filter((p) => audiencesOf(p).some((a) => a !== 'public')).length
     return {
@@ -231,9 +258,11 @@ export async function buildFeed(layout: Layout, opts: BuildOptions = {}): Promis
       timings,
     }
   } catch (e) {
-    // dist/ still points at the last good tree; the half-written one is rebuilt from it next time, and the
-    // site renderer, whose cache now describes files that never went live, starts over
-    await fs.rm(siteCache, { recursive: true, force: true })
+    // dist/ still points at the last good tree, and the half-written one stays marked incomplete (it has no tree.json):
+    // the next build starts again from the live one
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
+      throw new PeerFeedError('DISK_FULL', `the disk is full (${(e as Error).message}); dist/ was left as it was — free some space and build again`, { cause: e })
+    }
     throw e
   }
 }

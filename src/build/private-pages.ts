@@ -12,6 +12,7 @@ import { sortedEntries, typesOf, wireEntry } from './entries.ts'
 import type { AudienceEntry } from './ledger.ts'
 import { blobName, pageName, privatePath } from './page-names.ts'
 import { planPages } from './plan-pages.ts'
+import { readInside } from '../posts/inside-feed.ts'
 
 export interface PrivateAudience {
   key: string
@@ -70,7 +71,7 @@ export async function writeAudience(ctx: PrivateContext, a: PrivateAudience): Pr
       for (const [rel, blob] of Object.entries(e.files ?? {})) {
         const post = ctx.posts.get(e.id)!
         // the file is read only when its blob must be encrypted; its hash (in the signed post) names the content
-        const read = () => fs.readFile(path.resolve(ctx.root, path.dirname(post.file), rel))
+        const read = async () => readInside(path.resolve(ctx.root, path.dirname(post.file)), rel)
         await writeMessage(ctx, blob, read, a.recipients, blobSha(ctx, post, rel))
       }
     }

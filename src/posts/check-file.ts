@@ -5,6 +5,8 @@ import path from 'node:path'
 import type { Problem } from '../errors.ts'
 import { parsePost, positionOf } from './parse-post.ts'
 import type { PostData } from './types.ts'
+import { humanBytes, MAX_POST_BYTES } from './limits.ts'
+import { insideProblem } from './inside-feed.ts'
 
 export interface CacheEntry {
   size: number
@@ -25,11 +27,18 @@ export function checkFiles(rootSlash: string, files: string[]): [string, CacheEn
 }
 
 export function checkFile(abs: string, file: string): CacheEntry {
-  const fd = fs.openSync(abs, 'r')
+  // O_NOFOLLOW: a post that became a symlink since it was listed is not read through
+  const fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
   let bytes: Buffer
   let st: fs.Stats
   try {
     st = fs.fstatSync(fd)
+    if (!st.isFile() || st.size > MAX_POST_BYTES) {
+      const message = st.isFile()
+        ? `the post file is ${humanBytes(st.size)}; a post file may be at most ${humanBytes(MAX_POST_BYTES)} — put big content in an attachment`
+        : 'not a regular file; a post must be a plain file inside the feed'
+      return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, hash: '', data: null, problems: [{ file, message }], att: [] }
+    }
     bytes = fs.readFileSync(fd)
   } finally {
     fs.closeSync(fd)
@@ -41,7 +50,13 @@ export function checkFile(abs: string, file: string): CacheEntry {
   if (data?.attachments) {
     data.attachments.forEach((a, i) => {
       const target = path.resolve(path.dirname(abs), a.path)
-      const ast = fs.statSync(target, { throwIfNoEntry: false })
+      const outside = insideProblem(path.dirname(abs), a.path)
+      if (outside) {
+        problems.push({ file, ...positionOf(text, ['attachments', i, 'path']), message: `attachments[${i}]: '${a.path}' ${outside}; it is never published or encrypted — put the file itself beside the post` })
+        att.push([-1, -1])
+        return
+      }
+      const ast = fs.lstatSync(target, { throwIfNoEntry: false })
       if (!ast?.isFile()) {
         problems.push({ file, ...positionOf(text, ['attachments', i, 'path']), message: `attachments[${i}]: file '${a.path}' not found beside the post; add it or fix the path` })
         att.push([-1, -1])

@@ -87,7 +87,8 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
   sortByPublished(posts)
   // rows re-read because they were racy are rewritten too, with this load's time, so they are trusted next time
   if (cacheFile && (changed || cached !== files.length || old!.rows.size !== files.length)) {
-    await writeFileAtomic(cacheFile, out.bytes(version, startedAt))
+    // only a cache: a full disk costs the next run its speed, not this run its result (and leaves no temp file)
+    await writeFileAtomic(cacheFile, out.bytes(version, startedAt)).catch(() => {})
   }
   return { posts, problems, stats: { files: files.length, cached } }
 }
@@ -157,10 +158,19 @@ function listPostFiles(dir: string, root: string, problems: Problem[]): string[]
   const out: string[] = []
   const prefix = path.relative(root, dir).split(path.sep).join('/')
   for (const ent of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!ent.isFile() || ent.name.startsWith('.')) continue
+    if (ent.name.startsWith('.')) continue
     const parent = ent.parentPath ?? (ent as unknown as { path: string }).path
     const sub = parent.length > dir.length ? `${parent.slice(dir.length + 1).split(path.sep).join('/')}/` : ''
     const rel = `${prefix ? `${prefix}/` : ''}${sub}${ent.name}`
+    // a symlink could bring in any file of the machine (~/.ssh/id_rsa); a recursive listing does not follow it
+    if (ent.isSymbolicLink()) {
+      problems.push({ file: rel, message: 'is a symbolic link; posts and attachments must be regular files inside the feed, so nothing in or under it is published — replace the link with the file itself' })
+      continue
+    }
+    if (!ent.isFile()) {
+      if (!ent.isDirectory()) problems.push({ file: rel, message: 'is not a regular file (a pipe, socket or device); remove it from the feed' })
+      continue
+    }
     if (ent.name.endsWith('.yaml')) out.push(rel)
     else if (ent.name.endsWith('.yml')) problems.push({ file: rel, message: 'post files must end in .yaml; rename it to be read' })
   }
@@ -173,7 +183,8 @@ function attachmentsUnchanged(abs: string, json: Buffer | null, att: [number, nu
   const atts = json === null ? [] : ((JSON.parse(json.toString()) as PostData).attachments ?? [])
   if (atts.length !== att.length) return false
   return atts.every((a, i) => {
-    const st = fs.statSync(path.resolve(path.dirname(abs), a.path), { throwIfNoEntry: false })
+    // lstat: a file swapped for a symlink to another file of the same size and time is checked again
+    const st = fs.lstatSync(path.resolve(path.dirname(abs), a.path), { throwIfNoEntry: false })
     return st ? st.size === att[i][0] && st.mtimeMs === att[i][1] && st.mtimeMs < trustBefore : att[i][0] === -1
   })
 }

@@ -1,10 +1,11 @@
 // Parses one post file's text and validates it against its type's schema. Pure: text in, post data and problems out.
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
+import { Composer, isMap, isPair, isScalar, LineCounter, parseDocument, visit, YAMLParseError, type Document } from 'yaml'
 import type { Problem } from '../errors.ts'
 import { isPostType, POST_TYPES } from '../schemas/registry.ts'
 import { validatorFor, type ErrorObject } from '../schemas/index.ts'
 import { readSimpleYaml } from './simple-yaml.ts'
 import type { PostData } from './types.ts'
+import { lexPost, MAX_DEPTH, MAX_FIELD_CHARS } from './limits.ts'
 
 export interface Parsed {
   data?: PostData
@@ -19,16 +20,28 @@ export function parsePost(text: string, file: string): Parsed {
 /** The full path: `yaml`'s document model, so every problem has its line and column. */
 export function parseWithYaml(text: string, file: string): Parsed {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
   const at = (offset: number | undefined, message: string): Problem => {
     if (offset === undefined) return { file, message }
     const { line, col } = lineCounter.linePos(offset)
     return { file, line, col, message }
   }
+  // depth is measured on the parser's tokens, before the (recursive) composer could overflow the stack
+  const lexed = lexPost(text, lineCounter.addNewLine)
+  if (lexed.depth > MAX_DEPTH) {
+    return { problems: [at(lexed.at, `nested ${lexed.depth} levels deep; a post may nest lists and mappings at most ${MAX_DEPTH} levels`)] }
+  }
+  const doc = composeOne(lexed.tokens, text.length)
   if (doc.errors.length) {
     return { problems: doc.errors.map((e) => at(e.pos[0], `YAML syntax error: ${firstLine(e.message)}`)) }
   }
-  const value = doc.toJS({ maxAliasCount: 0 }) as unknown
+  const aliases: Problem[] = []
+  visit(doc, {
+    Alias(_, node) {
+      aliases.push(at(node.range?.[0], `YAML alias '*${node.source}': aliases are not allowed in a post; write the value out in full`))
+    },
+  })
+  if (aliases.length) return { problems: aliases }
+  const value = doc.toJS() as unknown
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return { problems: [at(0, 'a post must be a YAML mapping of fields, starting with `type:` and `published:`')] }
   }
@@ -40,6 +53,10 @@ export function parseWithYaml(text: string, file: string): Parsed {
   }
   const validate = validatorFor(type)!
   const problems: Problem[] = []
+  for (const [key, size] of oversizedFields(data)) {
+    problems.push(at(nodeOffset(doc, [key], true), `'${key}' holds ${size.toLocaleString('en')} characters; an x- field may hold at most ${MAX_FIELD_CHARS.toLocaleString('en')} (as JSON) — put big data in an attachment`))
+  }
+  if (problems.length) return { problems }
   if (!validate(data)) {
     for (const err of dedupe(validate.errors ?? [])) {
       const { path, message, key } = explain(err, type)
@@ -56,11 +73,36 @@ export function parseWithYaml(text: string, file: string): Parsed {
 /** A valid post in the plain subset of YAML, read without `yaml`'s document model; anything else → undefined. */
 function fastPath(text: string): PostData | undefined {
   const data = readSimpleYaml(text)
-  if (!data || !isPostType(data.type)) return undefined
+  if (!data || !isPostType(data.type) || oversizedFields(data).length) return undefined
   if (!validatorFor(data.type)!(data) || semanticChecks(data as unknown as PostData).length) return undefined
   const post = data as unknown as PostData
   if (typeof post.to === 'string') post.to = [post.to]
   return post
+}
+
+/** `x-` fields over MAX_FIELD_CHARS (as JSON), with their sizes. */
+function oversizedFields(data: Record<string, unknown>): [string, number][] {
+  const out: [string, number][] = []
+  for (const [key, v] of Object.entries(data)) {
+    if (!key.startsWith('x-')) continue
+    const size = JSON.stringify(v ?? null).length
+    if (size > MAX_FIELD_CHARS) out.push([key, size])
+  }
+  return out
+}
+
+/** One YAML document from parser tokens (what parseDocument does, after our depth check); a second document is an error. */
+function composeOne(tokens: ReturnType<typeof lexPost>['tokens'], length: number): Document {
+  let doc: Document | undefined
+  for (const d of new Composer({ uniqueKeys: true }).compose(tokens, true, length)) {
+    if (!doc) doc = d as Document
+    else {
+      doc.errors.push(...(d as Document).errors)
+      doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'a post file holds one YAML document; remove the second `---`'))
+      break
+    }
+  }
+  return doc!
 }
 
 /** The line and column of the value at `path` in a post's text (for problems found after parsing). */

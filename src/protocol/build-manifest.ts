@@ -1,4 +1,4 @@
-// What a build tells the server about the pages it wrote. Kept in .peerfeed/build/manifest.json, never in dist/.
+// What a build tells the server about the pages it wrote. Kept in the live tree's state folder (.peerfeed/build/tree-a|b/manifest.json), never in dist/.
 import type { Cursor, PageRef } from './wire.ts'
 
 export interface AudienceManifest {

@@ -1,10 +1,11 @@
 // What the server knows about the current build: the manifest, the public index, audiences by member, page texts.
-// Reloaded when .peerfeed/build/manifest.json changes (one stat per API request, no watcher to leak).
+// Reloaded when the live tree's manifest changes (one readlink and one stat per API request, no watcher to leak).
 import fs from 'node:fs'
 import path from 'node:path'
 import { PeerFeedError } from '../errors.ts'
 import type { Layout } from '../paths.ts'
-import { MANIFEST_FILE, type AudienceManifest, type BuildManifest } from '../protocol/build-manifest.ts'
+import type { AudienceManifest, BuildManifest } from '../protocol/build-manifest.ts'
+import { liveBuild } from '../build/state.ts'
 import type { Entry } from '../protocol/wire.ts'
 import { buildPublicIndex, type PublicIndex } from './public-index.ts'
 
@@ -36,14 +37,16 @@ async function readJson<T>(file: string): Promise<T> {
 }
 
 export async function loadSnapshot(layout: Layout): Promise<Snapshot> {
-  const manifestFile = path.join(layout.state, MANIFEST_FILE)
+  // the tree first, then its manifest: both from the same build even if a build swaps dist/ meanwhile
+  const live = liveBuild(layout)
+  const manifestFile = live.manifest
   let manifest: BuildManifest
   try {
     manifest = await readJson<BuildManifest>(manifestFile)
   } catch (cause) {
-    throw new PeerFeedError('NOT_BUILT', `this feed has not been built yet (${MANIFEST_FILE} missing or unreadable); the owner should run \`peerfeed build\`.`, { cause })
+    throw new PeerFeedError('NOT_BUILT', `this feed has not been built yet (its build manifest is missing or unreadable); the owner should run \`peerfeed build\`.`, { cause })
   }
-  const distDir = await fs.promises.realpath(layout.dist)
+  const distDir = await fs.promises.realpath(live.distDir)
   const pub = path.join(distDir, 'api', 'public')
   const publicPages = await Promise.all(manifest.public.pages.map(async (p) => {
     if (!PAGE_NAME.test(p.name)) throw new PeerFeedError('BAD_BUILD', `the build manifest names a public page '${p.name}' that is not a plain file name.`)
@@ -86,13 +89,12 @@ export async function loadSnapshot(layout: Layout): Promise<Snapshot> {
 
 /** Keeps one snapshot and reloads it when the manifest file changes; a failed reload is retried on the next request. */
 export function snapshotSource(layout: Layout, log: (m: string) => void = () => {}): SnapshotSource {
-  const manifestFile = path.join(layout.state, MANIFEST_FILE)
   let key: string | undefined
   let current: Snapshot | undefined
   let loading: { key: string | undefined; promise: Promise<Snapshot> } | undefined
   return {
     get() {
-      const k = statKey(manifestFile)
+      const k = statKey(liveBuild(layout).manifest)
       if (current && k === key) return current
       if (loading && loading.key === k) return loading.promise
       const promise = loadSnapshot(layout).then((s) => {

@@ -8,6 +8,7 @@ import type { Problem } from '../../errors.ts'
 import { sha256 } from './hash.ts'
 import { paths } from './urls.ts'
 import { attachmentFiles } from './views.ts'
+import { insideProblem } from '../../posts/inside-feed.ts'
 
 /** Bump when the view objects or page planning change shape, so old manifests stop matching. */
 export const RENDERER_VERSION = 'site-1'
@@ -72,7 +73,12 @@ export function attachmentCopies(root: string, posts: Post[], slugs: Map<string,
         problems.push({ file: post.file, message: `attachment ${att.path} is outside the feed folder; not published` })
         continue
       }
-      const st = fsSync.statSync(from, { throwIfNoEntry: false })
+      const why = insideProblem(path.resolve(rootAbs, path.dirname(post.file)), att.path)
+      if (why) {
+        problems.push({ file: post.file, message: `attachment ${att.path} ${why}; not published` })
+        continue
+      }
+      const st = fsSync.lstatSync(from, { throwIfNoEntry: false })
       if (!st?.isFile()) {
         problems.push({ file: post.file, message: `attachment ${att.path} not found; the page shows it missing` })
         continue

@@ -16,7 +16,8 @@ export function register(prog: Sade) {
       const { passphraseFrom } = await import('../../identity/index.ts')
       const passphrase = await passphraseFrom(opts)
       const log = process.stderr.isTTY ? (l: string) => process.stderr.write(`  ${l}\n`) : undefined
-      const options = { passphrase, full: opts.full === true, log }
+      const onLockWait = (pid: number) => console.error(`peerfeed: another build (pid ${pid}) is running in this feed; waiting for it to finish…`)
+      const options = { passphrase, full: opts.full === true, log, onLockWait }
       report(await buildFeed(layout, options))
       if (!opts.watch) return
       const { watchBuild } = await import('../../build/watch.ts')
