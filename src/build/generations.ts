@@ -62,13 +62,15 @@ function readTreeState(stateDir: string): TreeState | undefined {
 
 /**
  * The tree `dist` points at and its state folder, if that tree was committed by a build that keeps state folders.
- * One readlink: the server reads the build manifest from this folder, so the manifest always matches the tree it serves.
+ * One readlink and one stat: the server reads the build manifest from this folder, so the manifest always matches
+ * the tree it serves.
  */
 export function liveGeneration(dist: string, stateRoot: string): { dir: string; stateDir: string } | undefined {
   const t = pointedTree(dist)
   if (!t) return undefined
   const stateDir = stateDirOf(stateRoot, t)
-  return readTreeState(stateDir) ? { dir: treeDir(dist, t), stateDir } : undefined
+  // existence is enough (tree.json is written last, by rename), and cheap: the server asks on every API request
+  return fsSync.existsSync(path.join(stateDir, TREE_STATE)) ? { dir: treeDir(dist, t), stateDir } : undefined
 }
 
 /**
