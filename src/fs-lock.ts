@@ -1,4 +1,5 @@
 // A lock file naming its holder (pid and process start time): taken with O_EXCL, taken over when its process is gone.
+import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import fsSync from 'node:fs'
 import path from 'node:path'
@@ -52,7 +53,7 @@ export async function acquireLock(file: string, opts: LockOptions = {}): Promise
   for (;;) {
     try {
       // written whole under a temp name, then linked into place: the lock file never exists half-written
-      const tmp = `${file}.${process.pid}.tmp`
+      const tmp = `${file}.${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`
       await fs.writeFile(tmp, me, { mode: 0o600 })
       try {
         await fs.link(tmp, file)
