@@ -14,7 +14,8 @@ import { revocationFile, revokeSelf, rotateSelf } from '../../src/identity/key-l
 import { initFeed } from '../../src/posts/init-feed.ts'
 import { layout } from '../../src/paths.ts'
 import { ROTATION_PATH } from '../../src/protocol/wire.ts'
-import { MANIFEST_FILE, type BuildManifest } from '../../src/protocol/build-manifest.ts'
+import type { BuildManifest } from '../../src/protocol/build-manifest.ts'
+import { liveBuild } from '../../src/build/state.ts'
 import { tempDir } from '../helpers/index.ts'
 import { gpgHome } from '../helpers/gpg.ts'
 import { makeFeed, type TestFeed } from '../helpers/peers.ts'
@@ -107,7 +108,7 @@ test('a revoked or expired friend gets nothing new encrypted to them', async () 
   await ada.post({ text: 'to dave', to: ['dave'] })
   await ada.post({ text: 'to all', to: ['all'] })
   await buildFeed(ada.layout)
-  const manifest = JSON.parse(await fs.readFile(path.join(ada.layout.state, MANIFEST_FILE), 'utf8')) as BuildManifest
+  const manifest = JSON.parse(await fs.readFile(liveBuild(ada.layout).manifest, 'utf8')) as BuildManifest
   const carolFp = (await readPublicKey(await fs.readFile(path.join(ada.layout.keys, 'carol.asc'), 'utf8'))).fingerprint
   assert.not.ok(manifest.audiences.some((a) => a.key === 'friend:carol' || a.key === 'friend:dave'), 'no audience for them')
   const all = manifest.audiences.find((a) => a.key === 'group:all')!
