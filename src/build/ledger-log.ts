@@ -36,6 +36,8 @@ export const DEVICE_ID = /^[0-9a-f]{12}$/
 const STEM = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 const AUD = /^(public|(friend|group):[a-z0-9][a-z0-9_-]{0,62})$/
 const CURSOR = /^[1-9]\d{0,15}$/
+const V_LINE = /^V\t([1-9]\d{0,15})\t([A-Za-z0-9][A-Za-z0-9._-]*)\t([0-9a-f]{16})\t([^\t]*)$/
+const AD_LINE = /^[AD]\t([1-9]\d{0,15})\t([A-Za-z0-9][A-Za-z0-9._-]*)\t()([^\t]*)$/
 
 export const ledgerFile = (root: string, dev: string) => path.join(root, LEDGER_DIR, `${dev}.txt`)
 
@@ -46,6 +48,8 @@ export function parseLedgerFile(dev: string, text: string, file = `${LEDGER_DIR}
   let cur: LogBuild | undefined
   let pos = 0
   let lineNo = 0
+  // audience lists repeat on almost every line: one checked, shared array per distinct text
+  const audCache = new Map<string, string[]>()
   const bad = (what: string): never => {
     throw new PeerFeedError('BAD_LEDGER', `${what}. The ledger is written only by peerfeed; restore the file from git (git checkout -- ${file}) or, if it is this device's and was never pushed, move it away and build again.`, { file, line: lineNo })
   }
@@ -55,9 +59,10 @@ export function parseLedgerFile(dev: string, text: string, file = `${LEDGER_DIR}
     pos = nl + 1
     lineNo++
     if (line === '' || line.charCodeAt(0) === 35 /* # */) continue
-    const f = line.split('\t')
-    const k = f[0]
+    const tab = line.indexOf('\t')
+    const k = tab < 0 ? line : line.slice(0, tab)
     if (k === 'B') {
+      const f = line.split('\t')
       const n = Number(f[1])
       if (f.length !== 3 || !Number.isSafeInteger(n) || n < 1) bad('a build line must be "B<TAB>n<TAB>seen"')
       if (cur && n <= cur.n) bad(`build ${n} follows build ${cur.n}; builds must count up`)
@@ -73,6 +78,21 @@ export function parseLedgerFile(dev: string, text: string, file = `${LEDGER_DIR}
       builds.push(cur)
       continue
     }
+    // the common case in one regex; anything it does not match goes through the checks that say what is wrong
+    const m = (k === 'V' ? V_LINE : AD_LINE).exec(line)
+    if (m && cur) {
+      const isV = k === 'V'
+      const raw = m[isV ? 4 : 3]
+      let auds = audCache.get(raw)
+      if (!auds) {
+        auds = raw === '' ? [] : raw.split(',')
+        for (const a of auds) if (!AUD.test(a)) bad(`"${a.slice(0, 70)}" is not an audience`)
+        audCache.set(raw, auds)
+      }
+      cur.entries.push({ k: k as EntryKind, c: Number(m[1]), stem: m[2], hash: isV ? m[3] : undefined, auds })
+      continue
+    }
+    const f = line.split('\t')
     if (k !== 'V' && k !== 'A' && k !== 'D') bad(`unknown line kind "${k.slice(0, 10)}"`)
     if (!cur) bad('an entry before any build line')
     const isV = k === 'V'
@@ -80,9 +100,8 @@ export function parseLedgerFile(dev: string, text: string, file = `${LEDGER_DIR}
     if (!CURSOR.test(f[1])) bad(`"${f[1].slice(0, 20)}" is not a cursor`)
     if (!STEM.test(f[2])) bad(`"${f[2].slice(0, 60)}" is not a post file name`)
     if (isV && !/^[0-9a-f]{16}$/.test(f[3])) bad('a version hash is 16 hex digits')
-    const auds = f[isV ? 4 : 3] === '' ? [] : f[isV ? 4 : 3].split(',')
-    for (const a of auds) if (!AUD.test(a)) bad(`"${a.slice(0, 70)}" is not an audience`)
-    cur!.entries.push({ k: k as EntryKind, c: Number(f[1]), stem: f[2], ...(isV ? { hash: f[3] } : {}), auds })
+    for (const a of f[isV ? 4 : 3].split(',')) if (!AUD.test(a)) bad(`"${a.slice(0, 70)}" is not an audience`)
+    bad('a malformed line')
   }
   return builds
 }
