@@ -82,7 +82,7 @@ export function parseLedgerFile(dev: string, text: string, file = `${LEDGER_DIR}
     const m = (k === 'V' ? V_LINE : AD_LINE).exec(line)
     if (m && cur) {
       const isV = k === 'V'
-      const raw = m[isV ? 4 : 3]
+      const raw = m[4]
       let auds = audCache.get(raw)
       if (!auds) {
         auds = raw === '' ? [] : raw.split(',')

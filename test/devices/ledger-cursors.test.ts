@@ -33,6 +33,9 @@ test('the file format round-trips and names the line of a bad entry', () => {
   const b = build(A, 3, { [B]: 2, [C]: 1 }, [5, 7])
   assert.equal(parseLedgerFile(A, `# header\n${formatBuild(b)}`), [b])
   assert.equal(parseLedgerFile(A, `${formatBuild(b)}V\t9\tcut-sh`), [b], 'a torn last line is ignored')
+  const ad: LogBuild = { dev: A, n: 4, seen: {}, entries: [{ k: 'A', c: 8, stem: 's1', auds: ['friend:bob', 'group:fam'] }, { k: 'D', c: 9, stem: 's2', auds: ['public'] }] }
+  const back = parseLedgerFile(A, formatBuild(ad))[0].entries.map((e) => [e.k, e.c, e.stem, e.auds])
+  assert.equal(back, [['A', 8, 's1', ['friend:bob', 'group:fam']], ['D', 9, 's2', ['public']]])
   try {
     parseLedgerFile(A, `${formatBuild(b)}V\tnope\tx\t${'0'.repeat(16)}\tpublic\n`)
     assert.unreachable()
