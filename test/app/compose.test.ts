@@ -49,9 +49,10 @@ async function newFile(before: string[]): Promise<Record<string, unknown>> {
   assert.is(added.length, 1, `one new file, got ${added.join(', ')}`)
   const text = await fs.readFile(path.join(root(), added[0]), 'utf8')
   assert.equal(parsePost(text, added[0]).problems, [])
-  // the file is written before it is committed: the commit follows within the same request
+  // the file is written before it is committed: the commit follows within the same request, and may wait for a
+  // build's git lock on a busy machine
   let tracked = ''
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) {
     tracked = execFileSync('git', ['-C', root(), 'status', '--porcelain', '--', added[0]], { encoding: 'utf8' })
     if (!tracked) break
     await new Promise((r) => setTimeout(r, 50))

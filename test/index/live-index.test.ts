@@ -25,7 +25,7 @@ test.after(async () => {
 })
 
 async function next(): Promise<IndexChange> {
-  for (let i = 0; i < 200 && !ctx.changes.length; i++) await new Promise((r) => setTimeout(r, 25))
+  for (let i = 0; i < 800 && !ctx.changes.length; i++) await new Promise((r) => setTimeout(r, 25))
   const c = ctx.changes.shift()
   if (!c) throw new Error('no change reported')
   return c
