@@ -165,6 +165,12 @@ export class LiveIndex {
     this.#likes = undefined
   }
 
+  /** The entry read from a file (relative to the root), if any. */
+  entryOfFile(file: string): Entry | undefined {
+    const id = this.#byFile.get(file)
+    return id ? this.byId.get(id) : undefined
+  }
+
   /** Re-reads one post file (relative to the root) after it was added, changed or removed. */
   refreshFile(file: string): IndexChange {
     const where = this.#authorOf(file)

@@ -72,6 +72,7 @@ test('a cross-origin or origin-less POST changes nothing; the same POST from the
   assert.is(await posts(), before)
   const ok = await request(`${ctx.app!.url}/api/posts`, { method: 'POST', body, headers: { cookie, origin: ctx.app!.url, 'content-type': 'application/json' } })
   assert.is(ok.status, 201)
+  assert.is(ok.json().entry.data.text, 'forged', 'the answer is the new entry')
   assert.is(await posts(), before + 1)
 })
 

@@ -72,7 +72,7 @@ export function routes(r: Router) {
     const e = mine(q)
     await deletePost(q.app.layout, e.post.file)
     const change = q.app.index.refreshFile(e.post.file)
-    q.app.events.send('posts', change)
+    if (change.removed.length) q.app.events.send('posts', change)
     return { deleted: e.post.id }
   })
 }
@@ -86,8 +86,8 @@ function mine(q: Request) {
 /** The new or changed post as the app shows it; the index learns of it now rather than when the watcher fires. */
 async function answer(q: Request, file: string, status: number) {
   const change = q.app.index.refreshFile(file)
-  q.app.events.send('posts', change)
-  const e = q.app.index.byId.get(change.changed[0])
+  if (change.changed.length) q.app.events.send('posts', change)
+  const e = q.app.index.entryOfFile(file)
   q.res.statusCode = status
   return { entry: e ? (await viewer(q)).view(e, 6) : null }
 }
