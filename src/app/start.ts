@@ -136,8 +136,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     stops.push(() => sync.close())
   }
   if (opts.autoBuild !== false) {
-    const { watchBuild } = await import('../build/watch.ts')
-    const w = watchBuild(layout, {
+    const { autoBuild } = await import('./builder.ts')
+    const w = autoBuild(layout, index, {
       passphrase: opts.passphrase,
       onBuild: (r) => {
         context.build = { running: false, at: now(), ms: Math.round(r.stats.ms) }
@@ -150,7 +150,6 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         events.send('build', context.build)
       },
     })
-    await w.ready
     stops.push(() => w.close())
   }
 

@@ -20,6 +20,8 @@ export interface IndexChange {
   changed: string[]
   /** ids removed */
   removed: string[]
+  /** true when one of my own posts changed (the build has work to do) */
+  mine?: boolean
 }
 
 export interface LiveIndexOptions {
@@ -214,13 +216,7 @@ export class LiveIndex {
   }
 
   async #watch() {
-    const { watch } = await import('chokidar')
-    fs.mkdirSync(this.layout.inbox, { recursive: true })
-    fs.mkdirSync(syncDir(this.layout), { recursive: true })
-    const w = watch([this.layout.feed, this.layout.inbox, this.layout.keys, syncDir(this.layout)], {
-      ignoreInitial: true,
-      ignored: (p: string) => /(^|[/\\])\.[^/\\]+$/.test(path.basename(p)) && p !== this.layout.root,
-    })
+    const { watchTree } = await import('./watch-tree.ts')
     let pending = new Set<string>()
     let keysChanged = false
     const syncStates = new Set<string>()
@@ -236,26 +232,56 @@ export class LiveIndex {
       for (const name of syncStates) change.changed.push(...(await this.refreshReached(name).catch(() => [])))
       syncStates.clear()
       for (const f of files) {
-        const c = this.refreshFile(f)
+        const c = f.endsWith('.yaml') ? this.refreshFile(f) : this.refreshFolder(f)
         change.changed.push(...c.changed)
         change.removed.push(...c.removed)
+        if ((c.changed.length || c.removed.length) && f.startsWith(this.#feedPrefix())) change.mine = true
       }
       if (change.changed.length || change.removed.length) for (const fn of this.#listeners) fn(change)
     }
-    w.on('all', (_event: string, p: string) => {
-      const file = path.relative(this.layout.root, p).split(path.sep).join('/')
+    const w = watchTree([this.layout.feed, this.layout.inbox, this.layout.keys, syncDir(this.layout)], (p) => {
       if (p.startsWith(this.layout.keys + path.sep)) keysChanged = true
       else if (p.startsWith(syncDir(this.layout) + path.sep)) {
         if (p.endsWith('.json')) syncStates.add(path.basename(p, '.json'))
-      } else pending.add(file)
+      } else pending.add(path.relative(this.layout.root, p).split(path.sep).join('/'))
       clearTimeout(timer)
       timer = setTimeout(() => void flush(), 30)
     })
-    await new Promise<void>((res) => w.on('ready', () => res()))
     this.#close = async () => {
       clearTimeout(timer)
-      await w.close()
+      w.close()
     }
+  }
+
+  #feedPrefix = () => `${path.relative(this.layout.root, this.layout.feed).split(path.sep).join('/')}/`
+
+  /** A folder appeared, moved or went away: re-reads the post files under it, drops those gone. */
+  refreshFolder(folder: string): IndexChange {
+    const change: IndexChange = { changed: [], removed: [] }
+    const abs = path.join(this.layout.root, folder)
+    const prefix = `${folder}/`
+    const present = new Set<string>()
+    let isDir = false
+    try {
+      isDir = fs.statSync(abs).isDirectory()
+    } catch { /* gone */ }
+    if (isDir) {
+      for (const ent of fs.readdirSync(abs, { recursive: true, withFileTypes: true })) {
+        if (!ent.isFile() || !ent.name.endsWith('.yaml') || ent.name.startsWith('.')) continue
+        const rel = path.relative(this.layout.root, path.join(ent.parentPath, ent.name)).split(path.sep).join('/')
+        present.add(rel)
+        if (this.#byFile.has(rel)) continue
+        const c = this.refreshFile(rel)
+        change.changed.push(...c.changed)
+      }
+    }
+    for (const file of [...this.#byFile.keys()]) {
+      if (file.startsWith(prefix) && !present.has(file)) {
+        const c = this.refreshFile(file)
+        change.removed.push(...c.removed)
+      }
+    }
+    return change
   }
 
   async close(): Promise<void> {
