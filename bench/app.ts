@@ -54,7 +54,7 @@ export async function run(mine = Number(process.env.BENCH_POSTS ?? 10_000), thei
   const rows: [string, string][] = []
   const verdict = (ms: number, target: number) => (ms <= target ? `target ≤ ${target}: met` : `target ≤ ${target}: MISSED`)
   try {
-    rows.push(['start-up (index 30,000 posts, watchers, until the link is printed)', `${Math.round(startMs)} ms`])
+    rows.push([`start-up (index ${(mine + theirs).toLocaleString('en')} posts, watchers, until the link is printed)`, `${Math.round(startMs)} ms`])
     const cold = await get(`${base}/api/timeline`, headers)
     rows.push(['home timeline, first request: time to first byte', `${cold.ttfb.toFixed(1)} ms (${cold.body.length} bytes, 20 entries with threads)`])
     const warm = await median(20, async () => (await get(`${base}/api/timeline`, headers)).ttfb)
@@ -79,7 +79,8 @@ export async function run(mine = Number(process.env.BENCH_POSTS ?? 10_000), thei
       const t1 = performance.now()
       const res = await get(`${base}/api/posts`, { ...headers, origin: base, 'content-type': 'application/json' }, 'POST', JSON.stringify({ type: 'status', text: `bench ${label}`, to }))
       const posted = performance.now() - t1
-      const stem = JSON.parse(res.body).entry.stem as string
+      const stem = JSON.parse(res.body).entry?.stem as string
+      if (!stem) throw new Error(`posting failed: ${res.status} ${res.body}`)
       const built = await events.waitBuild(since)
       const publishedMs = performance.now() - t1
       if (!to.length) await fs.access(path.join(l.dist, 'posts', stem, 'index.html'))

@@ -33,12 +33,21 @@ export async function commitFiles(root: string, files: string[], message: string
 }
 
 /** Commits exactly `paths` (relative to root) with `message`; other staged or unstaged changes are left alone. */
-export async function commitPaths(root: string, paths: string[], message: string): Promise<string> {
+export async function commitPaths(root: string, paths: string[], message: string, { waitMs = 10_000 } = {}): Promise<string> {
   const git = await simpleGit(root)
+  const until = Date.now() + waitMs
   try {
-    await git.add(paths)
-    const r = await git.commit(message, paths)
-    return r.commit
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await git.add(paths)
+        const r = await git.commit(message, paths)
+        return r.commit
+      } catch (e) {
+        // another git command holds the index for a moment (a build committing its ledger, `git status`): wait our turn
+        if (!/index\.lock/.test((e as Error).message) || Date.now() > until) throw e
+        await new Promise((r) => setTimeout(r, Math.min(500, 50 * attempt)))
+      }
+    }
   } catch (e) {
     throw new PeerFeedError('GIT_FAILED', `the post was written but not committed: ${(e as Error).message.trim()}\n  commit it yourself with: git -C ${root} commit`, { cause: e })
   }

@@ -51,3 +51,8 @@ export function searchEntries(index: LiveIndex, q: string, limit: number): Entry
   }
   return out
 }
+
+/** Reads every post's searchable text once (at start), so the first search does not pay for it. */
+export function warmSearch(index: LiveIndex): void {
+  for (const e of index.sorted()) haystack(e)
+}

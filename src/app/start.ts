@@ -56,6 +56,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const now = opts.now ?? Date.now
   const log = opts.log ?? (() => {})
   const index = await new LiveIndex(layout).open()
+  const { warmSearch } = await import('./search.ts')
+  warmSearch(index)
   const { loadSelf } = await import('../identity/index.ts')
   const self = await loadSelf(layout)
   const { DeviceStore } = await import('./device-store.ts')

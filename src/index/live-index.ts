@@ -65,6 +65,9 @@ export class LiveIndex {
       this.#reached.set(name, await heldAudiences(this.layout, name))
     }
     if (opts.watch !== false) await this.#watch()
+    // order and threads once now, so the first page someone asks for is not the one that pays for them
+    this.sorted()
+    this.#relations()
     return this
   }
 
