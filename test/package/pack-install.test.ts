@@ -36,7 +36,11 @@ test('npm pack installs into an empty folder and runs init, post, build and serv
     const [{ filename, files }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }]
     const names = files.map((f) => f.path)
     assert.ok(names.includes('lib/cli/main.js'), 'the compiled CLI is in the package')
-    assert.ok(names.includes('lib/schemas/status.schema.json'), 'the schemas are beside the compiled code')
+    // every file the code reads beside itself (schemas, the app's static files) is beside the compiled code too
+    for (const rel of (await fs.readdir(path.join(REPO, 'src'), { recursive: true })) as string[]) {
+      if (rel.endsWith('.ts') || !(await fs.stat(path.join(REPO, 'src', rel))).isFile()) continue
+      assert.ok(names.includes(`lib/${rel.split(path.sep).join('/')}`), `lib/${rel} is in the package`)
+    }
     assert.ok(names.some((n) => n.startsWith('templates/site/')), 'the site templates are in the package')
     assert.not.ok(names.some((n) => n.endsWith('.ts') && !n.endsWith('.d.ts')), `no TypeScript sources: ${names.filter((n) => n.endsWith('.ts')).join(', ')}`)
 
