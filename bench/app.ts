@@ -73,6 +73,8 @@ export async function run(mine = Number(process.env.BENCH_POSTS ?? 10_000), thei
     }
     rows.push(['search, worst of the above', `${worst.toFixed(1)} ms — ${verdict(worst, TARGETS.search)}`])
 
+    const reading = await memory(child.pid!)
+    rows.push(['app process memory while reading (peak RSS before any build)', `${reading.peak} MB — ${verdict(reading.peak, TARGETS.memory)}`])
     const events = await sse(`${base}/api/events`, headers)
     for (const [label, to] of [['public post', []], ['post to a group of 4 friends', ['family']], ['post to one friend', ['friend7']]] as const) {
       const since = events.builds.length
@@ -88,7 +90,7 @@ export async function run(mine = Number(process.env.BENCH_POSTS ?? 10_000), thei
     }
     events.close()
     const mem = await memory(child.pid!)
-    rows.push(['app process memory (peak RSS / now)', `${mem.peak} / ${mem.now} MB — ${verdict(mem.peak, TARGETS.memory)}`])
+    rows.push(['app process memory after three builds in it (peak RSS / now)', `${mem.peak} / ${mem.now} MB — ${verdict(mem.peak, TARGETS.memory)}`])
     rows.push(['(for scale) a full build of this feed', `${(fullMs / 1000).toFixed(1)} s`])
   } finally {
     child.kill('SIGINT')
