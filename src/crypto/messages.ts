@@ -2,6 +2,7 @@
 import * as openpgp from 'openpgp'
 import { PeerFeedError } from '../errors.ts'
 import { publicInner, secretInner, type PublicKey, type SecretKey } from './keys.ts'
+import { firstSessionKey } from './session-key.ts'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: false })
@@ -104,11 +105,14 @@ export async function decryptAndVerify({
   if (recipients.length > 0 && !recipients.some((r) => mine.has(r) || /^0+$/.test(r))) {
     throw new PeerFeedError('NOT_FOR_ME', `this message is not encrypted to my key ${key.fingerprint} (recipients: ${recipients.join(', ')}).`)
   }
+  // One slot at a time, stopping at mine: openpgp alone would try my key on every anonymous slot.
+  const sessionKeys = await firstSessionKey(msg, inner, mine, date)
+  if (sessionKeys?.length === 0) throw new PeerFeedError('NOT_FOR_ME', `this message is not encrypted to my key ${key.fingerprint} (no session key opens with it).`)
   let result
   try {
     result = await openpgp.decrypt({
       message: msg,
-      decryptionKeys: inner,
+      ...(sessionKeys ? { sessionKeys } : { decryptionKeys: inner }),
       verificationKeys: signers.map(publicInner),
       format: 'binary',
       date,
