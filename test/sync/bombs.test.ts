@@ -6,7 +6,8 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { friendIndexName, friendNameKey } from '../../src/build/page-names.ts'
-import { MANIFEST_FILE, type BuildManifest } from '../../src/protocol/build-manifest.ts'
+import { liveBuild } from '../../src/build/state.ts'
+import type { BuildManifest } from '../../src/protocol/build-manifest.ts'
 import type { RunningServer } from '../../src/server/index.ts'
 import { bzip2Bomb } from '../helpers/bombs.ts'
 import { guardedCli } from '../helpers/guarded-run.ts'
@@ -34,7 +35,7 @@ test.before(async () => {
   honest = await alice.serve()
   bomb = await bzip2Bomb(bob.publicKey.armored, { gigabytes: 4 })
   indexName = friendIndexName(friendNameKey(alice.secretKey, bob.publicKey))
-  const manifest = JSON.parse(await fs.readFile(path.join(alice.layout.state, MANIFEST_FILE), 'utf8')) as BuildManifest
+  const manifest = JSON.parse(await fs.readFile(liveBuild(alice.layout).manifest, 'utf8')) as BuildManifest
   pageNames = new Set(manifest.audiences.flatMap((a) => a.pages.map((p) => p.name)))
 })
 test.after(async () => {
