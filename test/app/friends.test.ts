@@ -113,4 +113,23 @@ t('the app rebuilds by itself: my reply reaches Alice through her next sync, the
   assert.ok(got.some((x) => x.includes('like') || x.includes('fresh-bread')), got.join(', '))
 })
 
+t('deleting my reply in the app reaches Alice as a deletion on her next sync', async () => {
+  const page = ctx.page!
+  await page.goto(`${ctx.app!.url}/`)
+  const reply = page.locator('.thread article.entry', { hasText: 'Save me a loaf!' })
+  await reply.waitFor()
+  page.once('dialog', (d) => void d.accept())
+  await reply.getByRole('button', { name: 'Delete' }).click()
+  await reply.waitFor({ state: 'detached' })
+  assert.not.ok((await mine()).some((p) => p.text === 'Save me a loaf!'))
+  let got: string[] = []
+  for (let i = 0; i < 60; i++) {
+    await ctx.p!.alice.sync()
+    got = await ctx.p!.alice.inbox('sam')
+    if (!got.some((x) => x.includes('save-me-a-loaf'))) break
+    await new Promise((r) => setTimeout(r, 500)) // the app's build after the delete may still be running
+  }
+  assert.not.ok(got.some((x) => x.includes('save-me-a-loaf')), `the reply is gone from Alice's inbox: ${got.join(', ')}`)
+})
+
 s.run()
