@@ -1,5 +1,6 @@
 // How deep a parsed JSON value nests, measured without recursion, so a hostile value cannot overflow the stack
 // of whoever measures it (canonical JSON, schema validation and YAML output all recurse).
+import { MAX_DEPTH } from '../posts/limits.ts'
 
 /** True when `value` nests deeper than `max` arrays/objects (a scalar is depth 0). Stops early. */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
@@ -15,5 +16,8 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
   return false
 }
 
-/** An entry (cursor, id, post, files) and its post's fields nest at most this deep; friends' entries beyond it are rejected. */
-export const MAX_ENTRY_DEPTH = 32
+/**
+ * An entry (cursor, id, post, files) nests at most this deep: a post as deep as `peerfeed check` allows
+ * (MAX_DEPTH, 32) plus the entry around it and one level of slack. Friends' entries beyond it are rejected.
+ */
+export const MAX_ENTRY_DEPTH = MAX_DEPTH + 2

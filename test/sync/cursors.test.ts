@@ -154,7 +154,7 @@ test('a friend post nested 5,000 deep is rejected with a clear reason; the rest 
   assert.equal(await bob.inbox('alice'), ['2026-02-01T00-00-00Z-flat'])
   const why = report.rejected.map((x) => x.why).join('\n')
   assert.is(report.rejected.length, 2, why)
-  assert.match(why, /nests deeper than 32 levels/)
+  assert.match(why, /nests deeper than 34 levels/)
 })
 
 test.run()
