@@ -1,11 +1,12 @@
 // Shared helpers for commands: error reporting and exit codes (only the CLI sets them), option parsing.
 import { isPeerFeedError } from '../errors.ts'
+import { findFeedRoot, requireFeedRoot } from '../feed-root.ts'
 import { layout, type Layout } from '../paths.ts'
 
 /** Flags whose values must stay strings even when they look like numbers. */
 export const STRING_FLAGS = [
   'root', 'out', 'text', 'to', 'url', 'title', 'image', 'alt', 'place', 'start', 'end', 'location', 'name',
-  'in-reply-to', 'object', 'tags', 'tag', 'email', 'passphrase-file', 'host', 'since', 'from', 'remote',
+  'in-reply-to', 'object', 'reply-to', 'of', 'tags', 'tag', 'email', 'passphrase-file', 'host', 'since', 'from', 'remote',
   'branch', 'activity', 'duration', 'summary', 'qr', 'bootstrap',
 ]
 
@@ -15,7 +16,12 @@ export interface GlobalOpts {
   [k: string]: unknown
 }
 
-export const layoutOf = (opts: GlobalOpts) => layout(opts.root ?? process.cwd(), { out: opts.out as string | undefined })
+/** The feed a command works on: --root, or the nearest feed at or above the current folder; refuses outside a feed. */
+export const layoutOf = (opts: GlobalOpts) => layout(requireFeedRoot(opts.root), { out: opts.out as string | undefined })
+
+/** For `init` alone: --root, else the feed around the current folder, else the current folder itself. */
+export const newLayoutOf = (opts: GlobalOpts) =>
+  layout(opts.root ?? findFeedRoot(process.cwd()) ?? process.cwd(), { out: opts.out as string | undefined })
 
 /** A list flag given as `--to a --to b` or `--to a,b`. */
 export function list(v: unknown): string[] {

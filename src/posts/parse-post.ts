@@ -1,6 +1,7 @@
 // Parses one post file's text and validates it against its type's schema. Pure: text in, post data and problems out.
 import { Composer, isMap, isPair, isScalar, LineCounter, parseDocument, visit, YAMLParseError, type Document } from 'yaml'
 import type { Problem } from '../errors.ts'
+import { yamlHint } from '../yaml-hint.ts'
 import { isPostType, POST_TYPES } from '../schemas/registry.ts'
 import { validatorFor, type ErrorObject } from '../schemas/index.ts'
 import { readSimpleYaml } from './simple-yaml.ts'
@@ -32,7 +33,18 @@ export function parseWithYaml(text: string, file: string): Parsed {
   }
   const doc = composeOne(lexed.tokens, text.length)
   if (doc.errors.length) {
-    return { problems: doc.errors.map((e) => at(e.pos[0], `YAML syntax error: ${firstLine(e.message)}`)) }
+    const seen = new Set<number>()
+    const problems: Problem[] = []
+    for (const e of doc.errors) {
+      const p = at(e.pos[0], `YAML syntax error: ${firstLine(e.message)}`)
+      const hint = p.line === undefined ? undefined : yamlHint(text, e.code, p.line)
+      if (hint) {
+        if (seen.has(p.line!)) continue // one hint per line is enough
+        seen.add(p.line!)
+        problems.push({ ...p, message: `YAML syntax error: ${hint}` })
+      } else problems.push(p)
+    }
+    return { problems }
   }
   const aliases: Problem[] = []
   visit(doc, {

@@ -29,7 +29,20 @@ export interface Written {
 const ORDER = ['type', 'published', 'updated', 'to', 'tags', 'name', 'title', 'url', 'start', 'end', 'location',
   'activity', 'distanceKm', 'duration', 'elevationM', 'lat', 'lon', 'place', 'inReplyTo', 'object', 'text']
 
-export async function writePost(layout: Layout, post: NewPost, now = new Date()): Promise<Written> {
+/** A post ready to be written: its file, text and attachment copies, already valid against its schema. */
+export interface PreparedPost {
+  /** absolute path of the post file */
+  abs: string
+  /** path relative to the root, forward slashes */
+  file: string
+  stem: string
+  text: string
+  data: PostData
+  copies: { from: string; to: string }[]
+}
+
+/** Plans a new post (stem, attachments with size and hash, YAML text) and validates it; writes nothing. */
+export async function preparePost(layout: Layout, post: NewPost, now = new Date()): Promise<PreparedPost> {
   const published = post.data.published ?? now.toISOString().replace(/\.\d{3}Z$/, 'Z')
   const when = new Date(published)
   if (Number.isNaN(when.getTime())) throw new PeerFeedError('BAD_DATE', `'${published}' is not a date; write it like 2026-11-24T09:30:00Z`)
@@ -57,16 +70,29 @@ export async function writePost(layout: Layout, post: NewPost, now = new Date())
   const data: Record<string, unknown> = { ...post.data, published }
   if (attachments.length) data.attachments = attachments
   const text = serializePost(data)
-  const file = path.join(dir, `${stem}.yaml`)
-  const rel = path.relative(layout.root, file).split(path.sep).join('/')
-  const { problems } = parsePost(text, rel)
-  if (problems.length) {
-    throw new PeerFeedError('INVALID_POST', `the post is not valid, nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`)
+  const abs = path.join(dir, `${stem}.yaml`)
+  const rel = path.relative(layout.root, abs).split(path.sep).join('/')
+  const parsed = parsePost(text, rel)
+  if (parsed.problems.length) {
+    throw new PeerFeedError('INVALID_POST', `the post is not valid, nothing was written:\n${parsed.problems.map((p) => `  ${p.message}`).join('\n')}`)
   }
-  for (const c of copies) await writeFileAtomic(c.to, await fs.readFile(c.from), { exclusive: true })
-  await writeFileAtomic(file, text, { exclusive: true })
-  const paths = [...copies.map((c) => c.to), file].map((p) => path.relative(layout.root, p).split(path.sep).join('/'))
-  return { file: rel, stem, paths }
+  return { abs, file: rel, stem, text, data: parsed.data!, copies }
+}
+
+/** Writes a prepared post and its attachments, each atomically and never over an existing file. */
+export async function writePrepared(layout: Layout, p: PreparedPost): Promise<Written> {
+  for (const c of p.copies) await writeFileAtomic(c.to, await fs.readFile(c.from), { exclusive: true })
+  await writeFileAtomic(p.abs, p.text, { exclusive: true })
+  const paths = [...p.copies.map((c) => c.to), p.abs].map((x) => path.relative(layout.root, x).split(path.sep).join('/'))
+  return { file: p.file, stem: p.stem, paths }
+}
+
+/**
+ * Validates a post against its schema and writes it: the low-level step. Commands and the app use
+ * createPost (create-post.ts), which also checks the audience and replies and commits.
+ */
+export async function writePost(layout: Layout, post: NewPost, now = new Date()): Promise<Written> {
+  return writePrepared(layout, await preparePost(layout, post, now))
 }
 
 const DATE_FIELDS = ['published', 'updated', 'start', 'end']

@@ -2,6 +2,7 @@
 import type { PostData } from '../posts/types.ts'
 import { splitId } from '../posts/ids.ts'
 import type { TimelineItem } from './load-timeline.ts'
+import { shortId } from './short-ids.ts'
 
 export function when(iso: string, now: number): string {
   const t = Date.parse(iso)
@@ -61,10 +62,10 @@ export function formatItem(item: TimelineItem, names: ReadonlyMap<string, string
   const p = item.post.data
   const audience = p.to?.length && !(p.to.length === 1 && p.to[0] === 'public') ? `  → ${p.to.join(', ')}` : ''
   const edited = p.updated ? ' (edited)' : ''
-  const head = `${item.author} · ${when(p.published, now)}${edited} · ${p.type}${audience}`
+  const head = `${item.author} · ${when(p.published, now)}${edited} · ${p.type}${audience} · ${shortId(item)}`
   return [head, ...body(p, names, excerpts).map((l) => `  ${l}`)].join('\n')
 }
 
 /** The --json form: one object per post with its author and id. */
 export const toJson = (items: TimelineItem[]) =>
-  items.map((i) => ({ author: i.author, id: i.post.id, file: i.post.file, ...i.post.data }))
+  items.map((i) => ({ author: i.author, id: i.post.id, shortId: shortId(i), file: i.post.file, ...i.post.data }))

@@ -1,6 +1,6 @@
 // `peerfeed init`: creates the feed folders, .gitignore, git repo and the owner's identity; never overwrites.
 import type { Sade } from 'sade'
-import { command, layoutOf, type GlobalOpts } from '../run.ts'
+import { command, newLayoutOf, type GlobalOpts } from '../run.ts'
 
 export function register(prog: Sade) {
   prog.command('init', 'Create a feed here (folders, .gitignore, git repo, your key); safe to run twice')
@@ -10,7 +10,7 @@ export function register(prog: Sade) {
     .example('init --name "Ada Lovelace"')
     .action(command(async (opts: GlobalOpts) => {
       const { initFeed } = await import('../../posts/init-feed.ts')
-      const r = await initFeed(layoutOf(opts), {
+      const r = await initFeed(newLayoutOf(opts), {
         name: opts.name as string | undefined,
         email: opts.email as string | undefined,
         passphraseFile: opts['passphrase-file'] as string | undefined,

@@ -1,4 +1,4 @@
-// `peerfeed post [TYPE]`: writes one new post file under feed/YYYY/MM/, validates it and commits it.
+// `peerfeed post [TYPE]`: checks a new post as `check` would, then writes it under feed/YYYY/MM/ and commits it.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -28,12 +28,16 @@ export function register(prog: Sade) {
     .option('--distance', 'activity: distance in km')
     .option('--duration', 'activity: ISO 8601 duration, e.g. PT45M')
     .option('--elevation', 'activity: elevation gain in metres')
-    .option('--in-reply-to', 'comment: the id of the post it answers')
-    .option('--object', 'like: the id of the liked post')
+    .option('--reply-to', 'comment: the post it answers — the short id `timeline` prints (or a prefix of it), or a full id')
+    .option('--of', 'like: the liked post — the short id `timeline` prints (or a prefix of it), or a full id')
+    .option('--in-reply-to', 'comment: same as --reply-to')
+    .option('--object', 'like: same as --of')
     .option('--date', 'Publish time (default: now), ISO 8601')
     .option('--no-commit', 'Write the file but do not commit it')
     .example('post --text "First snow in the garden." --to family')
     .example('post link --url https://example.org --text "Worth a read"')
+    .example('post comment --reply-to alice/2026-11-24T09-30-00Z-first-snow --text "Lovely!"')
+    .example('post like --of alice/2026-11-24T09-30')
     .action(command(async (type: string | undefined, opts: GlobalOpts) => {
       const layout = layoutOf(opts)
       const { inferType, compose } = await import('../../posts/compose.ts')
@@ -68,18 +72,22 @@ function readFlags(o: GlobalOpts): PostFlags {
     images: list(o.image), alt: one(o.alt), lat: num(o.lat, 'lat'), lon: num(o.lon, 'lon'), place: one(o.place),
     name: one(o.name), start: one(o.start), end: one(o.end), location: one(o.location),
     activity: one(o.activity), distance: num(o.distance, 'distance'), duration: one(o.duration),
-    elevation: num(o.elevation, 'elevation'), inReplyTo: one(o['in-reply-to']), object: one(o.object), date: one(o.date),
+    elevation: num(o.elevation, 'elevation'), inReplyTo: one(o['reply-to'] ?? o['in-reply-to']), object: one(o.of ?? o.object), date: one(o.date),
   }
 }
 
-/** No --text: stdin when piped, else $EDITOR on a terminal. */
+/** No --text: stdin when piped, else $VISUAL/$EDITOR on a terminal; with neither, say how to give the text. */
 async function readText(type: string): Promise<string> {
   if (!process.stdin.isTTY) {
     const chunks: Buffer[] = []
     for await (const c of process.stdin) chunks.push(c as Buffer)
     return Buffer.concat(chunks).toString('utf8')
   }
-  const editor = process.env.VISUAL || process.env.EDITOR || 'vi'
+  const editor = process.env.VISUAL || process.env.EDITOR
+  if (!editor) {
+    throw new PeerFeedError('NO_TEXT', `no text given and no editor set ($VISUAL or $EDITOR), so there is nothing to write the ${type} in; nothing was posted.
+  Give the text with --text "…", pipe it in (echo "…" | peerfeed post${type === 'status' ? '' : ` ${type}`}), or set an editor (export EDITOR=nano).`)
+  }
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'peerfeed-')), `new-${type}.txt`)
   fs.writeFileSync(file, '')
   const r = spawnSync(editor, [file], { stdio: 'inherit', shell: true })
