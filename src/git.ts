@@ -111,3 +111,30 @@ export async function assertMerged(root: string, what = 'build'): Promise<void> 
       `  git -C ${root} push                 # so the other device gets this one's lines too`)
   }
 }
+
+/**
+ * Records a change to the social graph or settings (init, peer, group, settings) as its own commit: only the
+ * changed files among `paths` (files or folders, relative to root), never a secret key. Returns the commit's
+ * sha, or undefined when nothing changed or the feed is not a git repository.
+ */
+export async function commitChanges(root: string, paths: string[], message: string): Promise<string | undefined> {
+  if (!(await isRepo(root))) return undefined
+  const git = simpleGit(root)
+  const out = await git.raw(['status', '--porcelain', '-z', '--untracked-files=all', '--', ...paths])
+  const changed: string[] = []
+  const fields = out.split('\0')
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]
+    if (f.length < 4) continue
+    if (f[0] === 'R' || f[0] === 'C') i++ // a rename's source follows; the new name is enough
+    changed.push(f.slice(3))
+  }
+  const files = changed.filter((f) => !/\.secret\.asc$|(^|\/)\.peerfeed\//.test(f))
+  if (!files.length) return undefined
+  try {
+    await git.raw(['add', '-A', '--', ...files])
+    return (await git.commit(message, files)).commit || undefined
+  } catch (e) {
+    throw new PeerFeedError('GIT_FAILED', `the change was made but not committed: ${(e as Error).message.trim()}\n  commit it yourself with: git -C ${root} commit -- ${files.join(' ')}`, { cause: e })
+  }
+}

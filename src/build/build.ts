@@ -4,7 +4,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { PeerFeedError, formatProblem } from '../errors.ts'
+import { PeerFeedError, formatProblem, type Problem } from '../errors.ts'
 import { writeFileAtomic } from '../fs-atomic.ts'
 import { acquireLock } from '../fs-lock.ts'
 import type { Layout } from '../paths.ts'
@@ -53,6 +53,8 @@ export interface BuildResult {
   manifest: BuildManifest
   /** milliseconds per step, for benchmarks */
   timings?: Record<string, number>
+  /** what check warns about (e.g. a post whose whole audience is blocked); the build went ahead */
+  warnings?: Problem[]
   stats: {
     posts: number
     publicPosts: number
@@ -98,7 +100,8 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     const lines = errors.map((p) => `  ${formatProblem(p, p.message)}`)
     throw new PeerFeedError('CHECK_FAILED', `the feed has ${errors.length} problem(s); dist/ was left as it was:\n${lines.join('\n')}`)
   }
-  for (const p of checked.problems) if (p.warning) log(`warning: ${formatProblem(p, p.message)}`)
+  // warnings go back in the result (the CLI prints them; the app shows them)
+  const warnings = checked.problems.filter((p) => p.warning)
   const { loadSelf, loadIdentityData, loadConfig, keyQr, keyQrSvg, writeWkd } = await import('../identity/index.ts')
   const self = await loadSelf(layout, { passphrase: opts.passphrase, requireSecret: true })
   const signer = self.secretKey!
@@ -142,7 +145,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   const prevManifest = liveState ? await readJson<BuildManifest | null>(treeStateFiles(liveState).manifest, null) : null
   const prevInputs = liveState ? await fs.readFile(treeStateFiles(liveState).inputs, 'utf8').catch(() => '') : ''
   if (!opts.full && prevInputs === inputs && prevManifest && (await liveTree(layout.dist))) {
-    return { dist: layout.dist, changed: false, manifest: prevManifest, stats: emptyStats(posts.length, performance.now() - t0) }
+    return { dist: layout.dist, changed: false, manifest: prevManifest, warnings, stats: emptyStats(posts.length, performance.now() - t0) }
   }
 
   const adv = advanceLedger(view, posts, audiencesOf, live, self.fingerprint, now())
@@ -249,7 +252,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     mark('commit')
     const privatePosts = posts.filter((p) => audiencesOf(p).some((a) => a !== 'public')).length
     return {
-      dist: layout.dist, changed: true, manifest,
+      dist: layout.dist, changed: true, manifest, warnings,
       stats: {
         posts: posts.length, publicPosts: publicPosts.length, privatePosts, newVersions: changed.versions, tombstones: changed.tombstones,
         pagesEncrypted: ctx.stats.encrypted, pagesReused: ctx.stats.reused, publicPagesSigned: pubStats.signed,

@@ -49,4 +49,14 @@ export function command<A extends unknown[]>(fn: (...args: A) => Promise<number 
   }
 }
 
+/**
+ * Commits a change to friends, groups or settings as its own commit (like `post`), and says so; a feed that is
+ * not a git repository is left uncommitted without complaint.
+ */
+export async function record(l: Layout, paths: string[], message: string): Promise<void> {
+  const { commitChanges } = await import('../git.ts')
+  const sha = await commitChanges(l.root, paths, message)
+  if (sha) console.log(`committed ${sha.slice(0, 10)} (${message})`)
+}
+
 export type { Layout }

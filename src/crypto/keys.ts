@@ -261,3 +261,39 @@ export async function revokeIdentity({
   })
   return publicKey
 }
+
+/**
+ * My key pair with a new user ID (name, email) and fresh self-certifications: same key material, same
+ * fingerprint, so friends keep trusting it. The secret key stays protected by `passphrase` when one is given.
+ */
+export async function renameIdentity({
+  key,
+  name,
+  email,
+  passphrase,
+  date = new Date(),
+}: { key: SecretKey; name: string; email?: string; passphrase?: string; date?: Date }): Promise<Omit<GeneratedIdentity, 'revocationArmored'>> {
+  if (!name || !name.trim()) throw new PeerFeedError('NAME_REQUIRED', 'a name is required (use --name "Your Name").')
+  const inner = secretInner(key)
+  // keep an expiry the key already has (seconds after the key's creation, as the signature stores it)
+  const exp = await inner.getExpirationTime().catch(() => Infinity)
+  const keyExpirationTime = exp instanceof Date ? Math.max(1, Math.round((exp.getTime() - inner.getCreationTime().getTime()) / 1000)) : 0
+  let reformatted: { privateKey: openpgp.PrivateKey; publicKey: openpgp.PublicKey }
+  try {
+    reformatted = await openpgp.reformatKey({
+      privateKey: inner,
+      keyExpirationTime,
+      userIDs: [email ? { name: name.trim(), email: email.trim() } : { name: name.trim() }],
+      passphrase: passphrase || undefined,
+      date,
+      format: 'object',
+    })
+  } catch (cause) {
+    throw new PeerFeedError('RENAME_FAILED', `could not certify the new name on your key: ${(cause as Error).message}`, { cause })
+  }
+  return {
+    publicArmored: reformatted.publicKey.armor(),
+    secretArmored: reformatted.privateKey.armor(),
+    fingerprint: reformatted.publicKey.getFingerprint().toLowerCase(),
+  }
+}

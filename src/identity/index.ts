@@ -1,7 +1,7 @@
 // Identity: the owner's keys, friends by petname, groups, the block list, audiences, checks, WKD and QR export.
 export { loadConfig, saveConfig, type Config } from './config.ts'
 export { passphraseFrom } from './passphrase.ts'
-export { ensureIdentity, loadSelf, readKeyFile, selfFingerprint, type Self } from './self.ts'
+export { ensureIdentity, renameSelf, loadSelf, readKeyFile, selfFingerprint, type Self } from './self.ts'
 export { RESERVED_NAMES, nameProblem, normalizeFingerprint, formatFingerprint } from './names.ts'
 export { listPeers, scanPeers, addPeer, removePeer, peerFile, type Peer, type PeerFile, type AddedPeer } from './peers.ts'
 export { readKeySource, type Fetch } from './key-source.ts'

@@ -1,7 +1,6 @@
 // The owner's identity: keys/self.asc (public, committed) and .peerfeed/self.secret.asc (secret, mode 0600, git-ignored).
 import fs from 'node:fs/promises'
-import os from 'node:os'
-import { generateIdentity, readPublicKey, readSecretKey, type PublicKey, type SecretKey } from '../crypto/index.ts'
+import { generateIdentity, renameIdentity, readPublicKey, readSecretKey, type PublicKey, type SecretKey } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
 import { exists, writeFileAtomic } from '../fs-atomic.ts'
 import { rel, type Layout } from '../paths.ts'
@@ -39,7 +38,9 @@ export async function ensureIdentity(
     )
   }
   const config = await loadConfig(l)
-  const who = name?.trim() || config.name || os.userInfo().username
+  // never the operating-system user: a site titled "root" is not anyone's name
+  const who = name?.trim() || config.name
+  if (!who) throw new PeerFeedError('NAME_REQUIRED', 'your name is needed to make your key (friends see it): run `peerfeed init --name "Your Name"`.')
   const mail = email?.trim() || config.email || undefined
   const id = await generateIdentity({ name: who, email: mail, passphrase, date })
   await fs.mkdir(l.state, { recursive: true, mode: 0o700 })
@@ -56,6 +57,33 @@ export async function ensureIdentity(
   if (!config.email && mail) patch.email = mail
   if (Object.keys(patch).length) await saveConfig(l, patch)
   return { created: true, fingerprint: id.fingerprint }
+}
+
+/**
+ * Changes my name (and email) in peerfeed.yaml and in my key's user ID, with a new self-certification: the key
+ * material and the fingerprint stay the same. `changed` is false when both already say so.
+ */
+export async function renameSelf(
+  l: Layout,
+  { name, email, passphrase, date = new Date() }: { name?: string; email?: string; passphrase?: string; date?: Date },
+): Promise<{ changed: boolean; fingerprint: string; name: string; email: string; before: string }> {
+  const self = await loadSelf(l, { passphrase, requireSecret: true })
+  const config = await loadConfig(l)
+  const newName = name?.trim() || self.publicKey.name
+  const newEmail = email === undefined ? self.publicKey.email : email.trim()
+  const before = self.publicKey.userIds.join(', ')
+  const keySame = newName === self.publicKey.name && newEmail === self.publicKey.email && self.publicKey.userIds.length === 1
+  if (keySame && config.name === newName && (config.email ?? '') === newEmail) {
+    return { changed: false, fingerprint: self.fingerprint, name: newName, email: newEmail, before }
+  }
+  if (!keySame) {
+    const id = await renameIdentity({ key: self.secretKey!, name: newName, email: newEmail || undefined, passphrase, date })
+    if (id.fingerprint !== self.fingerprint) throw new PeerFeedError('RENAME_FAILED', 'renaming changed the fingerprint; nothing was written')
+    await writeFileAtomic(l.selfSecretKey, id.secretArmored, { mode: 0o600 })
+    await writeFileAtomic(l.selfPublicKey, id.publicArmored)
+  }
+  await saveConfig(l, { name: newName, email: newEmail || undefined })
+  return { changed: true, fingerprint: self.fingerprint, name: newName, email: newEmail, before }
 }
 
 /** Reads a public key file, with the file named in every error. */

@@ -31,7 +31,7 @@ const known = (ctx: AudienceContext) => {
   return `known groups: ${list([...ctx.groups.keys()])}; known friends: ${list([...ctx.friends.keys()])}`
 }
 
-/** Problems with a post's `to`, positioned in the post file's YAML (read only when there is a problem). */
+/** Problems with a post's `to` (an entirely blocked audience is a warning), positioned in the post file's YAML (read only when there is a problem). */
 export function audienceProblems(data: PostData, file: string, text: () => string, ctx: AudienceContext): Problem[] {
   const out: Problem[] = []
   const names = audienceOf(data)
@@ -55,7 +55,7 @@ export function audienceProblems(data: PostData, file: string, text: () => strin
   }
   if (!unknown && !names.includes('public') && fingerprints.size > 0 && [...fingerprints].every((fp) => ctx.blocked.has(fp))) {
     const who = names.join(', ')
-    out.push({ file, ...at(0), message: `everyone this post is for (${who}) is blocked, so nobody would receive it; unblock someone (\`peerfeed unblock NAME\`) or change 'to'` })
+    out.push({ file, ...at(0), warning: true, message: `everyone this post is for (${who}) is blocked, so nobody receives it; unblock someone (\`peerfeed unblock NAME\`) or change 'to'` })
   }
   return out
 }

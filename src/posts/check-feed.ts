@@ -22,6 +22,7 @@ export async function checkFeed(layout: Layout): Promise<Checked> {
     const text = () => fs.readFileSync(path.join(layout.root, post.file), 'utf8')
     problems.push(...audienceProblems(post.data, post.file, text, ctx))
   }
+  // warnings (`warning: true`) stay in the one list: check prints them, build goes on
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)))
   return { ...loaded, problems, fingerprint }
 }

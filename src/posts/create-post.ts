@@ -32,6 +32,7 @@ export async function createPost(layout: Layout, post: NewPost, opts: CreateOpti
 
   const problems: Problem[] = []
   const ctx = await loadAudienceContext(layout)
+  // a new post nobody would receive is refused outright (for existing posts check and build only warn)
   problems.push(...audienceProblems(prepared.data, prepared.file, () => prepared.text, ctx))
   problems.push(...(await identityProblemsFor(layout, audienceOf(prepared.data), ctx)))
   if (problems.length) {
@@ -55,5 +56,6 @@ async function identityProblemsFor(layout: Layout, names: string[], ctx: Awaited
     files.add(`groups/${n}.yaml`)
     for (const m of ctx.groups.get(n) ?? []) files.add(`keys/${m}.asc`)
   }
-  return (await checkIdentity(layout)).filter((p) => files.has(p.file))
+  // errors only: a friend's expired key (a warning) does not stop a post to a group they are in
+  return (await checkIdentity(layout)).filter((p) => files.has(p.file) && !p.warning)
 }

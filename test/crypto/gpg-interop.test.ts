@@ -31,6 +31,7 @@ t('a PeerFeed-generated key imports into gpg as ed25519 + cv25519', async () => 
 
 t('a gpg-made key (ed25519 sign + cv25519 encr) is accepted by `peer add`', async () => {
   const root = await tempDir()
+  await fs.writeFile(path.join(root, 'peerfeed.yaml'), 'name: Test\n') // a feed (commands refuse elsewhere)
   const exported = await g.run(['--armor', '--export', gpgFpr])
   await fs.writeFile(path.join(root, 'gina.asc'), exported.stdout)
   const r = await cli(['peer', 'add', 'gina', path.join(root, 'gina.asc'), '--root', root])
@@ -98,6 +99,7 @@ t('gpg verifies a PeerFeed detached signature and PeerFeed verifies a gpg one', 
 t('`peer add` refuses a gpg key without an encryption subkey', async () => {
   const signOnly = await g.makeKey('Sam Signonly <sam@example.org>', { encrypt: false })
   const root = await tempDir()
+  await fs.writeFile(path.join(root, 'peerfeed.yaml'), 'name: Test\n')
   await fs.writeFile(path.join(root, 'sam.asc'), (await g.run(['--armor', '--export', signOnly])).stdout)
   const r = await cli(['peer', 'add', 'sam', path.join(root, 'sam.asc'), '--root', root])
   assert.is(r.code, 1)

@@ -1,6 +1,6 @@
 // `peerfeed build [--out DIR] [--watch]`: the feed → a folder any static host can serve.
 import type { Sade } from 'sade'
-import { isPeerFeedError } from '../../errors.ts'
+import { formatProblem, isPeerFeedError } from '../../errors.ts'
 import { command, layoutOf, type GlobalOpts } from '../run.ts'
 import type { BuildResult } from '../../build/build.ts'
 
@@ -35,6 +35,7 @@ export function register(prog: Sade) {
 
 function report(r: BuildResult) {
   const s = r.stats
+  for (const w of r.warnings ?? []) console.error(`warning: ${formatProblem(w, w.message)}`)
   if (!r.changed) {
     console.log(`nothing changed (${s.posts} posts), ${r.dist} left as it was [${s.ms.toFixed(0)} ms]`)
     return

@@ -1,6 +1,6 @@
 // `peerfeed group add|remove|list`: groups of friends (groups/GROUP.yaml), usable in a post's `to`.
 import type { Sade } from 'sade'
-import { command, layoutOf, type GlobalOpts } from '../run.ts'
+import { command, layoutOf, record, type GlobalOpts } from '../run.ts'
 
 /** sade gives the first NAME as an argument and the rest in opts._ */
 const names = (first: unknown, opts: GlobalOpts) =>
@@ -11,8 +11,11 @@ export function register(prog: Sade) {
     .example('group add family alice bob')
     .action(command(async (group: string, first: string, opts: GlobalOpts) => {
       const { addToGroup } = await import('../../identity/index.ts')
-      const g = await addToGroup(layoutOf(opts), String(group), names(first, opts))
+      const l = layoutOf(opts)
+      const added = names(first, opts)
+      const g = await addToGroup(l, String(group), added)
       console.log(`${g.name}: ${g.members.join(', ')}`)
+      await record(l, [`groups/${g.name}.yaml`], `group: add ${added.join(', ')} to ${g.name}`)
     }))
 
   prog.command('group remove <group> [name]', 'Remove friends from a group; with no names, delete the group')
@@ -25,10 +28,12 @@ export function register(prog: Sade) {
       if (list.length === 0) {
         await deleteGroup(l, String(group))
         console.log(`deleted group "${group}"`)
+        await record(l, [`groups/${group}.yaml`], `group: delete ${group}`)
         return
       }
       const g = await removeFromGroup(l, String(group), list)
       console.log(`${g.name}: ${g.members.join(', ') || '(no members)'}`)
+      await record(l, [`groups/${g.name}.yaml`], `group: remove ${list.join(', ')} from ${g.name}`)
     }))
 
   prog.command('group list', 'List groups and their members')
