@@ -8,17 +8,19 @@ import { commitPaths, isRepo } from '../git.ts'
 import type { Layout } from '../paths.ts'
 import { parsePost } from './parse-post.ts'
 import type { PostData } from './types.ts'
-import { serializePost, writePost, type NewPost, type Written } from './write-post.ts'
+import { serializePost, type NewPost, type Written } from './write-post.ts'
+import { createPost } from './create-post.ts'
+import { audienceProblems, loadAudienceContext } from './check-audience.ts'
 
 export interface Saved extends Written {
   /** the commit, or undefined when the feed is not a git repository or `commit` was false */
   commit?: string
 }
 
-/** Validates, writes and commits one new post. */
+/** Checks everything `check` would (createPost), then writes and commits one new post. */
 export async function savePost(layout: Layout, post: NewPost, { commit = true, now = new Date() }: { commit?: boolean; now?: Date } = {}): Promise<Saved> {
-  const written = await writePost(layout, post, now)
-  return { ...written, commit: commit ? await commitIfRepo(layout, written.paths, `post: ${written.stem}`) : undefined }
+  const { file, stem, paths, commit: sha } = await createPost(layout, post, { commit, now })
+  return { file, stem, paths, commit: sha }
 }
 
 /**
@@ -34,7 +36,8 @@ export async function editPost(layout: Layout, file: string, data: Partial<PostD
   const next: Record<string, unknown> = { ...data, type: old.type, published: old.published, updated: [stamp, old.published].sort()[1] }
   if (attachments?.length) next.attachments = attachments
   const text = serializePost(next)
-  const { problems } = parsePost(text, file)
+  const parsed = parsePost(text, file)
+  const problems = parsed.data ? audienceProblems(parsed.data, file, () => text, await loadAudienceContext(layout)).filter((p) => !p.warning) : parsed.problems
   if (problems.length) throw new PeerFeedError('INVALID_POST', `the edit is not valid, nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`)
   await writeFileAtomic(abs, text)
   const stem = path.basename(file, '.yaml')
