@@ -8,6 +8,28 @@ import type { Layout } from '../paths.ts'
 import { commitIdentity, firstLine, remoteHead, resolveRemote } from './publish-remote.ts'
 
 export interface PublishOptions { remote?: string; branch?: string; cwd?: string }
+
+/** `publish:` in peerfeed.yaml: where this feed's site goes. */
+export interface PublishSettings { remote?: string; branch?: string }
+
+/**
+ * Where to publish: the options, else peerfeed.yaml's `publish: {remote, branch}`. There is no default remote: a
+ * feed cloned from the PeerFeed repository has that repository as `origin`, and its site must never land there.
+ */
+export async function publishTarget(layout: Layout, opts: PublishOptions = {}): Promise<{ remote: string; branch: string }> {
+  const { loadConfig } = await import('../identity/index.ts')
+  const raw = (await loadConfig(layout)).publish
+  const saved: PublishSettings = raw && typeof raw === 'object' && !Array.isArray(raw) ? raw as PublishSettings : {}
+  const remote = opts.remote || (typeof saved.remote === 'string' ? saved.remote : '')
+  const branch = opts.branch || (typeof saved.branch === 'string' ? saved.branch : '') || 'pages'
+  if (!remote) {
+    throw new PeerFeedError('NO_PUBLISH_REMOTE', 'publish needs to be told where your site goes; it never pushes to a remote it was not given ' +
+      '(a clone\'s `origin` is usually someone else\'s repository). Name it in peerfeed.yaml:\n' +
+      '  publish:\n    remote: git@codeberg.org:you/pages.git   # a remote name, URL or path\n    branch: pages\n' +
+      'or on the command line: peerfeed publish --remote URL [--branch pages]')
+  }
+  return { remote, branch }
+}
 export interface PublishResult {
   remote: string
   branch: string
@@ -21,12 +43,13 @@ export interface PublishResult {
 
 /** Never touches the feed repo's HEAD, index or working tree: the index and objects live in a temp bare repo. */
 export async function publish(layout: Layout, opts: PublishOptions = {}): Promise<PublishResult> {
-  const branch = opts.branch ?? 'pages'
+  const target = await publishTarget(layout, opts)
+  const branch = target.branch
   const entries = await fs.readdir(layout.dist).catch(() => null)
   if (!entries?.length) {
     throw new PeerFeedError('NO_DIST', `nothing to publish: ${layout.dist} ${entries ? 'is empty' : 'does not exist'}; run peerfeed build first`)
   }
-  const remote = await resolveRemote(layout.root, opts.remote ?? 'origin', opts.cwd)
+  const remote = await resolveRemote(layout.root, target.remote, opts.cwd)
   const parent = await remoteHead(remote, branch)
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'peerfeed-publish-'))
   try {

@@ -74,16 +74,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const body = JSON.stringify({ error: { code: 'bad_request', message: `malformed HTTP request (${(err as NodeJS.ErrnoException).code ?? err.message})` } })
     socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
   })
-  await new Promise<void>((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => {
-      reject(new PeerFeedError('LISTEN_FAILED', e.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use; choose another with --port.` : `cannot listen on ${host}:${port}: ${e.message}`, { cause: e }))
-    }
-    server.once('error', onError)
-    server.listen(port, host, () => {
-      server.off('error', onError)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: NodeJS.ErrnoException) => reject(listenError(e, host, port))
+      server.once('error', onError)
+      server.listen(port, host, () => {
+        server.off('error', onError)
+        resolve()
+      })
     })
-  })
+  } catch (e) {
+    // nothing may keep the process alive after a failed start: the decrypting threads stop too
+    await decryptor.close()
+    throw e
+  }
   // Warm the snapshot so the first request does not pay for loading (a missing build is reported per request).
   await Promise.resolve(snapshots.get()).catch((e) => log(`not serving the API yet: ${(e as Error).message}`))
   const actual = (server.address() as AddressInfo).port
@@ -102,4 +106,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await decryptor.close()
     },
   }
+}
+
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): PeerFeedError {
+  const why = e.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (another server is running there); choose another with --port, e.g. --port ${port === 8080 ? 8081 : 8080}.`
+    : e.code === 'EACCES' ? `no permission to listen on ${host}:${port}${port < 1024 ? ' (ports below 1024 need administrator rights)' : ''}; choose another with --port, e.g. --port 8080.`
+    : e.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine; use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface).`
+    : `cannot listen on ${host}:${port}: ${e.message}`
+  return new PeerFeedError('LISTEN_FAILED', why, { cause: e })
 }

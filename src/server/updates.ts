@@ -68,13 +68,15 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
   })
   cryptoStarts()
   d.stats.decrypted++
-  const { signer, request, refusal } = await d.decryptor.open(body, known.keys, d.now()).catch((e) => {
+  // a blocked key is checked like a stranger's: the same refusal, so the answer does not tell them they are blocked
+  const trusted = known.blocked.size ? known.keys.filter((k) => !known.blocked.has(k.fingerprint)) : known.keys
+  const { signer, request, refusal } = await d.decryptor.open(body, trusted, d.now()).catch((e) => {
     if ((e as PeerFeedError).code === 'BAD_SIGNATURE') {
-      throw new PeerFeedError('UNKNOWN_KEY', 'the request is not signed by a key this server knows; ask the owner to add your key, or read the public API (GET /api/v1/public).')
+      throw unknownKey()
     }
     throw e
   })
-  if (known.blocked.has(signer)) throw new PeerFeedError('BLOCKED', 'this key is blocked by the owner.')
+  if (known.blocked.has(signer)) throw unknownKey()
   d.perKey.take(signer, d.now())
   if (!request) throw new PeerFeedError(refusal?.code ?? 'BAD_JSON', refusal?.message ?? 'the decrypted request was refused.')
   d.replay.check(signer, request.nonce, d.now())
@@ -83,3 +85,6 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
   const texts = await Promise.all(pages.map((p) => snap.pageJson(p.name)))
   return `{"pages":[${texts.join(',')}],"next":${next === null ? 'null' : JSON.stringify(next)}}`
 }
+
+const unknownKey = () =>
+  new PeerFeedError('UNKNOWN_KEY', 'the request is not signed by a key this server knows; ask the owner to add your key, or read the public API (GET /api/v1/public).')

@@ -79,8 +79,11 @@ export async function follow(l: Layout, name: string, url?: string, { fetch }: {
   const { nameProblem, readKeySource, readKeyFile } = await import('../identity/index.ts')
   const why = nameProblem(name)
   if (why) throw new PeerFeedError('BAD_PETNAME', why)
-  const base = url === undefined || url === '' ? undefined : checkUrl(url)
-  const follows = (await readFollows(l)).filter((f) => f.name !== name)
+  const all = await readFollows(l)
+  // `follow NAME` again without a URL keeps the address already saved for NAME
+  const saved = all.find((f) => f.name === name)?.url
+  const base = url === undefined || url === '' ? saved : checkUrl(url)
+  const follows = all.filter((f) => f.name !== name)
   const friendFile = path.join(l.keys, `${name}.asc`)
   let entry: Follow
   let key: PublicKey

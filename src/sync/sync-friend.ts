@@ -54,6 +54,11 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
   const report: FriendReport = { name: friend.name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [] }
   const progress = (line: string) => opts.onProgress?.(friend.name, line)
   let release: (() => Promise<void>) | undefined
+  const { loadBlocked } = await import('../identity/index.ts')
+  if ((await loadBlocked(layout).catch(() => new Set<string>())).has(friend.key.fingerprint)) {
+    report.notes.push(`skipped: you blocked ${friend.name} (\`peerfeed unblock ${friend.name}\` to sync them again)`)
+    return report
+  }
   try {
     release = await acquireLock(path.join(syncDir(layout), `${friend.name}.lock`), { waitMs: opts.lockWaitMs })
     const state = await readState(layout, friend.name, friend.key.fingerprint)

@@ -19,6 +19,8 @@ async function setup() {
   git(root, 'init', '--quiet', '-b', 'main')
   await fs.writeFile(path.join(root, '.gitignore'), 'dist/\n')
   await fs.writeFile(path.join(root, 'a.txt'), 'one\n')
+  // publish pushes only where it was told to: here, peerfeed.yaml names origin
+  await fs.writeFile(path.join(root, 'peerfeed.yaml'), 'name: Ada\npublish:\n  remote: origin\n  branch: pages\n')
   git(root, 'add', '.')
   git(root, 'commit', '--quiet', '-m', 'first')
   await fs.writeFile(path.join(root, 'a.txt'), 'staged\n')
@@ -80,6 +82,24 @@ test('says to build first when dist/ is missing, and names an unreachable remote
     assert.match(gone.stderr, /cannot reach the git remote file:\/\/\/nonexistent\/remote\.git/)
     const unknown = await cli(['publish', '--root', s.root, '--remote', 'upstream'], { env: ENV })
     assert.match(unknown.stderr, /'upstream' is neither a git remote/)
+  } finally {
+    await fs.rm(s.dir, { recursive: true, force: true })
+  }
+})
+
+test('never pushes to a remote it was not given: a clone\'s origin is not a default', async () => {
+  const s = await setup()
+  try {
+    await fs.writeFile(path.join(s.root, 'peerfeed.yaml'), 'name: Ada\n')
+    const r = await cli(['publish', '--root', s.root], { env: ENV })
+    assert.is(r.code, 1)
+    assert.match(r.stderr, /publish needs to be told where your site goes; it never pushes to a remote it was not given/)
+    assert.match(r.stderr, /publish:\n\s+remote: /)
+    assert.match(r.stderr, /--remote URL/)
+    assert.is(git(s.remote, 'for-each-ref'), '', 'nothing was pushed to origin')
+    const flag = await cli(['publish', '--root', s.root, '--remote', 'origin', '--branch', 'site'], { env: ENV })
+    assert.is(flag.code, 0, flag.stderr)
+    assert.match(git(s.remote, 'for-each-ref'), /refs\/heads\/site/)
   } finally {
     await fs.rm(s.dir, { recursive: true, force: true })
   }

@@ -46,7 +46,13 @@ export function register(prog: Sade) {
         stops.push(() => w.close())
       }
       const decryptWorkers = Math.max(0, Math.min(16, Number(opts['decrypt-workers'] ?? 2) || 0))
-      const server = await startServer({ ...opts, layout, port, host, passphrase, limits: { decryptWorkers }, log: (m) => console.error(`serve: ${m}`) })
+      let server: Awaited<ReturnType<typeof startServer>>
+      try {
+        server = await startServer({ ...opts, layout, port, host, passphrase, limits: { decryptWorkers }, log: (m) => console.error(`serve: ${m}`) })
+      } catch (e) {
+        for (const s of stops) await s() // the watcher too: nothing may keep a failed serve alive
+        throw e
+      }
       stops.unshift(() => server.close())
       console.log(`serving ${layout.dist} and the API at ${server.url} (key ${server.fingerprint})`)
       try {
