@@ -119,7 +119,7 @@ export async function assertMerged(root: string, what = 'build'): Promise<void> 
  */
 export async function commitChanges(root: string, paths: string[], message: string): Promise<string | undefined> {
   if (!(await isRepo(root))) return undefined
-  const git = simpleGit(root)
+  const git = await simpleGit(root)
   const out = await git.raw(['status', '--porcelain', '-z', '--untracked-files=all', '--', ...paths])
   const changed: string[] = []
   const fields = out.split('\0')

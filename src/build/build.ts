@@ -136,7 +136,9 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   const local = await readLocalLedger(files)
   mark('ledger')
   const rotations = await fs.readFile(rotationsFile(layout), 'utf8').catch(() => undefined)
-  const keyState = [config, crypto.createHash('sha256').update(self.publicKey.armored).digest('hex'), rotations ?? '']
+  const { siteAuthors } = await import('./site-authors.ts')
+  const authors = await siteAuthors(layout, id.peers)
+  const keyState = [config, crypto.createHash('sha256').update(self.publicKey.armored).digest('hex'), rotations ?? '', [...authors]]
   const templatesState = templatesDir + (await statTree(templatesDir))
   const inputsWith = (ledger: Record<string, number>) => inputHash({ posts, live, groupMembers, owner: self.fingerprint, config: keyState, templates: templatesState, full: opts.full, ledger })
   const inputs = inputsWith(view.newest)
@@ -177,7 +179,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     const url = config.url
     const site = await renderSite({
       posts: publicPosts, root: layout.root, outDir: gen, templatesDir,
-      cacheDir: g.stateDir, full: opts.full,
+      cacheDir: g.stateDir, full: opts.full, authors, ownIds: new Set(posts.map((p) => p.id)),
       owner: { name: self.name, fingerprint: self.fingerprint, keyArmored: self.publicKey.armored, email: self.email || undefined, url,
         qrSvg: await keyQrSvg(keyQr({ fingerprint: self.fingerprint, url })) },
     })

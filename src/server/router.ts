@@ -1,5 +1,7 @@
 // Routes one request: the exchange API, or a file from dist/. Every failure becomes a JSON error, never a crash.
+import fs from 'node:fs/promises'
 import type http from 'node:http'
+import path from 'node:path'
 import { PeerFeedError } from '../errors.ts'
 import { normalizeCursor } from '../protocol/cursor-order.ts'
 import { sendError, sendJson } from './respond.ts'
@@ -59,9 +61,19 @@ export function router(d: RouterDeps): http.RequestListener {
       if (pathname.startsWith('/api/v1/')) throw new PeerFeedError('NOT_FOUND', `no API at ${pathname.slice(0, 80)}; see docs/protocol.md.`)
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new PeerFeedError('METHOD_NOT_ALLOWED', 'only GET and HEAD are served here.')
       const decoded = checkStaticPath(url)
-      assertInside(d.distPath, decoded).then(() => files(req, res, () => fail(new PeerFeedError('NOT_FOUND', 'not found.'))), fail)
+      const missing = () => notFound(req, res, d.distPath).catch(() => fail(new PeerFeedError('NOT_FOUND', 'not found.')))
+      assertInside(d.distPath, decoded).then(() => files(req, res, missing), fail)
     } catch (e) {
       fail(e)
     }
   }
+}
+
+/** A browser asking for a missing page gets the site's own 404 page (dist/404.html) with status 404; programs get JSON. */
+async function notFound(req: http.IncomingMessage, res: http.ServerResponse, distPath: string): Promise<void> {
+  if (!(req.headers.accept ?? '').includes('text/html')) throw new Error('not a browser')
+  const html = await fs.readFile(path.join(distPath, '404.html'))
+  if (res.headersSent || res.destroyed) return
+  res.writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'content-length': html.length, 'cache-control': 'no-cache' })
+  res.end(req.method === 'HEAD' ? undefined : html)
 }

@@ -53,7 +53,7 @@ urls('only http(s) links become hrefs; the site base comes from the owner URL', 
   assert.is(safeUrl('https://example.com/x'), 'https://example.com/x')
   for (const bad of ['javascript:alert(1)', 'data:text/html,x', 'nonsense', 42]) assert.is(safeUrl(bad), undefined)
   assert.equal(baseOf('https://example.org/~ada'), { path: '/~ada/', absolute: 'https://example.org/~ada/' })
-  assert.equal(baseOf(undefined), { path: '/', absolute: '' })
+  assert.equal(baseOf(undefined), { path: '', absolute: '' }, 'no URL: links relative to the root, which each page names in <base>')
 })
 
 urls('the key QR code is inlined only when it is plain SVG', () => {

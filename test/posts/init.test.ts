@@ -95,6 +95,11 @@ test('the examples live in docs and come with init --examples; they pass check',
     const c = await cli(['check', '--root', ex])
     assert.is(c.code, 0, c.stdout)
     assert.match(c.stdout, /^ok: 8 posts checked/)
+    // the example image is a real picture, not a token few bytes
+    const png = await fs.readFile(path.join(ex, 'feed/2026/11/2026-11-20T08-15-00Z-snow-on-the-roofs.png'))
+    assert.is(png.subarray(1, 4).toString(), 'PNG')
+    assert.ok(png.readUInt32BE(16) >= 320 && png.readUInt32BE(20) >= 200, `${png.readUInt32BE(16)}×${png.readUInt32BE(20)}`)
+    assert.ok(png.length > 10_000)
   } finally {
     await fs.rm(ex, { recursive: true, force: true })
   }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { PeerFeedError } from '../../errors.ts'
 import { PAGE_KINDS, type PlannedPage } from './plan.ts'
 import type { SiteView } from './types.ts'
+import { linkify } from './feed-html.ts'
 
 /**
  * Renders `pages` with the templates in `templatesDir` and returns their HTML by output path. Global data:
@@ -29,6 +30,8 @@ export async function renderPages(templatesDir: string, site: SiteView, pages: P
       cfg.ignores.add('README.md')
       cfg.addGlobalData('site', site)
       cfg.addGlobalData('pf', pf)
+      // `{{ text | linkify | safe }}`: escapes the text itself, and makes its URLs links
+      cfg.addFilter('linkify', linkify)
     },
   })
   // Eleventy prints its own summary and errors; errors reach the caller as a PeerFeedError instead.

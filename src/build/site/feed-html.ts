@@ -1,8 +1,28 @@
 // Pure: a compact HTML rendering of one post for feed readers (Atom content, JSON Feed content_html), absolute links.
 import type { PostView, SiteView } from './types.ts'
+import { safeUrl } from './urls.ts'
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 export const escapeHtml = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ESC[c]!)
+
+// http(s) URLs in running text; trailing punctuation that usually ends a sentence is not part of the link
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"]+/g
+
+/** Plain text as HTML: escaped, with every http(s) URL in it a link (rel="nofollow ugc"). */
+export function linkify(text: unknown): string {
+  const s = String(text ?? '')
+  let out = ''
+  let last = 0
+  for (const m of s.matchAll(URL_IN_TEXT)) {
+    let url = m[0]
+    while (/[.,;:!?'’)\]]$/.test(url) && !(url.endsWith(')') && url.includes('('))) url = url.slice(0, -1)
+    const href = safeUrl(url)
+    if (!href) continue
+    out += escapeHtml(s.slice(last, m.index)) + `<a href="${escapeHtml(href)}" rel="nofollow ugc">${escapeHtml(url)}</a>`
+    last = m.index! + url.length
+  }
+  return out + escapeHtml(s.slice(last))
+}
 
 /** A site URL as an absolute URL when the owner gave the site's address; otherwise as it is. */
 export const absolute = (site: SiteView, url: string) => (site.absoluteBase ? new URL(url, site.absoluteBase).href : url)
@@ -25,7 +45,7 @@ export function feedHtml(site: SiteView, v: PostView): string {
     const figs = [v.activity.distance, v.activity.duration, v.activity.elevation && `${v.activity.elevation} elevation gain`].filter(Boolean)
     out.push(`<p>${e(v.activity.label)}${figs.length ? `: ${e(figs.join(', '))}` : ''}</p>`)
   }
-  for (const p of v.paragraphs) out.push(`<p>${e(p).replace(/\n/g, '<br>')}</p>`)
+  for (const p of v.paragraphs) out.push(`<p>${linkify(p).replace(/\n/g, '<br>')}</p>`)
   for (const img of v.images) out.push(`<p><img src="${e(absolute(site, img.src))}" alt="${e(img.alt)}"></p>`)
   for (const f of v.files) out.push(`<p>${a(absolute(site, f.href), f.name)}</p>`)
   return out.join('\n')

@@ -2,11 +2,11 @@
 import type { Post } from '../../posts/types.ts'
 import { groupFingerprint, monthName } from './format.ts'
 import { sha256 } from './hash.ts'
-import type { Link, Owner, PostView, SiteView } from './types.ts'
-import { baseOf, paths, stemSlug, tagSlug, urlOf } from './urls.ts'
+import type { Author, Link, Owner, PostView, SiteView } from './types.ts'
+import { baseOf, paths, rootOf, stemSlug, tagSlug, urlOf } from './urls.ts'
 import { indexPosts, postTitle, postView, viewKey, type SiteIndex } from './views.ts'
 
-export const PAGE_KINDS = ['post', 'month', 'tag', 'home', 'archive', 'tags', 'about'] as const
+export const PAGE_KINDS = ['post', 'month', 'tag', 'home', 'archive', 'tags', 'about', 'notFound'] as const
 export type PageKind = (typeof PAGE_KINDS)[number]
 
 export interface PageData {
@@ -65,7 +65,7 @@ export function monthLabel(ym: string): string {
 
 export function siteView(owner: Owner): SiteView {
   const base = baseOf(owner.url)
-  const u = (p: string) => base.path + urlOf(p)
+  const u = (p: string) => base.path + urlOf(p) || './'
   return {
     name: owner.name,
     fingerprint: owner.fingerprint.toLowerCase(),
@@ -76,7 +76,7 @@ export function siteView(owner: Owner): SiteView {
     email: owner.email,
     urls: {
       home: u(paths.home), about: u(paths.about), archive: u(paths.archive), tags: u(paths.tags),
-      atom: u(paths.atom), jsonFeed: u(paths.jsonFeed), outbox: u(paths.outbox), key: u(paths.key), style: u(paths.asset('style.css')),
+      atom: u(paths.atom), jsonFeed: u(paths.jsonFeed), outbox: u(paths.outbox), key: u(paths.key), style: u(paths.asset('style.css')), localTime: u(paths.asset('local-time.js')),
     },
   }
 }
@@ -100,11 +100,11 @@ export function safeSvg(svg: string): string {
   return ok ? svg : ''
 }
 
-export function planSite(input: { posts: Post[]; owner: Owner; templateHash: string; homeSize?: number }): SitePlan {
+export function planSite(input: { posts: Post[]; owner: Owner; templateHash: string; homeSize?: number; authors?: ReadonlyMap<string, Author>; ownIds?: ReadonlySet<string> }): SitePlan {
   const { owner, templateHash, homeSize = 20 } = input
   const posts = sortPosts(input.posts)
   const site = siteView(owner)
-  const index = indexPosts(posts, slugsFor(posts), site.base, owner.fingerprint)
+  const index = indexPosts(posts, slugsFor(posts), site.base, owner.fingerprint, input.authors, input.ownIds)
 
   const dataHashes = new Map<Post, string>()
   const dataHash = (p: Post) => {
@@ -123,7 +123,7 @@ export function planSite(input: { posts: Post[]; owner: Owner; templateHash: str
   /** `scalars` is everything the page shows besides post views; `entries` are indexes of the posts it shows. */
   const add = (kind: PageKind, path: string, scalars: Record<string, unknown>, entries: number[], data: (base: PageData) => PageData) => {
     const hash = sha256(`${salt}\0${kind}\0${path}\0${JSON.stringify(scalars)}\0${entries.map((i) => keys[i]).join('\n')}`)
-    pages.push({ kind, path, hash, data: () => data({ path, url: site.base + urlOf(path), ...scalars }) })
+    pages.push({ kind, path, hash, data: () => data({ path, url: site.base + urlOf(path) || './', root: site.base || rootOf(path), ...scalars }) })
   }
 
   // A post page links its neighbours by URL and title, so editing a post's text re-renders its neighbours only
@@ -182,6 +182,8 @@ export function planSite(input: { posts: Post[]; owner: Owner; templateHash: str
     tags: tagKeys.map((slug) => ({ name: tags.get(slug)!.name, url: site.base + urlOf(paths.tag(slug)), count: tags.get(slug)!.entries.length })),
   }, [], (d) => d)
   add('about', paths.about, { qrSvg: safeSvg(owner.qrSvg), keyUrl: site.urls.key }, [], (d) => d)
+  // served for any missing path, at any depth: without a URL its links can only assume the site is at the host's root
+  add('notFound', paths.notFound, { root: site.base || '/' }, [], (d) => d)
 
   return { site, posts, index, pages, view }
 }

@@ -43,7 +43,7 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
     hashTemplates(templatesDir), readManifest(cacheDir), assetCopies(templatesDir), schemaCopies(schemasDir),
   ])
   lap('read')
-  const plan = planSite({ posts, owner, templateHash, homeSize })
+  const plan = planSite({ posts, owner, templateHash, homeSize, authors: opts.authors, ownIds: opts.ownIds })
   lap('plan')
   const { copies: attachments, problems } = attachmentCopies(root, plan.posts, plan.index.slugs)
 

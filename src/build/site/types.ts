@@ -33,6 +33,15 @@ export interface RenderSiteOptions {
   feedSize?: number
   /** Where `*.schema.json` are copied from (default: src/schemas). */
   schemasDir?: string
+  /** Friends by fingerprint: the name in their key and their site when known, to name them in replies and likes. */
+  authors?: ReadonlyMap<string, Author>
+  /** The ids of all my posts, public or not: a reply to an id not among them answers a post that does not exist. */
+  ownIds?: ReadonlySet<string>
+}
+
+export interface Author {
+  name: string
+  url?: string
 }
 
 export interface RenderSiteResult {
@@ -63,6 +72,10 @@ export interface PostRef {
   label: string
   /** the target alone, without the verb: "“Hello”", "a post by …", for sentences like "Ada liked …" */
   what: string
+  /** a friend's post: who wrote it (the name in their key) and their site when known */
+  by?: Author
+  /** the id names none of my posts */
+  missing?: boolean
 }
 
 export interface TagView {
@@ -117,5 +130,5 @@ export interface SiteView {
   absoluteBase: string
   url?: string
   email?: string
-  urls: { home: string; about: string; archive: string; tags: string; atom: string; jsonFeed: string; outbox: string; key: string; style: string }
+  urls: { home: string; about: string; archive: string; tags: string; atom: string; jsonFeed: string; outbox: string; key: string; style: string; localTime: string }
 }

@@ -5,6 +5,7 @@ import crypto from 'node:crypto'
 export const paths = {
   home: 'index.html',
   about: 'about/index.html',
+  notFound: '404.html',
   archive: 'archive/index.html',
   tags: 'tags/index.html',
   post: (slug: string) => `posts/${slug}/index.html`,
@@ -63,7 +64,9 @@ export const osmUrl = (lat: number, lon: number) =>
 
 /**
  * The site's base: `path` prefixes every internal link (a site may live below `/~me/`), `absolute` is used where
- * a full URL is needed (feeds) and is empty when the owner gave no URL.
+ * a full URL is needed (feeds) and is empty when the owner gave no URL. Without a URL, `path` is empty: links are
+ * relative to the site's root, and each page says where that is with `<base href="../…">` (see rootOf), so the
+ * site works wherever it is hosted, under any sub-path.
  */
 export interface Base {
   path: string
@@ -72,8 +75,11 @@ export interface Base {
 
 export function baseOf(siteUrl: string | undefined): Base {
   const u = safeUrl(siteUrl)
-  if (!u) return { path: '/', absolute: '' }
+  if (!u) return { path: '', absolute: '' }
   const url = new URL(u)
   const p = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`
   return { path: p, absolute: `${url.origin}${p}` }
 }
+
+/** From the page at output path `outPath` back to the site's root: `posts/x/index.html` → `../../`, `index.html` → `./`. */
+export const rootOf = (outPath: string) => '../'.repeat(outPath.split('/').length - 1) || './'

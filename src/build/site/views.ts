@@ -2,7 +2,7 @@
 import type { Attachment, Post } from '../../posts/types.ts'
 import { POST_TYPES } from '../../schemas/registry.ts'
 import { firstLine, humanCoordinates, humanDuration, humanInstant, paragraphs, toUtcIso, trimNumber, wallTime } from './format.ts'
-import type { CommentView, PostRef, PostView, TagView } from './types.ts'
+import type { Author, CommentView, PostRef, PostView, TagView } from './types.ts'
 import { attachmentName, hostOf, osmUrl, paths, safeUrl, tagSlug, urlOf } from './urls.ts'
 
 const [STATUS, IMAGE, LINK, LOCATION, EVENT, ACTIVITY, COMMENT, LIKE] = POST_TYPES
@@ -35,24 +35,31 @@ export interface SiteIndex {
   byId: Map<string, Post>
   comments: Map<string, Post[]>
   likes: Map<string, number>
+  authors: ReadonlyMap<string, Author>
+  /** every own post id (public or not), when known */
+  ownIds?: ReadonlySet<string>
 }
 
-export function indexPosts(sorted: Post[], slugs: Map<string, string>, base: string, ownerFingerprint: string): SiteIndex {
+export function indexPosts(sorted: Post[], slugs: Map<string, string>, base: string, ownerFingerprint: string, authors: ReadonlyMap<string, Author> = new Map(), ownIds?: ReadonlySet<string>): SiteIndex {
   const byId = new Map(sorted.map((p) => [p.id, p]))
   const comments = new Map<string, Post[]>()
   const likes = new Map<string, number>()
+  const full = (id: string) => fullId(ownerFingerprint, id)
   for (const p of sorted) {
-    if (p.data.type === COMMENT && p.data.inReplyTo && byId.has(p.data.inReplyTo)) {
-      const list = comments.get(p.data.inReplyTo) ?? []
+    if (p.data.type === COMMENT && p.data.inReplyTo && byId.has(full(p.data.inReplyTo))) {
+      const list = comments.get(full(p.data.inReplyTo)) ?? []
       list.push(p)
-      comments.set(p.data.inReplyTo, list)
+      comments.set(full(p.data.inReplyTo), list)
     }
-    if (p.data.type === LIKE && p.data.object && byId.has(p.data.object)) {
-      likes.set(p.data.object, (likes.get(p.data.object) ?? 0) + 1)
+    if (p.data.type === LIKE && p.data.object && byId.has(full(p.data.object))) {
+      likes.set(full(p.data.object), (likes.get(full(p.data.object)) ?? 0) + 1)
     }
   }
-  return { base, ownerFingerprint: ownerFingerprint.toLowerCase(), slugs, byId, comments, likes }
+  return { base, ownerFingerprint: ownerFingerprint.toLowerCase(), slugs, byId, comments, likes, authors, ownIds }
 }
+
+/** A post id as written in `inReplyTo`/`object` made full: a bare file stem names one of the owner's posts. */
+export const fullId = (ownerFingerprint: string, id: string) => (id.includes('/') ? id : `${ownerFingerprint.toLowerCase()}/${id}`)
 
 /**
  * A key that changes whenever postView(ix, post) would: it lists every input postView reads — the post, its slug,
@@ -61,7 +68,7 @@ export function indexPosts(sorted: Post[], slugs: Map<string, string>, base: str
  */
 export function viewKey(ix: SiteIndex, post: Post, dataHash: (p: Post) => string): string {
   const target = post.data.type === COMMENT ? post.data.inReplyTo : post.data.type === LIKE ? post.data.object : undefined
-  const t = target ? ix.byId.get(target) : undefined
+  const t = target ? ix.byId.get(fullId(ix.ownerFingerprint, target)) : undefined
   return JSON.stringify([
     post.id,
     ix.slugs.get(post.id),
@@ -69,7 +76,7 @@ export function viewKey(ix: SiteIndex, post: Post, dataHash: (p: Post) => string
     // What a view shows of other posts: its comments (as comment views) and the title and URL of the post it answers.
     (ix.comments.get(post.id) ?? []).map((c) => commentView(ix, c)),
     ix.likes.get(post.id) ?? 0,
-    t ? [t.id, ix.slugs.get(t.id), ownTitle(t)] : null,
+    t ? [t.id, ix.slugs.get(t.id), ownTitle(t)] : target ? refTo(ix, target, '') : null,
   ])
 }
 
@@ -101,17 +108,28 @@ function activityTitle(post: Post): string {
   return parts.join(' ')
 }
 
-/** A reference to the post `id`: linked when it is on this site; a URN for a friend's post; nothing that names an own non-public post. */
+/**
+ * A reference to the post `id`: linked when it is on this site; for a friend's post a URN and the friend's name (from
+ * their key, never a key id) with their site; never anything that names an own non-public post; a missing one says so.
+ */
 function refTo(ix: SiteIndex, id: string | undefined, verb: string): PostRef {
-  const target = id ? ix.byId.get(id) : undefined
+  const target = id ? ix.byId.get(fullId(ix.ownerFingerprint, id)) : undefined
   if (target) {
     const [fpr, stem] = target.id.split('/')
     return { url: postUrl(ix, target.id), ref: `urn:peerfeed:${fpr.toLowerCase()}:${stem}`, title: ownTitle(target), label: `${verb} “${ownTitle(target)}”`, what: `“${ownTitle(target)}”` }
   }
-  const [fpr, stem] = (id ?? '').split('/')
-  if (!fpr || !stem || fpr.toLowerCase() === ix.ownerFingerprint) return { label: `${verb} a post that is not public`, what: 'a post that is not public' }
-  const what = `a post by ${fpr.slice(-16).toUpperCase()}`
-  return { ref: `urn:peerfeed:${fpr.toLowerCase()}:${stem}`, label: `${verb} ${what}`, what }
+  const [a, b] = (id ?? '').split('/')
+  const [fpr, stem] = b === undefined ? [ix.ownerFingerprint, a] : [a.toLowerCase(), b]
+  if (!stem || fpr === ix.ownerFingerprint || fpr === 'self') {
+    if (ix.ownIds && stem && !ix.ownIds.has(`${ix.ownerFingerprint}/${stem}`)) {
+      const what = `a post that does not exist (${stem})`
+      return { missing: true, label: `${verb} ${what}`, what }
+    }
+    return { label: `${verb} a post that is not public`, what: 'a post that is not public' }
+  }
+  const by = ix.authors.get(fpr)
+  const what = `a post by ${by?.name || 'someone this site does not know'}`
+  return { ref: `urn:peerfeed:${fpr}:${stem}`, by, label: `${verb} ${what}`, what }
 }
 
 function commentView(ix: SiteIndex, c: Post): CommentView {
