@@ -4,7 +4,7 @@ import path from 'node:path'
 import { PeerFeedError } from '../../errors.ts'
 import { PAGE_KINDS, type PlannedPage } from './plan.ts'
 import type { SiteView } from './types.ts'
-import { linkify } from './feed-html.ts'
+import { SITE_FILTERS } from './filters.ts'
 
 /**
  * Renders `pages` with the templates in `templatesDir` and returns their HTML by output path. Global data:
@@ -30,8 +30,7 @@ export async function renderPages(templatesDir: string, site: SiteView, pages: P
       cfg.ignores.add('README.md')
       cfg.addGlobalData('site', site)
       cfg.addGlobalData('pf', pf)
-      // `{{ text | linkify | safe }}`: escapes the text itself, and makes its URLs links
-      cfg.addFilter('linkify', linkify)
+      for (const [name, fn] of Object.entries(SITE_FILTERS)) cfg.addFilter(name, fn)
     },
   })
   // Eleventy prints its own summary and errors; errors reach the caller as a PeerFeedError instead.

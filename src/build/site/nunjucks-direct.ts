@@ -9,6 +9,7 @@ import path from 'node:path'
 import YAML from 'yaml'
 import { PAGE_KINDS, type PageData, type PlannedPage } from './plan.ts'
 import type { SiteView } from './types.ts'
+import { SITE_FILTERS } from './filters.ts'
 
 interface NunjucksTemplate { render(ctx: object): string }
 interface Nunjucks {
@@ -28,7 +29,7 @@ const loadNunjucks = (): Nunjucks => {
 // Eleventy's front matter: a first line of ---, YAML, a line of ---; the body starts on the next line
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/
 
-const ELEVENTY_ONLY = /\b(?:page|pagination|collections|eleventy)\s*(?:\.[A-Za-z_]|\[)|\|\s*(?!safe\b|escape\b|e\b|default\b|d\b|length\b|join\b|first\b|last\b|lower\b|upper\b|trim\b|replace\b|int\b|string\b|dump\b|urlencode\b|striptags\b|truncate\b|title\b|capitalize\b|round\b|abs\b|sort\b|reverse\b|batch\b|groupby\b|indent\b|nl2br\b|list\b|sum\b|float\b|wordcount\b|center\b|select\b|reject\b|selectattr\b|rejectattr\b|slice\b|random\b|urlize\b|dictsort\b|forceescape\b|safe\b)[a-zA-Z_]/
+const ELEVENTY_ONLY = /\b(?:page|pagination|collections|eleventy)\s*(?:\.[A-Za-z_]|\[)|\|\s*(?!safe\b|escape\b|e\b|default\b|d\b|length\b|join\b|first\b|last\b|lower\b|upper\b|trim\b|replace\b|int\b|string\b|dump\b|urlencode\b|striptags\b|truncate\b|title\b|capitalize\b|round\b|abs\b|sort\b|reverse\b|batch\b|groupby\b|indent\b|nl2br\b|list\b|sum\b|float\b|wordcount\b|center\b|select\b|reject\b|selectattr\b|rejectattr\b|slice\b|random\b|urlize\b|dictsort\b|forceescape\b|safe\b|linkify\b)[a-zA-Z_]/
 
 /** Reads every top-level template: undefined when one is not `pagination: {data: pf.KIND, size: 1, alias}`. */
 function readTemplates(templatesDir: string, env: object, lib: Nunjucks): Map<string, Paginated> | undefined {
@@ -59,6 +60,8 @@ export function renderDirect(templatesDir: string, site: SiteView, pages: Planne
   const lib = loadNunjucks()
   // as Eleventy sets it up: includes first, then the working folder; its default options
   const env = new lib.Environment(new lib.FileSystemLoader([path.join(templatesDir, '_includes'), process.cwd()]), { dev: true })
+  // PeerFeed's own filters, as eleventy.ts adds them
+  for (const [name, fn] of Object.entries(SITE_FILTERS)) (env as { addFilter(n: string, f: unknown): void }).addFilter(name, fn)
   const templates = readTemplates(templatesDir, env, lib)
   if (!templates) return undefined
   const permalinks = new Map<string, NunjucksTemplate>()

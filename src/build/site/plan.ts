@@ -6,7 +6,7 @@ import type { Author, Link, Owner, PostView, SiteView } from './types.ts'
 import { baseOf, paths, rootOf, stemSlug, tagSlug, urlOf } from './urls.ts'
 import { indexPosts, postTitle, postView, viewKey, type SiteIndex } from './views.ts'
 
-export const PAGE_KINDS = ['post', 'month', 'tag', 'home', 'archive', 'tags', 'about', 'notFound'] as const
+export const PAGE_KINDS = ['post', 'month', 'tag', 'home', 'archive', 'tags', 'about', 'notfound'] as const
 export type PageKind = (typeof PAGE_KINDS)[number]
 
 export interface PageData {
@@ -183,7 +183,7 @@ export function planSite(input: { posts: Post[]; owner: Owner; templateHash: str
   }, [], (d) => d)
   add('about', paths.about, { qrSvg: safeSvg(owner.qrSvg), keyUrl: site.urls.key }, [], (d) => d)
   // served for any missing path, at any depth: without a URL its links can only assume the site is at the host's root
-  add('notFound', paths.notFound, { root: site.base || '/' }, [], (d) => d)
+  add('notfound', paths.notFound, { root: site.base || '/' }, [], (d) => d)
 
   return { site, posts, index, pages, view }
 }
