@@ -18,7 +18,7 @@ export function linkify(text: unknown): string {
     while (/[.,;:!?'’)\]]$/.test(url) && !(url.endsWith(')') && url.includes('('))) url = url.slice(0, -1)
     const href = safeUrl(url)
     if (!href) continue
-    out += escapeHtml(s.slice(last, m.index)) + `<a href="${escapeHtml(href)}" rel="nofollow ugc">${escapeHtml(url)}</a>`
+    out += `${escapeHtml(s.slice(last, m.index))}<a href="${escapeHtml(href)}" rel="nofollow ugc">${escapeHtml(url)}</a>`
     last = m.index! + url.length
   }
   return out + escapeHtml(s.slice(last))
