@@ -23,7 +23,7 @@ test.before(async () => {
   const init = await cli(['init', '--root', A, '--name', 'Ada'])
   assert.is(init.code, 0, init.stderr)
   await git(A, 'add', '-A')
-  await git(A, 'commit', '-q', '-m', 'feed')
+  await git(A, 'commit', '-q', '--allow-empty', '-m', 'feed') // init committed its files already
   await git(dir, 'init', '-q', '--bare', 'origin.git')
   await git(A, 'remote', 'add', 'origin', path.join(dir, 'origin.git'))
   await git(A, 'push', '-q', '-u', 'origin', 'HEAD')

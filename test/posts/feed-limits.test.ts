@@ -19,6 +19,7 @@ const HEAD = 'type: status\npublished: 2026-11-24T09:30:00Z\ntext: hi\n'
 
 async function feedWith(files: Record<string, string>) {
   const root = await tempDir()
+  await fs.writeFile(path.join(root, 'peerfeed.yaml'), 'name: Test\n') // a feed: commands refuse elsewhere
   for (const [name, body] of Object.entries(files)) {
     const p = path.join(root, 'feed', name)
     await fs.mkdir(path.dirname(p), { recursive: true })
