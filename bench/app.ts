@@ -18,7 +18,11 @@ const WORDS = 'snow garden river morning coffee friends market bike train book m
 
 const TARGETS = { ttfb: 200, search: 200, memory: 250, publish: 1500 }
 
-export async function run(mine = Number(process.env.BENCH_POSTS ?? 10_000), theirs = Number(process.env.BENCH_INBOX ?? 20_000), friends = 10) {
+export async function run(
+  mine = Number(process.env.BENCH_POSTS ?? 10_000),
+  theirs = Number(process.env.BENCH_INBOX ?? 20_000),
+  friends = 10,
+) {
   const root = await tmp('peerfeed-bench-app-')
   const l = layout(root)
   const { fingerprint } = await initFeed(l, { name: 'Bench' })
@@ -35,7 +39,10 @@ export async function run(mine = Number(process.env.BENCH_POSTS ?? 10_000), thei
   const [, fullMs] = await time(() => buildFeed(l))
 
   const t0 = performance.now()
-  const child = spawn(process.execPath, [BIN, 'app', '--root', root, '--no-open', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PEERFEED_PASSPHRASE: '' } })
+  const child = spawn(process.execPath, [BIN, 'app', '--root', root, '--no-open', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PEERFEED_PASSPHRASE: '' },
+  })
   let err = ''
   child.stderr.on('data', (d) => (err += d))
   const loginUrl = await new Promise<string>((resolve, reject) => {
@@ -54,11 +61,20 @@ export async function run(mine = Number(process.env.BENCH_POSTS ?? 10_000), thei
   const rows: [string, string][] = []
   const verdict = (ms: number, target: number) => (ms <= target ? `target ≤ ${target}: met` : `target ≤ ${target}: MISSED`)
   try {
-    rows.push([`start-up (index ${(mine + theirs).toLocaleString('en')} posts, watchers, until the link is printed)`, `${Math.round(startMs)} ms`])
+    rows.push([
+      `start-up (index ${(mine + theirs).toLocaleString('en')} posts, watchers, until the link is printed)`,
+      `${Math.round(startMs)} ms`,
+    ])
     const cold = await get(`${base}/api/timeline`, headers)
-    rows.push(['home timeline, first request: time to first byte', `${cold.ttfb.toFixed(1)} ms (${cold.body.length} bytes, 20 entries with threads)`])
+    rows.push([
+      'home timeline, first request: time to first byte',
+      `${cold.ttfb.toFixed(1)} ms (${cold.body.length} bytes, 20 entries with threads)`,
+    ])
     const warm = await median(20, async () => (await get(`${base}/api/timeline`, headers)).ttfb)
-    rows.push(['home timeline, median of 20: time to first byte', `${warm.toFixed(1)} ms — ${verdict(Math.max(warm, cold.ttfb), TARGETS.ttfb)}`])
+    rows.push([
+      'home timeline, median of 20: time to first byte',
+      `${warm.toFixed(1)} ms — ${verdict(Math.max(warm, cold.ttfb), TARGETS.ttfb)}`,
+    ])
     const page = await median(10, async () => (await get(`${base}/`, headers)).ttfb)
     rows.push(['home page shell: time to first byte', `${page.toFixed(1)} ms`])
     const next = JSON.parse(cold.body).next as string
@@ -69,28 +85,49 @@ export async function run(mine = Number(process.env.BENCH_POSTS ?? 10_000), thei
       const first = await get(`${base}/api/search?q=${encodeURIComponent(q)}`, headers)
       const ms = await median(10, async () => (await get(`${base}/api/search?q=${encodeURIComponent(q)}`, headers)).ttfb)
       worst = Math.max(worst, ms, first.ttfb)
-      rows.push([`search "${q}" (first / median of 10)`, `${first.ttfb.toFixed(1)} / ${ms.toFixed(1)} ms, ${JSON.parse(first.body).entries.length} shown`])
+      rows.push([
+        `search "${q}" (first / median of 10)`,
+        `${first.ttfb.toFixed(1)} / ${ms.toFixed(1)} ms, ${JSON.parse(first.body).entries.length} shown`,
+      ])
     }
     rows.push(['search, worst of the above', `${worst.toFixed(1)} ms — ${verdict(worst, TARGETS.search)}`])
 
     const reading = await memory(child.pid!)
-    rows.push(['app process memory while reading (peak RSS before any build)', `${reading.peak} MB — ${verdict(reading.peak, TARGETS.memory)}`])
+    rows.push([
+      'app process memory while reading (peak RSS before any build)',
+      `${reading.peak} MB — ${verdict(reading.peak, TARGETS.memory)}`,
+    ])
     const events = await sse(`${base}/api/events`, headers)
-    for (const [label, to] of [['public post', []], ['post to a group of 4 friends', ['family']], ['post to one friend', ['friend7']]] as const) {
+    for (const [label, to] of [
+      ['public post', []],
+      ['post to a group of 4 friends', ['family']],
+      ['post to one friend', ['friend7']],
+    ] as const) {
       const since = events.builds.length
       const t1 = performance.now()
-      const res = await get(`${base}/api/posts`, { ...headers, origin: base, 'content-type': 'application/json' }, 'POST', JSON.stringify({ type: 'status', text: `bench ${label}`, to }))
+      const res = await get(
+        `${base}/api/posts`,
+        { ...headers, origin: base, 'content-type': 'application/json' },
+        'POST',
+        JSON.stringify({ type: 'status', text: `bench ${label}`, to }),
+      )
       const posted = performance.now() - t1
       const stem = JSON.parse(res.body).entry?.stem as string
       if (!stem) throw new Error(`posting failed: ${res.status} ${res.body}`)
       const built = await events.waitBuild(since)
       const publishedMs = performance.now() - t1
       if (!to.length) await fs.access(path.join(l.dist, 'posts', stem, 'index.html'))
-      rows.push([`Post → built (${label})`, `${Math.round(publishedMs)} ms (written+committed ${Math.round(posted)} ms, build ${built.ms} ms) — ${verdict(publishedMs, TARGETS.publish)}`])
+      rows.push([
+        `Post → built (${label})`,
+        `${Math.round(publishedMs)} ms (written+committed ${Math.round(posted)} ms, build ${built.ms} ms) — ${verdict(publishedMs, TARGETS.publish)}`,
+      ])
     }
     events.close()
     const mem = await memory(child.pid!)
-    rows.push(['app process memory after three builds in it (peak RSS / now)', `${mem.peak} / ${mem.now} MB — ${verdict(mem.peak, TARGETS.memory)}`])
+    rows.push([
+      'app process memory after three builds in it (peak RSS / now)',
+      `${mem.peak} / ${mem.now} MB — ${verdict(mem.peak, TARGETS.memory)}`,
+    ])
     rows.push(['(for scale) a full build of this feed', `${(fullMs / 1000).toFixed(1)} s`])
   } finally {
     child.kill('SIGINT')
@@ -110,31 +147,47 @@ async function writeInbox(root: string, names: string[], n: number, me: string, 
     const d = new Date(start + i * 30_000)
     const iso = d.toISOString().replace(/\.\d{3}Z$/, 'Z')
     const dir = path.join(root, 'inbox', name, String(d.getUTCFullYear()), String(d.getUTCMonth() + 1).padStart(2, '0'))
-    if (!dirs.has(dir)) { await fs.mkdir(dir, { recursive: true }); dirs.add(dir) }
+    if (!dirs.has(dir)) {
+      await fs.mkdir(dir, { recursive: true })
+      dirs.add(dir)
+    }
     const stem = `${iso.replace(/:/g, '-')}-f${i}`
     const words = Array.from({ length: 10 + (i % 25) }, (_, k) => WORDS[(i * 5 + k * 3) % WORDS.length]).join(' ')
     // replies and likes point at one of my posts (generateFeed: one a minute from 2025-01-01T00:00:00Z)
     const k = (i * 13) % mine
-    const target = `${me}/${new Date(Date.parse('2025-01-01T00:00:00Z') + k * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-')}-post-${k}`
-    const body = i % 7 === 0
-      ? `type: like\npublished: ${iso}\nobject: ${target}\n`
-      : i % 10 === 0
-        ? `type: comment\npublished: ${iso}\ninReplyTo: ${target}\ntext: Reply ${i} — ${words}.\n`
-        : `type: status\npublished: ${iso}\ntags: [${WORDS[i % WORDS.length]}]\ntext: Friend post ${i} — ${words}.\n`
+    const target = `${me}/${new Date(Date.parse('2025-01-01T00:00:00Z') + k * 60_000)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+      .replace(/:/g, '-')}-post-${k}`
+    const body =
+      i % 7 === 0
+        ? `type: like\npublished: ${iso}\nobject: ${target}\n`
+        : i % 10 === 0
+          ? `type: comment\npublished: ${iso}\ninReplyTo: ${target}\ntext: Reply ${i} — ${words}.\n`
+          : `type: status\npublished: ${iso}\ntags: [${WORDS[i % WORDS.length]}]\ntext: Friend post ${i} — ${words}.\n`
     await fs.writeFile(path.join(dir, `${stem}.yaml`), body)
   }
 }
 
-interface Got { status: number; headers: http.IncomingHttpHeaders; body: string; ttfb: number }
+interface Got {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+  ttfb: number
+}
 function get(url: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<Got> {
   return new Promise((resolve, reject) => {
     const t = performance.now()
-    const req = http.request(url, { method, headers: { ...headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      const ttfb = performance.now() - t
-      const chunks: Buffer[] = []
-      res.on('data', (c) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), ttfb }))
-    })
+    const req = http.request(
+      url,
+      { method, headers: { ...headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } },
+      (res) => {
+        const ttfb = performance.now() - t
+        const chunks: Buffer[] = []
+        res.on('data', (c) => chunks.push(c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), ttfb }))
+      },
+    )
     req.on('error', reject)
     req.end(body)
   })

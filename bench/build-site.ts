@@ -12,13 +12,16 @@ import type { Owner } from '../src/build/site/index.ts'
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const FPR = '0123456789abcdef0123456789abcdef01234567'
 const [STATUS, IMAGE, LINK, LOCATION, EVENT, ACTIVITY, COMMENT, LIKE] = POST_TYPES
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64')
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+)
 const WORDS = 'snow garden coffee train river bread music friends rain walk bike market book night morning city lake'.split(' ')
 
 /** A deterministic pseudo-random feed: a post every ~2.6 hours from 2024 on, every type, 0–2 of 30 tags. */
 export function generatePosts(n: number, seed = 1): Post[] {
   let s = seed
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!
   const sentence = (k: number) => Array.from({ length: k }, () => pick(WORDS)).join(' ')
   const posts: Post[] = []
@@ -27,7 +30,22 @@ export function generatePosts(n: number, seed = 1): Post[] {
     const published = new Date(start + i * 9_400_000).toISOString().replace('.000Z', 'Z')
     const stem = `${published.replace(/:/g, '-')}-post-${i}`
     const r = rnd()
-    const type = r < 0.55 ? STATUS : r < 0.65 ? IMAGE : r < 0.73 ? LINK : r < 0.78 ? LOCATION : r < 0.81 ? EVENT : r < 0.89 ? ACTIVITY : r < 0.96 ? COMMENT : LIKE
+    const type =
+      r < 0.55
+        ? STATUS
+        : r < 0.65
+          ? IMAGE
+          : r < 0.73
+            ? LINK
+            : r < 0.78
+              ? LOCATION
+              : r < 0.81
+                ? EVENT
+                : r < 0.89
+                  ? ACTIVITY
+                  : r < 0.96
+                    ? COMMENT
+                    : LIKE
     const data: PostData = { type, published, text: `${sentence(12)}.\n\n${sentence(20)}.` }
     const tags = Array.from({ length: Math.floor(rnd() * 3) }, () => `tag${Math.floor(rnd() * 30)}`)
     if (tags.length) data.tags = [...new Set(tags)]
@@ -36,11 +54,22 @@ export function generatePosts(n: number, seed = 1): Post[] {
     if (type === LINK) Object.assign(data, { url: `https://example.com/${i}`, title: sentence(4) })
     if (type === LOCATION) Object.assign(data, { lat: 40 + rnd() * 10, lon: rnd() * 20, place: sentence(2) })
     if (type === EVENT) Object.assign(data, { name: sentence(3), start: '2026-12-19T19:30:00+01:00', location: sentence(3) })
-    if (type === ACTIVITY) Object.assign(data, { activity: 'run', distanceKm: Math.round(rnd() * 200) / 10, duration: 'PT45M', elevationM: 80 })
+    if (type === ACTIVITY)
+      Object.assign(data, { activity: 'run', distanceKm: Math.round(rnd() * 200) / 10, duration: 'PT45M', elevationM: 80 })
     if (type === COMMENT) data.inReplyTo = earlier()
-    if (type === LIKE) { data.object = earlier(); delete data.text }
+    if (type === LIKE) {
+      data.object = earlier()
+      delete data.text
+    }
     const [y, m] = published.split('-')
-    posts.push({ id: `${FPR}/${stem}`, stem, file: `feed/${y}/${m}/${stem}.yaml`, hash: crypto.createHash('sha256').update(JSON.stringify(data)).digest('hex'), author: FPR, data })
+    posts.push({
+      id: `${FPR}/${stem}`,
+      stem,
+      file: `feed/${y}/${m}/${stem}.yaml`,
+      hash: crypto.createHash('sha256').update(JSON.stringify(data)).digest('hex'),
+      author: FPR,
+      data,
+    })
   }
   return posts
 }
@@ -58,13 +87,30 @@ async function linkCopy(from: string, to: string) {
 export async function eleventyAlone(posts: Post[], dir: string): Promise<number> {
   const input = path.join(dir, 'minimal')
   await fs.mkdir(input, { recursive: true })
-  await fs.writeFile(path.join(input, 'post.njk'), [
-    '---', 'pagination:', '  data: posts', '  size: 1', '  alias: p', 'permalink: "posts/{{ p.stem }}/index.html"', '---',
-    '<!doctype html><title>{{ p.data.type }}</title><h1>{{ p.data.published }}</h1><p>{{ p.data.text }}</p>', '',
-  ].join('\n'))
+  await fs.writeFile(
+    path.join(input, 'post.njk'),
+    [
+      '---',
+      'pagination:',
+      '  data: posts',
+      '  size: 1',
+      '  alias: p',
+      'permalink: "posts/{{ p.stem }}/index.html"',
+      '---',
+      '<!doctype html><title>{{ p.data.type }}</title><h1>{{ p.data.published }}</h1><p>{{ p.data.text }}</p>',
+      '',
+    ].join('\n'),
+  )
   const { Eleventy } = await import('@11ty/eleventy')
   const t0 = performance.now()
-  const elev = new Eleventy(input, path.join(dir, 'minimal-out'), { quietMode: true, configPath: null, config: (cfg) => { cfg.addGlobalData('posts', posts); cfg.setUseGitIgnore(false) } })
+  const elev = new Eleventy(input, path.join(dir, 'minimal-out'), {
+    quietMode: true,
+    configPath: null,
+    config: (cfg) => {
+      cfg.addGlobalData('posts', posts)
+      cfg.setUseGitIgnore(false)
+    },
+  })
   elev.logger.overrideLogger({ log() {}, info() {}, warn: console.warn, error: console.error })
   await elev.write()
   return performance.now() - t0
@@ -78,7 +124,13 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000)) {
     await fs.mkdir(path.join(root, m), { recursive: true })
     await fs.writeFile(path.join(root, m, 'photo.png'), PNG)
   }
-  const owner: Owner = { name: 'Bench', fingerprint: FPR, keyArmored: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n', qrSvg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>', url: 'https://bench.example/' }
+  const owner: Owner = {
+    name: 'Bench',
+    fingerprint: FPR,
+    keyArmored: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n',
+    qrSvg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+    url: 'https://bench.example/',
+  }
   const cacheDir = path.join(dir, 'cache')
   const templatesDir = path.join(REPO, 'templates/site')
   let out = path.join(dir, 'dist-0')
@@ -105,9 +157,21 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000)) {
   t0 = performance.now()
   const first = await renderSite({ posts, owner, outDir: out, templatesDir, cacheDir, root })
   const fullMs = performance.now() - t0
-  rows.push([`renderSite full, ${n} posts → ${first.rendered} files`, `${fmt(fullMs)} (${(fullMs / alone).toFixed(2)}× Eleventy alone) ${JSON.stringify(first.timings)}`])
+  rows.push([
+    `renderSite full, ${n} posts → ${first.rendered} files`,
+    `${fmt(fullMs)} (${(fullMs / alone).toFixed(2)}× Eleventy alone) ${JSON.stringify(first.timings)}`,
+  ])
 
-  const added = [...posts, { ...posts[0]!, id: `${FPR}/2030-01-01T00-00-00Z-new`, stem: '2030-01-01T00-00-00Z-new', file: 'feed/2030/01/2030-01-01T00-00-00Z-new.yaml', data: { type: STATUS, published: '2030-01-01T00:00:00Z', text: 'A new post', tags: ['tag3'] } as PostData }]
+  const added = [
+    ...posts,
+    {
+      ...posts[0]!,
+      id: `${FPR}/2030-01-01T00-00-00Z-new`,
+      stem: '2030-01-01T00-00-00Z-new',
+      file: 'feed/2030/01/2030-01-01T00-00-00Z-new.yaml',
+      data: { type: STATUS, published: '2030-01-01T00:00:00Z', text: 'A new post', tags: ['tag3'] } as PostData,
+    },
+  ]
   let r = await build(added)
   rows.push(['add one post', `${fmt(r.ms)} (${r.rendered} written, ${r.skipped} kept) ${JSON.stringify(r.timings)}`])
   const edited = added.map((p, i) => (i === Math.floor(n / 2) ? { ...p, hash: 'edited', data: { ...p.data, text: 'Edited text' } } : p))

@@ -22,7 +22,12 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), friends
     await fs.writeFile(path.join(l.keys, `${name}.asc`), id.publicArmored)
   }
   const groupNames = Array.from({ length: groups }, (_, g) => `group${g}`)
-  for (const [g, name] of groupNames.entries()) await addToGroup(l, name, names.filter((_, i) => i % groups === g || i % 7 === g))
+  for (const [g, name] of groupNames.entries())
+    await addToGroup(
+      l,
+      name,
+      names.filter((_, i) => i % groups === g || i % 7 === g),
+    )
   // every fifth post is private: to one friend, or to a group, or to both
   const to = (i: number) => {
     if (i % 5 !== 0) return undefined
@@ -34,9 +39,12 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), friends
   const rows: [string, string][] = []
   const met = (ok: boolean) => (ok ? 'met' : 'MISSED')
   const line = (label: string, r: BuildResult, ms: number, target?: [string, boolean]) => {
-    rows.push([label, `${(ms / 1000).toFixed(2)} s${target ? `   (target ${target[0]}: ${met(target[1])})` : ''} — ${r.stats.newVersions} new versions, ${r.stats.tombstones} tombstones, ` +
-      `${r.stats.pagesEncrypted} pages encrypted (${r.stats.pagesReused} kept), ${r.stats.publicPagesSigned} public pages signed, ` +
-      `site ${r.stats.siteRendered} written / ${r.stats.siteSkipped} kept${r.changed ? '' : ' (nothing to do)'}`])
+    rows.push([
+      label,
+      `${(ms / 1000).toFixed(2)} s${target ? `   (target ${target[0]}: ${met(target[1])})` : ''} — ${r.stats.newVersions} new versions, ${r.stats.tombstones} tombstones, ` +
+        `${r.stats.pagesEncrypted} pages encrypted (${r.stats.pagesReused} kept), ${r.stats.publicPagesSigned} public pages signed, ` +
+        `site ${r.stats.siteRendered} written / ${r.stats.siteSkipped} kept${r.changed ? '' : ' (nothing to do)'}`,
+    ])
     if (r.timings) rows.push(['    steps (ms)', JSON.stringify(r.timings)])
   }
 
@@ -45,7 +53,10 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), friends
 
   const publicPosts = (await loadPosts(l, { fingerprint: full.manifest.owner, cacheFile: false })).posts.filter((p) => !p.data.to)
   const aloneMs = await eleventyAlone(publicPosts, await tmp('peerfeed-bench-eleventy-'))
-  rows.push([`Eleventy alone, the same ${publicPosts.length} public posts (anchor)`, `${(aloneMs / 1000).toFixed(2)} s — full build is ${(fullMs / aloneMs).toFixed(2)}× that   (target ≤ 2×: ${met(fullMs <= 2 * aloneMs)})`])
+  rows.push([
+    `Eleventy alone, the same ${publicPosts.length} public posts (anchor)`,
+    `${(aloneMs / 1000).toFixed(2)} s — full build is ${(fullMs / aloneMs).toFixed(2)}× that   (target ≤ 2×: ${met(fullMs <= 2 * aloneMs)})`,
+  ])
 
   const [same, sameMs] = await time(() => buildFeed(l))
   line('nothing changed', same, sameMs, ['≤ 0.3 s', sameMs <= 300])
@@ -57,12 +68,18 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), friends
   line('first incremental build (makes the second tree once)', first, firstMs, small(firstMs))
   rows.push(['  … as a share of the full build', `${((firstMs / fullMs) * 100).toFixed(1)} %`])
 
-  await fs.writeFile(path.join(root, 'feed/2030-one-public.yaml'), 'type: status\npublished: 2030-01-02T00:00:00Z\ntags: [snow]\ntext: one more public post\n')
+  await fs.writeFile(
+    path.join(root, 'feed/2030-one-public.yaml'),
+    'type: status\npublished: 2030-01-02T00:00:00Z\ntags: [snow]\ntext: one more public post\n',
+  )
   const [addPub, addPubMs] = await time(() => buildFeed(l))
   line('add one public post', addPub, addPubMs, small(addPubMs))
   rows.push(['  … as a share of the full build', `${((addPubMs / fullMs) * 100).toFixed(1)} %`])
 
-  await fs.writeFile(path.join(root, 'feed/2030-one-more.yaml'), `type: status\npublished: 2030-01-03T00:00:00Z\nto: [${groupNames[0]}]\ntext: one more post\n`)
+  await fs.writeFile(
+    path.join(root, 'feed/2030-one-more.yaml'),
+    `type: status\npublished: 2030-01-03T00:00:00Z\nto: [${groupNames[0]}]\ntext: one more post\n`,
+  )
   const [add, addMs] = await time(() => buildFeed(l))
   line('add one post (to a group)', add, addMs, small(addMs))
   rows.push(['  … as a share of the full build', `${((addMs / fullMs) * 100).toFixed(1)} %`])
@@ -74,10 +91,17 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), friends
 
   await removeFromGroup(l, groupNames[1], [names[1]])
   const [member, memberMs] = await time(() => buildFeed(l))
-  line(`remove a member from ${groupNames[1]} (${member.manifest.audiences.find((a) => a.name === groupNames[1])!.pages.length} pages)`, member, memberMs, ['≤ 1.5 s', memberMs <= 1500])
+  line(
+    `remove a member from ${groupNames[1]} (${member.manifest.audiences.find((a) => a.name === groupNames[1])!.pages.length} pages)`,
+    member,
+    memberMs,
+    ['≤ 1.5 s', memberMs <= 1500],
+  )
 
   rows.push(['peak memory (max RSS)', `${peakMB()} MB   (target ≤ 300 MB: ${met(peakMB() <= 300)})`])
-  console.log(`build: ${n} posts, ${friends} friends, ${groups} groups (in one process; bench/cli.ts runs each build as a fresh \`peerfeed build\`)`)
+  console.log(
+    `build: ${n} posts, ${friends} friends, ${groups} groups (in one process; bench/cli.ts runs each build as a fresh \`peerfeed build\`)`,
+  )
   for (const [k, v] of rows) console.log(`  ${k.padEnd(52)} ${v}`)
   await fs.rm(root, { recursive: true, force: true })
 }

@@ -13,9 +13,23 @@ import { generateFeed, tmp } from './util.ts'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(REPO, 'bin/peerfeed.js')
-const ENV = { ...process.env, NODE_OPTIONS: '', GIT_AUTHOR_NAME: 'B', GIT_AUTHOR_EMAIL: 'b@example.org', GIT_COMMITTER_NAME: 'B', GIT_COMMITTER_EMAIL: 'b@example.org' }
+const ENV = {
+  ...process.env,
+  NODE_OPTIONS: '',
+  GIT_AUTHOR_NAME: 'B',
+  GIT_AUTHOR_EMAIL: 'b@example.org',
+  GIT_COMMITTER_NAME: 'B',
+  GIT_COMMITTER_EMAIL: 'b@example.org',
+}
 
-interface Run { ms: number; cpuMs: number; stdout: string; stderr: string; code: number; peakMB: number }
+interface Run {
+  ms: number
+  cpuMs: number
+  stdout: string
+  stderr: string
+  code: number
+  peakMB: number
+}
 
 /** One fresh process, timed from spawn to exit; peak RSS from GNU time when it is there. */
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
@@ -67,7 +81,8 @@ async function startup(rows: string[]) {
   }
   const m = (k: keyof typeof runs) => ({ ms: median(runs[k].map((r) => r.ms)), cpuMs: median(runs[k].map((r) => r.cpuMs)) })
   const [b, v, h] = [m('bare'), m('version'), m('help')]
-  const ratio = (x: { ms: number; cpuMs: number }) => `${(x.ms / b.ms).toFixed(2)}× bare node (cpu ${b.cpuMs ? (x.cpuMs / b.cpuMs).toFixed(2) : '?'}×)`
+  const ratio = (x: { ms: number; cpuMs: number }) =>
+    `${(x.ms / b.ms).toFixed(2)}× bare node (cpu ${b.cpuMs ? (x.cpuMs / b.cpuMs).toFixed(2) : '?'}×)`
   rows.push(`  bare \`node -e 0\` (anchor): ${both(b)}`)
   rows.push(`  peerfeed --version: ${both(v)} = ${ratio(v)}   (target ≤ 2×: ${verdict(v.ms <= 2 * b.ms)})`)
   rows.push(`  peerfeed --help:    ${both(h)} = ${ratio(h)}`)
@@ -92,7 +107,9 @@ async function timeline(rows: string[], n: number) {
   for (let i = 0; i < 5; i++) again.push(await peerfeed(['timeline', '--limit', '30'], me.root))
   const t = { ms: median(again.map((r) => r.ms)), cpuMs: median(again.map((r) => r.cpuMs)) }
   rows.push(`  peerfeed timeline, ${n.toLocaleString('en-US')} inbox posts, first run (reads and caches every file): ${both(first)}`)
-  rows.push(`  peerfeed timeline, ${n.toLocaleString('en-US')} inbox posts, again: ${both(t)}, peak ${again[0].peakMB} MB   (target ≤ 500 ms: ${verdict(t.ms <= 500)})`)
+  rows.push(
+    `  peerfeed timeline, ${n.toLocaleString('en-US')} inbox posts, again: ${both(t)}, peak ${again[0].peakMB} MB   (target ≤ 500 ms: ${verdict(t.ms <= 500)})`,
+  )
 }
 
 async function postAndBuild(rows: string[], n: number) {
@@ -106,12 +123,19 @@ async function postAndBuild(rows: string[], n: number) {
   const first = await peerfeed(['build'], l.root)
   const post2 = await peerfeed(['post', '--text', 'One more post.'], l.root)
   const second = await peerfeed(['build'], l.root)
-  rows.push(`  full build, ${n.toLocaleString('en-US')} posts: ${both(full)}, peak ${full.peakMB} MB   (target peak ≤ 300 MB: ${verdict(full.peakMB <= 300)})`)
+  rows.push(
+    `  full build, ${n.toLocaleString('en-US')} posts: ${both(full)}, peak ${full.peakMB} MB   (target peak ≤ 300 MB: ${verdict(full.peakMB <= 300)})`,
+  )
   rows.push(`  build with nothing changed: ${both(same)}   (target ≤ 300 ms: ${verdict(same.ms <= 300)})`)
   rows.push(`  peerfeed post: ${both(post1)}, ${both(post2)}`)
-  for (const [label, r] of [['first build after the full one, one post added', first], ['build after one more post', second]] as const) {
+  for (const [label, r] of [
+    ['first build after the full one, one post added', first],
+    ['build after one more post', second],
+  ] as const) {
     const share = (r.ms / full.ms) * 100
-    rows.push(`  ${label}: ${both(r)} = ${share.toFixed(1)} % of full   (target ≤ 1000 ms and ≤ 5 %: ${verdict(r.ms <= 1000 && share <= 5)})`)
+    rows.push(
+      `  ${label}: ${both(r)} = ${share.toFixed(1)} % of full   (target ≤ 1000 ms and ≤ 5 %: ${verdict(r.ms <= 1000 && share <= 5)})`,
+    )
   }
 }
 
@@ -124,7 +148,10 @@ async function sync(rows: string[], n: number) {
   await addPeer(bob, 'alice', alice.selfPublicKey)
   await generateFeed(alice.root, n, { to: (i) => (i % 10 === 0 ? undefined : ['bob']) })
   await peerfeed(['build'], alice.root)
-  const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--root', alice.root], { env: ENV, stdio: ['ignore', 'pipe', 'inherit'] })
+  const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--root', alice.root], {
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = ''
@@ -139,7 +166,9 @@ async function sync(rows: string[], n: number) {
     const first = await peerfeed(['sync', '--no-lan', '--no-dht'], bob.root)
     if (!first.stdout.includes(`${n} new`)) throw new Error(`first sync did not store ${n} posts: ${first.stdout}`)
     const again = await peerfeed(['sync', '--no-lan', '--no-dht'], bob.root)
-    rows.push(`  peerfeed sync, first time, ${n.toLocaleString('en-US')} posts (9 in 10 private): ${both(first)}   (target ≤ 3000 ms: ${verdict(first.ms <= 3000)})`)
+    rows.push(
+      `  peerfeed sync, first time, ${n.toLocaleString('en-US')} posts (9 in 10 private): ${both(first)}   (target ≤ 3000 ms: ${verdict(first.ms <= 3000)})`,
+    )
     rows.push(`  peerfeed sync, up to date: ${both(again)}`)
   } finally {
     serve.kill('SIGINT')

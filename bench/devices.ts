@@ -23,8 +23,12 @@ const A = 'a1a1a1a1a1a1'
 const B = 'b2b2b2b2b2b2'
 const OWNER = 'ab'.repeat(20)
 
-const stemOf = (i: number) => `${new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-')}-post-${i}`
-const hashOf = (i: number) => (i * 2654435761 >>> 0).toString(16).padStart(8, '0').repeat(8)
+const stemOf = (i: number) =>
+  `${new Date(Date.UTC(2025, 0, 1) + i * 60_000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-')}-post-${i}`
+const hashOf = (i: number) => ((i * 2654435761) >>> 0).toString(16).padStart(8, '0').repeat(8)
 
 /**
  * Two devices taking turns (each build reads the other's last), `perBuild` versions a build, then both building
@@ -37,7 +41,8 @@ function history(n: number, perBuild: number, tail: number): { a: LogBuild[]; b:
   let i = 0
   const make = (dev: string, list: LogBuild[], other: LogBuild[], cursorAt: number) => {
     const entries = []
-    for (let k = 0; k < perBuild && i < n; k++, i++) entries.push({ k: 'V' as const, c: cursorAt + k, stem: stemOf(i), hash: hash16(hashOf(i)), auds: [i % 5 ? 'public' : 'friend:bob'] })
+    for (let k = 0; k < perBuild && i < n; k++, i++)
+      entries.push({ k: 'V' as const, c: cursorAt + k, stem: stemOf(i), hash: hash16(hashOf(i)), auds: [i % 5 ? 'public' : 'friend:bob'] })
     const seen = other.length ? { [other === a ? A : B]: other[other.length - 1].n } : {}
     list.push({ dev, n: list.length + 1, seen, entries })
   }
@@ -52,9 +57,23 @@ function history(n: number, perBuild: number, tail: number): { a: LogBuild[]; b:
     a.push({ dev: A, n: a.length + 1, seen: { [B]: forkB }, entries: [] })
     b.push({ dev: B, n: b.length + 1, seen: { [A]: forkA }, entries: [] })
     const cursorA = (c += 60_000)
-    for (let k = 0; k < perBuild && i < n; k++, i++) a[a.length - 1].entries.push({ k: 'V', c: cursorA + k, stem: stemOf(i), hash: hash16(hashOf(i)), auds: [i % 5 ? 'public' : 'friend:bob'] })
+    for (let k = 0; k < perBuild && i < n; k++, i++)
+      a[a.length - 1].entries.push({
+        k: 'V',
+        c: cursorA + k,
+        stem: stemOf(i),
+        hash: hash16(hashOf(i)),
+        auds: [i % 5 ? 'public' : 'friend:bob'],
+      })
     // B's clock is ten minutes slow
-    for (let k = 0; k < perBuild && i < n; k++, i++) b[b.length - 1].entries.push({ k: 'V', c: cursorA - 600_000 + k, stem: stemOf(i), hash: hash16(hashOf(i)), auds: [i % 5 ? 'public' : 'friend:bob'] })
+    for (let k = 0; k < perBuild && i < n; k++, i++)
+      b[b.length - 1].entries.push({
+        k: 'V',
+        c: cursorA - 600_000 + k,
+        stem: stemOf(i),
+        hash: hash16(hashOf(i)),
+        auds: [i % 5 ? 'public' : 'friend:bob'],
+      })
   }
   return { a, b, shared: sharedBuilds }
 }
@@ -62,7 +81,9 @@ function history(n: number, perBuild: number, tail: number): { a: LogBuild[]; b:
 const text = (builds: LogBuild[]) => `${LEDGER_HEADER}\n${builds.map(formatBuild).join('')}`
 
 async function git(cwd: string, ...args: string[]) {
-  const r = await runCmd('git', ['-C', cwd, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' } })
+  const r = await runCmd('git', ['-C', cwd, ...args], {
+    env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' },
+  })
   if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`)
 }
 
@@ -102,21 +123,34 @@ export async function run(n = Number(process.env.BENCH_VERSIONS ?? 100_000)) {
   const posts: Post[] = []
   for (let i = 0; i <= n; i++) {
     const stem = stemOf(i)
-    posts.push({ id: `${OWNER}/${stem}`, stem, file: `feed/${stem}.yaml`, hash: hashOf(i), author: OWNER, data: { type: 'status', published: '2025-01-01T00:00:00Z', ...(i % 5 ? {} : { to: ['bob'] }) } })
+    posts.push({
+      id: `${OWNER}/${stem}`,
+      stem,
+      file: `feed/${stem}.yaml`,
+      hash: hashOf(i),
+      author: OWNER,
+      data: { type: 'status', published: '2025-01-01T00:00:00Z', ...(i % 5 ? {} : { to: ['bob'] }) },
+    })
   }
   const live = new Set(['public', 'friend:bob'])
   const aud = (p: Post) => (p.data.to ? ['friend:bob'] : ['public'])
   const [adv, advanceMs, advanceCpu] = await time(async () => advanceLedger(again, posts, aud, live, OWNER, Date.now()))
   if (adv.entries.length !== 1) throw new Error(`expected one new line, got ${adv.entries.length}`)
 
-  console.log(`devices: a ledger of ${n} versions from 2 devices (${shared} builds taking turns, then ${tail} builds each offline, ${perBuild} versions a build; ${moved} builds)`)
+  console.log(
+    `devices: a ledger of ${n} versions from 2 devices (${shared} builds taking turns, then ${tail} builds each offline, ${perBuild} versions a build; ${moved} builds)`,
+  )
   console.log(`  git merge of the two devices' histories:                 ${ms(mergeMs, mergeCpu)} (child process: cpu not counted)`)
   console.log(`  read + parse both files (${(bytes / 1e6).toFixed(1)} MB):                       ${ms(readMs, readCpu)}`)
   console.log(`  effective cursors + merged view (cold):                  ${ms(deriveMs, deriveCpu)}`)
-  console.log(`  build's first step = read + merge + view (cold):         ${ms(readMs + deriveMs, readCpu + deriveCpu)}   (target < 200 ms)`)
+  console.log(
+    `  build's first step = read + merge + view (cold):         ${ms(readMs + deriveMs, readCpu + deriveCpu)}   (target < 200 ms)`,
+  )
   console.log(`  the same again (JIT warm):                               ${ms(warmMs, warmCpu)}`)
   console.log(`  advance over ${n + 1} posts (one new):                    ${ms(advanceMs, advanceCpu)}`)
-  console.log(`  load average while measuring: ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores`)
+  console.log(
+    `  load average while measuring: ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores`,
+  )
   console.log(`  ledger on disk: ${bytes} bytes = ${(bytes / n).toFixed(1)} bytes per version`)
   await fs.rm(root, { recursive: true, force: true })
 }

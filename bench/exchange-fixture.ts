@@ -13,7 +13,12 @@ import type { Layout } from '../src/paths.ts'
 const WORDS = 'snow garden river morning coffee friends market bike train book music rain sun walk city forest'.split(' ')
 
 /** Writes `n` posts (every `publicEvery`-th public, the rest for `friend`) as pages of 100; returns the manifest. */
-export async function writeSyntheticBuild(owner: Layout, friend: { name: string; keyFile: string }, n: number, { publicEvery = 10, start = 1_700_000_000_000 } = {}): Promise<BuildManifest> {
+export async function writeSyntheticBuild(
+  owner: Layout,
+  friend: { name: string; keyFile: string },
+  n: number,
+  { publicEvery = 10, start = 1_700_000_000_000 } = {},
+): Promise<BuildManifest> {
   const secret = await readSecretKey(await fs.readFile(owner.selfSecretKey, 'utf8'))
   const friendKey = await readPublicKey(await fs.readFile(friend.keyFile, 'utf8'))
   const fpr = secret.fingerprint
@@ -22,7 +27,11 @@ export async function writeSyntheticBuild(owner: Layout, friend: { name: string;
   for (let i = 0; i < n; i++) {
     const published = new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
     const text = `Post ${i} — ${Array.from({ length: 12 + (i % 30) }, (_, k) => WORDS[(i * 7 + k * 3) % WORDS.length]).join(' ')}.`
-    const entry: Entry = { cursor: String(start + i), id: `${fpr}/${published.replace(/:/g, '-')}-post-${i}`, post: { type: 'status', published, tags: [WORDS[i % WORDS.length]], text } }
+    const entry: Entry = {
+      cursor: String(start + i),
+      id: `${fpr}/${published.replace(/:/g, '-')}-post-${i}`,
+      post: { type: 'status', published, tags: [WORDS[i % WORDS.length]], text },
+    }
     ;(i % publicEvery === 0 ? pub : priv).push(entry)
   }
   const dist = owner.dist
@@ -35,7 +44,14 @@ export async function writeSyntheticBuild(owner: Layout, friend: { name: string;
   const pubRefs: PageRef[] = []
   for (const entries of chunks(pub)) {
     const name = entries[0].cursor
-    const manifest: PublicManifest = { v: 1, owner: fpr, page: name, first: entries[0].cursor, last: entries[entries.length - 1].cursor, hashes: entries.map(entryHash) }
+    const manifest: PublicManifest = {
+      v: 1,
+      owner: fpr,
+      page: name,
+      first: entries[0].cursor,
+      last: entries[entries.length - 1].cursor,
+      hashes: entries.map(entryHash),
+    }
     const text = JSON.stringify(manifest)
     await fs.writeFile(path.join(dist, 'api', 'public', `${name}.json`), JSON.stringify({ v: 1, owner: fpr, page: name, entries }))
     await fs.writeFile(path.join(dist, 'api', 'public', `${name}.manifest.json`), text)
@@ -47,11 +63,24 @@ export async function writeSyntheticBuild(owner: Layout, friend: { name: string;
   const privRefs: PageRef[] = []
   for (const entries of chunks(priv)) {
     const name = pageName(nameKey, Number(entries[0].cursor))
-    await fs.writeFile(path.join(dist, 'p', `${name}.asc`), await encryptAndSign({ data: JSON.stringify({ v: 1, owner: fpr, audience: 'you', entries }), to: [friendKey], signer: secret }))
-    privRefs.push({ name, audience: 'you', first: entries[0].cursor, last: entries[entries.length - 1].cursor, count: entries.length, types })
+    await fs.writeFile(
+      path.join(dist, 'p', `${name}.asc`),
+      await encryptAndSign({ data: JSON.stringify({ v: 1, owner: fpr, audience: 'you', entries }), to: [friendKey], signer: secret }),
+    )
+    privRefs.push({
+      name,
+      audience: 'you',
+      first: entries[0].cursor,
+      last: entries[entries.length - 1].cursor,
+      count: entries.length,
+      types,
+    })
   }
   const manifest: BuildManifest = {
-    v: 1, owner: fpr, builtAt: new Date().toISOString(), last: String(start + n - 1),
+    v: 1,
+    owner: fpr,
+    builtAt: new Date().toISOString(),
+    last: String(start + n - 1),
     public: { pages: pubRefs },
     audiences: [{ key: `friend:${friend.name}`, kind: 'friend', name: friend.name, members: [friendKey.fingerprint], pages: privRefs }],
   }

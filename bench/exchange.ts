@@ -17,21 +17,49 @@ import { writeSyntheticBuild } from './exchange-fixture.ts'
 import { generateFeed, time, tmp } from './util.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const OPEN_LIMITS = { perIp: { rate: 1e9, burst: 1e9 }, perKey: { rate: 1e9, burst: 1e9 }, maxPending: 100_000, decryptWorkers: Number(process.env.BENCH_DECRYPT_WORKERS ?? 2) }
+const OPEN_LIMITS = {
+  perIp: { rate: 1e9, burst: 1e9 },
+  perKey: { rate: 1e9, burst: 1e9 },
+  maxPending: 100_000,
+  decryptWorkers: Number(process.env.BENCH_DECRYPT_WORKERS ?? 2),
+}
 
-interface Child { url: string; proc: ChildProcess; ask<T>(cmd: Record<string, unknown>, key: string): Promise<T>; stop(): Promise<void> }
+interface Child {
+  url: string
+  proc: ChildProcess
+  ask<T>(cmd: Record<string, unknown>, key: string): Promise<T>
+  stop(): Promise<void>
+}
 
 async function serverChild(root: string, limits: object = OPEN_LIMITS): Promise<Child> {
-  const proc = fork(path.join(here, 'children', 'exchange-server.ts'), [root, JSON.stringify(limits)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const next = <T>(key: string) => new Promise<T>((resolve) => {
-    const on = (m: Record<string, unknown>) => { if (key in m) { proc.off('message', on); resolve(m[key] as T) } }
-    proc.on('message', on)
+  const proc = fork(path.join(here, 'children', 'exchange-server.ts'), [root, JSON.stringify(limits)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
+  const next = <T>(key: string) =>
+    new Promise<T>((resolve) => {
+      const on = (m: Record<string, unknown>) => {
+        if (key in m) {
+          proc.off('message', on)
+          resolve(m[key] as T)
+        }
+      }
+      proc.on('message', on)
+    })
   const url = await next<string>('url')
   return {
-    url, proc,
-    ask: (cmd, key) => { const p = next<never>(key); proc.send(cmd); return p },
-    stop: () => new Promise((resolve) => { proc.once('exit', () => resolve()); proc.send({ cmd: 'exit' }) }),
+    url,
+    proc,
+    ask: (cmd, key) => {
+      const p = next<never>(key)
+      proc.send(cmd)
+      return p
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        proc.once('exit', () => resolve())
+        proc.send({ cmd: 'exit' })
+      }),
   }
 }
 
@@ -54,7 +82,11 @@ async function fileFloor(n: number): Promise<number> {
   const { writeFileSync, renameSync } = await import('node:fs')
   const t = performance.now()
   for (let i = 0; i < n; i++) {
-    writeFileSync(path.join(dir, `.p${i}.tmp`), `type: status\npublished: 2025-01-01T00:00:00Z\ntext: Post ${i}, about as long as a short post in the feed.\n`, { flag: 'wx' })
+    writeFileSync(
+      path.join(dir, `.p${i}.tmp`),
+      `type: status\npublished: 2025-01-01T00:00:00Z\ntext: Post ${i}, about as long as a short post in the feed.\n`,
+      { flag: 'wx' },
+    )
     renameSync(path.join(dir, `.p${i}.tmp`), path.join(dir, `p${i}.yaml`))
   }
   const ms = performance.now() - t
@@ -76,7 +108,13 @@ async function requestPool(alice: Layout, bob: Layout, since: string | null, n: 
   const signer = await readSecretKey(await fs.readFile(bob.selfSecretKey, 'utf8'))
   const out: string[] = []
   for (let i = 0; i < n; i++) {
-    const data = JSON.stringify({ since, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: to.fingerprint })
+    const data = JSON.stringify({
+      since,
+      limit: 500,
+      nonce: crypto.randomBytes(16).toString('hex'),
+      sentAt: new Date().toISOString(),
+      server: to.fingerprint,
+    })
     out.push(await encryptAndSign({ data, to: [to], signer }))
   }
   return out
@@ -94,34 +132,65 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), big = N
     const first = await freshSync(bob)
     if (first.posts !== n) throw new Error(`first sync stored ${first.posts} posts, expected ${n}`)
     const floor = await fileFloor(n)
-    console.log(`  first full sync: ${fmt(first.ms)} ms = ${fmt(first.posts / first.ms * 1000)} posts/s   (target ≤ 3000 ms: ${first.ms <= 3000 ? 'met' : 'MISSED'})`)
-    console.log(`  (floor: creating ${fmt(n)} small files by temp + rename here takes ${fmt(floor)} ms; the sync is ${(first.ms / floor).toFixed(2)}× that)`)
+    console.log(
+      `  first full sync: ${fmt(first.ms)} ms = ${fmt((first.posts / first.ms) * 1000)} posts/s   (target ≤ 3000 ms: ${first.ms <= 3000 ? 'met' : 'MISSED'})`,
+    )
+    console.log(
+      `  (floor: creating ${fmt(n)} small files by temp + rename here takes ${fmt(floor)} ms; the sync is ${(first.ms / floor).toFixed(2)}× that)`,
+    )
 
     const state = JSON.parse(await fs.readFile(path.join(bob.state, 'sync', 'alice.json'), 'utf8')) as { cursor: string }
     const poolSize = Number(process.env.BENCH_UPDATES ?? 3000)
     const [pool, poolMs] = await time(() => requestPool(alice, bob, state.cursor, poolSize))
     let i = 0
-    const updates = { method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, setupRequest: (r: object) => ({ ...r, body: pool[i++] }) }
+    const updates = {
+      method: 'POST',
+      headers: { 'content-type': 'application/pgp-encrypted' },
+      setupRequest: (r: object) => ({ ...r, body: pool[i++] }),
+    }
     const half = Math.floor(pool.length / 2)
     const up = await cannon({ url: new URL('api/v1/updates', server.url).href, amount: half, requests: [updates] })
-    console.log(`  POST /api/v1/updates, up to date, 50 clients as fast as they can (${OPEN_LIMITS.decryptWorkers || 'no'} decrypt workers): ${fmt(up.requests.average)} req/s, p50 ${up.latency.p50} ms, p99 ${up.latency.p99} ms, ${up.non2xx} non-2xx of ${fmt(up.requests.total)}   (target ≥ 300 req/s; pool of ${pool.length} distinct requests made in ${fmt(poolMs)} ms)`)
-    const paced = await cannon({ url: new URL('api/v1/updates', server.url).href, amount: pool.length - half, overallRate: 300, requests: [updates] })
-    console.log(`  POST /api/v1/updates, 50 clients sending 300 req/s in all: p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, ${paced.non2xx} non-2xx   (target p99 ≤ 50 ms: ${paced.latency.p99 <= 50 ? 'met' : 'MISSED'})`)
+    console.log(
+      `  POST /api/v1/updates, up to date, 50 clients as fast as they can (${OPEN_LIMITS.decryptWorkers || 'no'} decrypt workers): ${fmt(up.requests.average)} req/s, p50 ${up.latency.p50} ms, p99 ${up.latency.p99} ms, ${up.non2xx} non-2xx of ${fmt(up.requests.total)}   (target ≥ 300 req/s; pool of ${pool.length} distinct requests made in ${fmt(poolMs)} ms)`,
+    )
+    const paced = await cannon({
+      url: new URL('api/v1/updates', server.url).href,
+      amount: pool.length - half,
+      overallRate: 300,
+      requests: [updates],
+    })
+    console.log(
+      `  POST /api/v1/updates, 50 clients sending 300 req/s in all: p50 ${paced.latency.p50} ms, p99 ${paced.latency.p99} ms, ${paced.non2xx} non-2xx   (target p99 ≤ 50 ms: ${paced.latency.p99 <= 50 ? 'met' : 'MISSED'})`,
+    )
 
     const sample = await (await fetch(new URL('api/v1/public?limit=10', server.url))).text()
     const cursors = (JSON.parse(sample) as { posts: { cursor: string }[] }).posts.map((p) => p.cursor)
-    const allPublic = JSON.parse(await (await fetch(new URL(`api/v1/public?limit=1000`, server.url))).text()) as { posts: { cursor: string }[] }
+    const allPublic = JSON.parse(await (await fetch(new URL(`api/v1/public?limit=1000`, server.url))).text()) as {
+      posts: { cursor: string }[]
+    }
     const sinces = allPublic.posts.slice(0, 80).map((p) => p.cursor)
     const size = Buffer.byteLength(sample)
     const staticUrl = await server.ask<string>({ cmd: 'static', size }, 'staticUrl')
     let k = 0
-    const pub = await cannon({ url: server.url, duration: 5, requests: [{ method: 'GET', setupRequest: (r: object) => ({ ...r, path: `/api/v1/public?limit=10&since=${sinces[k++ % sinces.length]}` }) }] })
+    const pub = await cannon({
+      url: server.url,
+      duration: 5,
+      requests: [
+        { method: 'GET', setupRequest: (r: object) => ({ ...r, path: `/api/v1/public?limit=10&since=${sinces[k++ % sinces.length]}` }) },
+      ],
+    })
     const stat = await cannon({ url: staticUrl, duration: 5 })
     void cursors
-    console.log(`  GET /api/v1/public (limit=10, ~${fmt(size)} bytes), 50 clients: ${fmt(pub.requests.average)} req/s, p99 ${pub.latency.p99} ms`)
-    console.log(`  http-server, static file of ${fmt(size)} bytes, 50 clients: ${fmt(stat.requests.average)} req/s, p99 ${stat.latency.p99} ms`)
+    console.log(
+      `  GET /api/v1/public (limit=10, ~${fmt(size)} bytes), 50 clients: ${fmt(pub.requests.average)} req/s, p99 ${pub.latency.p99} ms`,
+    )
+    console.log(
+      `  http-server, static file of ${fmt(size)} bytes, 50 clients: ${fmt(stat.requests.average)} req/s, p99 ${stat.latency.p99} ms`,
+    )
     console.log(`  public / static = ${(pub.requests.average / stat.requests.average).toFixed(2)}   (target ≥ 1)`)
-    console.log(`  POST /api/v1/updates p99 at 300 req/s = ${(paced.latency.p99 / Math.max(1, stat.latency.p99)).toFixed(1)}× http-server's p99 flat out (anchor)`)
+    console.log(
+      `  POST /api/v1/updates p99 at 300 req/s = ${(paced.latency.p99 / Math.max(1, stat.latency.p99)).toFixed(1)}× http-server's p99 flat out (anchor)`,
+    )
 
     const unloaded = await freshSync(bob)
     const stranger = await readPublicKey((await generateIdentity({ name: 'Stranger' })).publicArmored)
@@ -133,7 +202,10 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), big = N
       `-----BEGIN PGP MESSAGE-----\n\n${'A'.repeat(2000)}\n-----END PGP MESSAGE-----\n`,
     ]
     const s0 = await server.ask<{ received: number; refusedBeforeCrypto: number; decrypted: number }>({ cmd: 'stats' }, 'stats')
-    const flood = fork(path.join(here, 'children', 'flood.ts'), [server.url, JSON.stringify(garbage)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+    const flood = fork(path.join(here, 'children', 'flood.ts'), [server.url, JSON.stringify(garbage)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    })
     let floodOut = ''
     flood.stdout!.on('data', (d) => (floodOut += d))
     await new Promise((r) => setTimeout(r, 1000))
@@ -143,8 +215,12 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), big = N
     await floodDone
     const s1 = await server.ask<{ received: number; refusedBeforeCrypto: number; decrypted: number }>({ cmd: 'stats' }, 'stats')
     const f = JSON.parse(floodOut.trim().split('\n').pop() || '{}') as { total?: number }
-    console.log(`  garbage flood (50 clients, ~${fmt(f.total ?? 0)} requests): ${fmt(s1.refusedBeforeCrypto - s0.refusedBeforeCrypto)} refused before any crypto; ${s1.decrypted - s0.decrypted} decrypted = the friend's own update requests`)
-    console.log(`  friend's full sync: ${fmt(unloaded.ms)} ms unloaded, ${fmt(loaded.ms)} ms during the flood = ${(loaded.ms / unloaded.ms).toFixed(2)}×   (target ≤ 2×: ${loaded.ms <= 2 * unloaded.ms ? 'met' : 'MISSED'})`)
+    console.log(
+      `  garbage flood (50 clients, ~${fmt(f.total ?? 0)} requests): ${fmt(s1.refusedBeforeCrypto - s0.refusedBeforeCrypto)} refused before any crypto; ${s1.decrypted - s0.decrypted} decrypted = the friend's own update requests`,
+    )
+    console.log(
+      `  friend's full sync: ${fmt(unloaded.ms)} ms unloaded, ${fmt(loaded.ms)} ms during the flood = ${(loaded.ms / unloaded.ms).toFixed(2)}×   (target ≤ 2×: ${loaded.ms <= 2 * unloaded.ms ? 'met' : 'MISSED'})`,
+    )
   } finally {
     await server.stop()
   }
@@ -160,13 +236,21 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), big = N
       let rounds = 0
       for (;;) {
         const [body] = await requestPool(pair.alice, pair.bob, since, 1)
-        const r = (await (await fetch(new URL('api/v1/updates', bigServer.url), { method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, body })).json()) as { pages: string[]; next: string | null }
+        const r = (await (
+          await fetch(new URL('api/v1/updates', bigServer.url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/pgp-encrypted' },
+            body,
+          })
+        ).json()) as { pages: string[]; next: string | null }
         rounds++
         if (!r.pages.length || !r.next) break
         since = r.next
       }
       const rss = await bigServer.ask<number>({ cmd: 'rss' }, 'rss')
-      console.log(`  server RSS with ${fmt(big)} posts, every page served once (${rounds} update rounds): ${fmt(rss / 1048576)} MB   (target ≤ 300 MB; fixture written in ${fmt(genMs)} ms)`)
+      console.log(
+        `  server RSS with ${fmt(big)} posts, every page served once (${rounds} update rounds): ${fmt(rss / 1048576)} MB   (target ≤ 300 MB; fixture written in ${fmt(genMs)} ms)`,
+      )
     } finally {
       await bigServer.stop()
     }

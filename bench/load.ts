@@ -28,10 +28,14 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000)) {
   if (warm.stats.cached !== n) throw new Error('the cache did not answer every file')
   const [, noCacheMs] = await time(() => loadPosts(l, { fingerprint, cacheFile: false }))
   console.log(`load: ${n} post files`)
-  const rate = (ms: number) => Math.round(n / ms * 1000)
-  console.log(`  cold (parse + validate + write cache): ${coldMs.toFixed(0)} ms = ${rate(coldMs)} posts/s   (target ≥ 10000 posts/s: ${rate(coldMs) >= 10_000 ? 'met' : 'MISSED'}; cpu ${coldCpu.toFixed(0)} ms = ${rate(coldCpu)} posts/s)`)
+  const rate = (ms: number) => Math.round((n / ms) * 1000)
+  console.log(
+    `  cold (parse + validate + write cache): ${coldMs.toFixed(0)} ms = ${rate(coldMs)} posts/s   (target ≥ 10000 posts/s: ${rate(coldMs) >= 10_000 ? 'met' : 'MISSED'}; cpu ${coldCpu.toFixed(0)} ms = ${rate(coldCpu)} posts/s)`,
+  )
   console.log(`  again without cache (JIT warm):        ${noCacheMs.toFixed(0)} ms = ${rate(noCacheMs)} posts/s`)
-  console.log(`  unchanged, through the cache:          ${warmMs.toFixed(0)} ms = ${rate(warmMs)} posts/s   (target ≥ 100000 posts/s: ${rate(warmMs) >= 100_000 ? 'met' : 'MISSED'}; cpu ${warmCpu.toFixed(0)} ms = ${rate(warmCpu)} posts/s)`)
+  console.log(
+    `  unchanged, through the cache:          ${warmMs.toFixed(0)} ms = ${rate(warmMs)} posts/s   (target ≥ 100000 posts/s: ${rate(warmMs) >= 100_000 ? 'met' : 'MISSED'}; cpu ${warmCpu.toFixed(0)} ms = ${rate(warmCpu)} posts/s)`,
+  )
   console.log(`  peak memory: ${peakMB()} MB`)
 }
 

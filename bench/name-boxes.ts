@@ -20,7 +20,15 @@ async function rsa(name: string): Promise<SecretKey> {
 
 /** An Output that keeps the one file in memory. */
 function memoryOut(): Output & { text: string } {
-  const o = { text: '', async read() { return o.text || undefined }, async write(_: string, d: string) { o.text = d } }
+  const o = {
+    text: '',
+    async read() {
+      return o.text || undefined
+    },
+    async write(_: string, d: string) {
+      o.text = d
+    },
+  }
   return o as unknown as Output & { text: string }
 }
 
@@ -37,14 +45,15 @@ export async function run(): Promise<void> {
   const [, again] = await time(() => writeNameBoxes({ out, signer: owner, boxed, cache }))
   const bytes = Buffer.byteLength(out.text)
 
-  const session = (me: SecretKey): Session => ({
-    friend: { name: 'owner', key: owner.publicKey, friend: true },
-    me,
-    route: { via: 'memory', base: 'http://boxes.invalid/', fetch: async () => new Response(out.text, { status: 200 }) },
-    now: Date.now,
-    random: (n: number) => Buffer.alloc(n),
-    limits: { answerBytes: 1 << 26, pageBytes: 1 << 24, fileBytes: 1 << 24, timeoutMs: 30_000 },
-  }) as Session
+  const session = (me: SecretKey): Session =>
+    ({
+      friend: { name: 'owner', key: owner.publicKey, friend: true },
+      me,
+      route: { via: 'memory', base: 'http://boxes.invalid/', fetch: async () => new Response(out.text, { status: 200 }) },
+      now: Date.now,
+      random: (n: number) => Buffer.alloc(n),
+      limits: { answerBytes: 1 << 26, pageBytes: 1 << 24, fileBytes: 1 << 24, timeoutMs: 30_000 },
+    }) as Session
   const scans: string[] = []
   for (const who of [friends[0], friends[BOXES - 1]]) {
     const [found, ms] = await time(() => openOwnBox(session(who)))

@@ -25,7 +25,10 @@ export async function generateFeed(root: string, n: number, opts: { to?: (i: num
     const d = new Date(start + i * 60_000)
     const iso = d.toISOString().replace(/\.\d{3}Z$/, 'Z')
     const dir = path.join(root, 'feed', String(d.getUTCFullYear()), String(d.getUTCMonth() + 1).padStart(2, '0'))
-    if (!dirs.has(dir)) { await fs.mkdir(dir, { recursive: true }); dirs.add(dir) }
+    if (!dirs.has(dir)) {
+      await fs.mkdir(dir, { recursive: true })
+      dirs.add(dir)
+    }
     const words = Array.from({ length: 12 + (i % 30) }, (_, k) => WORDS[(i * 7 + k * 3) % WORDS.length]).join(' ')
     const to = opts.to?.(i)
     const body = `type: status\npublished: ${iso}\n${to ? `to: [${to.join(', ')}]\n` : ''}tags: [${WORDS[i % WORDS.length]}]\ntext: Post ${i} — ${words}.\n`

@@ -16,13 +16,25 @@ const view = ids.find((s) => s.includes('view'))!
 await p.sam.post({ type: 'comment', inReplyTo: `${aliceFpr}/${view}`, text: 'Wow, what a light! Which ridge is that?', to: ['alice'] })
 await p.sam.post({ type: 'like', object: `${aliceFpr}/${view}`, to: ['alice'] } as never)
 const app = await startApp({ layout: p.sam.layout, port: 0, autoBuild: false })
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+})
 await fs.mkdir(OUT, { recursive: true })
 const shots: string[] = []
 try {
-  for (const [device, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
+  for (const [device, viewport] of [
+    ['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 390, height: 844 }],
+  ] as const) {
     for (const scheme of ['light', 'dark'] as const) {
-      const ctx = await browser.newContext({ viewport, colorScheme: scheme, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'Europe/Zurich' })
+      const ctx = await browser.newContext({
+        viewport,
+        colorScheme: scheme,
+        deviceScaleFactor: 1,
+        locale: 'en-GB',
+        timezoneId: 'Europe/Zurich',
+      })
       const page = await ctx.newPage()
       await page.goto(app.newLoginUrl())
       await page.locator('article.entry').first().waitFor()
@@ -34,7 +46,10 @@ try {
         shots.push(file)
       }
       await snap('home')
-      if (scheme === 'dark') { await ctx.close(); continue }
+      if (scheme === 'dark') {
+        await ctx.close()
+        continue
+      }
       await page.goto(`${app.url}/post/${aliceFpr}/${view}`)
       await page.locator('article.entry.focus, article.entry').first().waitFor()
       await snap('post')

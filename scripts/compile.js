@@ -10,7 +10,9 @@ const src = path.join(root, 'src')
 const lib = path.join(root, 'lib')
 // a clean tree each time, so a deleted source never survives as a stale .js
 fs.rmSync(lib, { recursive: true, force: true })
-execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' })
+execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
+  stdio: 'inherit',
+})
 for (const rel of fs.readdirSync(src, { recursive: true })) {
   const from = path.join(src, rel)
   if (rel.endsWith('.ts') || !fs.statSync(from).isFile()) continue

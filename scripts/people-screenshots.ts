@@ -33,8 +33,17 @@ const mine = await p.sam.post({ text: 'Who is up for a hike on Saturday?', to: [
 await p.alice.post({ type: 'comment', inReplyTo: `${p.sam.fingerprint}/${mine}`, text: 'Count me in!', to: ['sam'] })
 await p.alice.post({ type: 'like', object: `${p.sam.fingerprint}/${mine}`, to: ['sam'] } as never)
 await p.alice.build()
-const app = await startApp({ layout: p.sam.layout, port: 0, autoBuild: false, sync: { intervalMs: 15 * 60_000, lan: false, dht: false, reachMs: 3000 }, lan: { host: '127.0.0.2', port: 0 } })
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+const app = await startApp({
+  layout: p.sam.layout,
+  port: 0,
+  autoBuild: false,
+  sync: { intervalMs: 15 * 60_000, lan: false, dht: false, reachMs: 3000 },
+  lan: { host: '127.0.0.2', port: 0 },
+})
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+})
 await fs.mkdir(OUT, { recursive: true })
 const shots: string[] = []
 try {
@@ -44,7 +53,10 @@ try {
   await sp.goto(app.newLoginUrl())
   await sp.goto(`${app.url}/friends`)
   await sp.getByRole('button', { name: 'Sync now' }).click()
-  await sp.locator('.sync-progress li[data-name="dave"]').getByText(/failed/).waitFor({ timeout: 30_000 })
+  await sp
+    .locator('.sync-progress li[data-name="dave"]')
+    .getByText(/failed/)
+    .waitFor({ timeout: 30_000 })
   // a paired phone, so Devices lists one
   await sp.goto(`${app.url}/devices`)
   await sp.getByLabel('Device name').fill('Sam’s phone')
@@ -54,7 +66,10 @@ try {
   await (await phoneCtx.newPage()).goto(shortUrl)
   await setup.close()
 
-  for (const [device, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
+  for (const [device, viewport] of [
+    ['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 390, height: 844 }],
+  ] as const) {
     const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'Europe/Zurich' })
     const page = await ctx.newPage()
     await page.goto(app.newLoginUrl())
@@ -75,7 +90,7 @@ try {
     await page.goto(`${app.url}/friends/add`)
     await page.getByLabel('Their feed address').fill(erinUrl)
     await page.getByRole('button', { name: 'Show their key' }).click()
-    await page.getByRole('heading', { name: 'Is this your friend\'s key?' }).waitFor()
+    await page.getByRole('heading', { name: "Is this your friend's key?" }).waitFor()
     await page.getByRole('button', { name: 'Confirm and add' }).scrollIntoViewIfNeeded()
     await snap('add-friend')
     await page.goto(`${app.url}/groups`)

@@ -27,9 +27,15 @@ export function requireFeedRoot(explicit: string | undefined, cwd = process.cwd(
   if (explicit !== undefined) {
     const dir = path.resolve(cwd, explicit)
     if (isFeedRoot(dir)) return dir
-    throw new PeerFeedError('NOT_A_FEED', `${dir} is not a PeerFeed feed (it has no peerfeed.yaml or keys/self.asc); run \`peerfeed init --root ${explicit}\` to make one, or give the right --root.`)
+    throw new PeerFeedError(
+      'NOT_A_FEED',
+      `${dir} is not a PeerFeed feed (it has no peerfeed.yaml or keys/self.asc); run \`peerfeed init --root ${explicit}\` to make one, or give the right --root.`,
+    )
   }
   const found = findFeedRoot(cwd)
   if (found) return found
-  throw new PeerFeedError('NOT_A_FEED', `${path.resolve(cwd)} is not inside a PeerFeed feed (no peerfeed.yaml or keys/self.asc here or in any parent folder); run \`peerfeed init\` to make one here, or cd into your feed, or pass --root DIR.`)
+  throw new PeerFeedError(
+    'NOT_A_FEED',
+    `${path.resolve(cwd)} is not inside a PeerFeed feed (no peerfeed.yaml or keys/self.asc here or in any parent folder); run \`peerfeed init\` to make one here, or cd into your feed, or pass --root DIR.`,
+  )
 }

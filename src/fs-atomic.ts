@@ -34,5 +34,8 @@ export async function writeFileAtomic(
 }
 
 export async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(() => true, () => false)
+  return fs.access(p).then(
+    () => true,
+    () => false,
+  )
 }

@@ -5,7 +5,10 @@ import fsSync from 'node:fs'
 import path from 'node:path'
 import { PeerFeedError } from './errors.ts'
 
-interface Holder { pid: number; start: string }
+interface Holder {
+  pid: number
+  start: string
+}
 
 /** The process's start time from /proc (Linux); a pid reused by another process has another start time. */
 function startTime(pid: number): string {
@@ -75,14 +78,22 @@ export async function acquireLock(file: string, opts: LockOptions = {}): Promise
     if (!holder || !alive(holder)) {
       // Stale: move it aside first; if what we moved is not what we judged (someone took over meanwhile), put it back.
       const aside = `${file}.stale-${process.pid}`
-      if (await fs.rename(file, aside).then(() => true, () => false)) {
+      if (
+        await fs.rename(file, aside).then(
+          () => true,
+          () => false,
+        )
+      ) {
         if ((await fs.readFile(aside, 'utf8').catch(() => '')) !== text) await fs.link(aside, file).catch(() => {})
         await fs.rm(aside, { force: true })
       }
       continue
     }
     if (Date.now() >= deadline) {
-      throw new PeerFeedError('LOCKED', `another ${what} (pid ${holder.pid}) is running in this feed (lock ${file}); wait for it to finish and try again.`)
+      throw new PeerFeedError(
+        'LOCKED',
+        `another ${what} (pid ${holder.pid}) is running in this feed (lock ${file}); wait for it to finish and try again.`,
+      )
     }
     if (!told) {
       told = true

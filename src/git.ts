@@ -49,7 +49,11 @@ export async function commitPaths(root: string, paths: string[], message: string
       }
     }
   } catch (e) {
-    throw new PeerFeedError('GIT_FAILED', `the post was written but not committed: ${(e as Error).message.trim()}\n  commit it yourself with: git -C ${root} commit`, { cause: e })
+    throw new PeerFeedError(
+      'GIT_FAILED',
+      `the post was written but not committed: ${(e as Error).message.trim()}\n  commit it yourself with: git -C ${root} commit`,
+      { cause: e },
+    )
   }
 }
 
@@ -72,7 +76,13 @@ export async function historyState(root: string): Promise<HistoryState | undefin
   if (!/^\.(git)?$/.test(gitDir?.trim() ?? '')) return undefined
   const st = await gitOut(root, ['status', '--porcelain=v2', '--branch', '--untracked-files=no', '-z'])
   if (st === undefined) return undefined
-  const h: HistoryState = { merging: fs.existsSync(path.resolve(root, mergeHead ?? 'MERGE_HEAD')), conflicted: [], upstream: null, ahead: 0, behind: 0 }
+  const h: HistoryState = {
+    merging: fs.existsSync(path.resolve(root, mergeHead ?? 'MERGE_HEAD')),
+    conflicted: [],
+    upstream: null,
+    ahead: 0,
+    behind: 0,
+  }
   for (const rec of st.split('\0')) {
     if (rec.startsWith('# branch.upstream ')) h.upstream = rec.slice('# branch.upstream '.length)
     const ab = /^# branch\.ab \+(\d+) -(\d+)$/.exec(rec)
@@ -99,16 +109,22 @@ export async function assertMerged(root: string, what = 'build'): Promise<void> 
   if (!h) return
   if (h.merging || h.conflicted.length) {
     const files = h.conflicted.length ? ` (${h.conflicted.slice(0, 5).join(', ')}${h.conflicted.length > 5 ? ', …' : ''} in conflict)` : ''
-    throw new PeerFeedError('MERGE_IN_PROGRESS', `a git merge is not finished${files}; finish it before you ${what}:\n` +
-      `  git -C ${root} status          # see what is left\n` +
-      `  (edit the files in conflict, then) git -C ${root} add FILE…\n` +
-      `  git -C ${root} commit`)
+    throw new PeerFeedError(
+      'MERGE_IN_PROGRESS',
+      `a git merge is not finished${files}; finish it before you ${what}:\n` +
+        `  git -C ${root} status          # see what is left\n` +
+        `  (edit the files in conflict, then) git -C ${root} add FILE…\n` +
+        `  git -C ${root} commit`,
+    )
   }
   if (h.upstream && h.ahead > 0 && h.behind > 0) {
-    throw new PeerFeedError('DIVERGED', `this feed and ${h.upstream} have diverged (${h.ahead} commit(s) here, ${h.behind} there): another device changed the feed. ` +
-      `Merge before you ${what}, so every device hands out cursors from the same ledger:\n` +
-      `  git -C ${root} pull --no-rebase     # or: git -C ${root} merge ${h.upstream}\n` +
-      `  git -C ${root} push                 # so the other device gets this one's lines too`)
+    throw new PeerFeedError(
+      'DIVERGED',
+      `this feed and ${h.upstream} have diverged (${h.ahead} commit(s) here, ${h.behind} there): another device changed the feed. ` +
+        `Merge before you ${what}, so every device hands out cursors from the same ledger:\n` +
+        `  git -C ${root} pull --no-rebase     # or: git -C ${root} merge ${h.upstream}\n` +
+        `  git -C ${root} push                 # so the other device gets this one's lines too`,
+    )
   }
 }
 
@@ -135,6 +151,10 @@ export async function commitChanges(root: string, paths: string[], message: stri
     await git.raw(['add', '-A', '--', ...files])
     return (await git.commit(message, files)).commit || undefined
   } catch (e) {
-    throw new PeerFeedError('GIT_FAILED', `the change was made but not committed: ${(e as Error).message.trim()}\n  commit it yourself with: git -C ${root} commit -- ${files.join(' ')}`, { cause: e })
+    throw new PeerFeedError(
+      'GIT_FAILED',
+      `the change was made but not committed: ${(e as Error).message.trim()}\n  commit it yourself with: git -C ${root} commit -- ${files.join(' ')}`,
+      { cause: e },
+    )
   }
 }

@@ -12,7 +12,9 @@ declare module 'autocannon' {
     '2xx': number
     statusCodeStats?: Record<string, { count: number }>
   }
-  export interface Instance extends EventEmitter { stop(): void }
+  export interface Instance extends EventEmitter {
+    stop(): void
+  }
   function autocannon(opts: Record<string, unknown>): Instance & PromiseLike<Result>
   function autocannon(opts: Record<string, unknown>, cb: (err: Error | null, r: Result) => void): Instance
   export default autocannon

@@ -3,8 +3,14 @@ declare module 'hyperdht' {
   import type { EventEmitter } from 'node:events'
   import type { Duplex } from 'node:stream'
 
-  export interface KeyPair { publicKey: Buffer; secretKey: Buffer }
-  export interface HostPort { host: string; port: number }
+  export interface KeyPair {
+    publicKey: Buffer
+    secretKey: Buffer
+  }
+  export interface HostPort {
+    host: string
+    port: number
+  }
   export interface DHTOptions {
     bootstrap?: Array<HostPort | string>
     keyPair?: KeyPair
@@ -26,8 +32,14 @@ declare module 'hyperdht' {
     resume(): void
     setKeepAlive(ms: number): void
   }
-  export interface LookupReply { from: HostPort; peers: Array<{ publicKey: Buffer; relayAddresses: HostPort[] }> }
-  export interface Query extends AsyncIterable<LookupReply> { destroy(err?: Error): void; finished(): Promise<void> }
+  export interface LookupReply {
+    from: HostPort
+    peers: Array<{ publicKey: Buffer; relayAddresses: HostPort[] }>
+  }
+  export interface Query extends AsyncIterable<LookupReply> {
+    destroy(err?: Error): void
+    finished(): Promise<void>
+  }
 
   export default class DHT extends EventEmitter {
     constructor(opts?: DHTOptions)

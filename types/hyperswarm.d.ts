@@ -4,7 +4,10 @@ declare module 'hyperswarm' {
   import type DHT from 'hyperdht'
   import type { KeyPair, NoiseStream, HostPort } from 'hyperdht'
 
-  export interface PeerDiscovery { flushed(): Promise<void>; destroy(): Promise<void> }
+  export interface PeerDiscovery {
+    flushed(): Promise<void>
+    destroy(): Promise<void>
+  }
   export default class Hyperswarm extends EventEmitter {
     constructor(opts?: { dht?: DHT; keyPair?: KeyPair; bootstrap?: HostPort[]; maxPeers?: number })
     readonly dht: DHT

@@ -19,7 +19,9 @@ process.on('message', async (m: { cmd: string; size?: number }) => {
   else if (m.cmd === 'static') {
     const dir = (staticDir = await fs.mkdtemp(path.join(os.tmpdir(), 'peerfeed-bench-static-')))
     await fs.writeFile(path.join(dir, 'file.json'), Buffer.alloc(m.size!, 0x61))
-    const { createServer } = require('http-server') as { createServer(o: object): { server: net.Server; listen(p: number, h: string, cb: () => void): void } }
+    const { createServer } = require('http-server') as {
+      createServer(o: object): { server: net.Server; listen(p: number, h: string, cb: () => void): void }
+    }
     const hs = createServer({ root: dir, showDir: 'false', cache: -1 })
     await new Promise<void>((r) => hs.listen(0, '127.0.0.1', r))
     process.send!({ staticUrl: `http://127.0.0.1:${(hs.server.address() as net.AddressInfo).port}/file.json` })

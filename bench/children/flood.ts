@@ -8,7 +8,13 @@ const instance = autocannon({
   url: new URL('api/v1/updates', url).href,
   connections: 50,
   duration: 600,
-  requests: [{ method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+  requests: [
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/pgp-encrypted' },
+      setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[i++ % bodies.length] }),
+    },
+  ],
 })
 process.on('SIGTERM', () => instance.stop())
 instance.on('done', (r: { requests: { total: number }; non2xx: number; errors: number }) => {

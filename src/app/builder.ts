@@ -14,7 +14,11 @@ export interface Builder {
   close(): Promise<void>
 }
 
-export function autoBuild(layout: Layout, index: LiveIndex, opts: { passphrase?: string; onBuild(r: BuildResult): void; onError(e: unknown): void; debounceMs?: number }): Builder {
+export function autoBuild(
+  layout: Layout,
+  index: LiveIndex,
+  opts: { passphrase?: string; onBuild(r: BuildResult): void; onError(e: unknown): void; debounceMs?: number },
+): Builder {
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
   let again = false
@@ -41,14 +45,19 @@ export function autoBuild(layout: Layout, index: LiveIndex, opts: { passphrase?:
     await running
     running = undefined
   }
-  const request = () => new Promise<void>((resolve) => {
-    waiters.push(resolve)
-    clearTimeout(timer)
-    timer = setTimeout(() => void run(), opts.debounceMs ?? 20)
+  const request = () =>
+    new Promise<void>((resolve) => {
+      waiters.push(resolve)
+      clearTimeout(timer)
+      timer = setTimeout(() => void run(), opts.debounceMs ?? 20)
+    })
+  const off = index.onChange((c) => {
+    if (c.mine) void request()
   })
-  const off = index.onChange((c) => { if (c.mine) void request() })
   const others = watchTree([layout.keys, layout.groups, layout.templates], () => void request(), { create: false })
-  const config = fs.watch(layout.root, (_e, name) => { if (name && name.toString() === path.basename(layout.config)) void request() })
+  const config = fs.watch(layout.root, (_e, name) => {
+    if (name && name.toString() === path.basename(layout.config)) void request()
+  })
   config.on('error', () => {})
   return {
     request,

@@ -72,7 +72,9 @@ export class DeviceStore {
   }
 
   #save(): Promise<void> {
-    const run = this.#queue.then(() => writeFileAtomic(this.file, `${JSON.stringify({ v: 1, devices: this.list() }, null, 1)}\n`, { mode: 0o600 }))
+    const run = this.#queue.then(() =>
+      writeFileAtomic(this.file, `${JSON.stringify({ v: 1, devices: this.list() }, null, 1)}\n`, { mode: 0o600 }),
+    )
     this.#queue = run.catch(() => {})
     return run
   }

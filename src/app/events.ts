@@ -10,7 +10,9 @@ export class EventHub {
 
   constructor(keepAliveMs = 20_000) {
     // a comment line now and then keeps proxies and idle timers from closing the stream
-    this.#timer = setInterval(() => { for (const c of this.#clients) c.write(': ping\n\n') }, keepAliveMs)
+    this.#timer = setInterval(() => {
+      for (const c of this.#clients) c.write(': ping\n\n')
+    }, keepAliveMs)
     this.#timer.unref()
   }
 

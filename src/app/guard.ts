@@ -19,12 +19,16 @@ export function originsFor(hosts: string[]): Origins {
 export function refusal(req: IncomingMessage, o: Origins): { status: number; code: string; message: string } | undefined {
   const host = (req.headers.host ?? '').toLowerCase()
   if (!o.hosts.has(host)) {
-    return { status: 421, code: 'WRONG_HOST', message: 'this address is not the one the app was started on; open the link `peerfeed app` printed' }
+    return {
+      status: 421,
+      code: 'WRONG_HOST',
+      message: 'this address is not the one the app was started on; open the link `peerfeed app` printed',
+    }
   }
   if (SAFE.has(req.method ?? 'GET')) return undefined
   const origin = req.headers.origin
   if (origin === undefined || !o.origins.has(origin.toLowerCase())) {
-    return { status: 403, code: 'WRONG_ORIGIN', message: 'changes are accepted only from the app\'s own pages' }
+    return { status: 403, code: 'WRONG_ORIGIN', message: "changes are accepted only from the app's own pages" }
   }
   return undefined
 }

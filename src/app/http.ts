@@ -3,14 +3,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { isPeerFeedError } from '../errors.ts'
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly fields?: Record<string, string>) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
     super(message)
   }
 }
 
 /** Security headers every answer carries: nothing from elsewhere, no framing, no sniffing. */
 export const BASE_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -52,7 +58,8 @@ export async function readBody(req: IncomingMessage, max: number): Promise<Buffe
 }
 
 export async function readJson(req: IncomingMessage, max = 1_000_000): Promise<Record<string, unknown>> {
-  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'NOT_JSON', 'send JSON (Content-Type: application/json)')
+  if (!/^application\/json\b/.test(req.headers['content-type'] ?? ''))
+    throw new HttpError(415, 'NOT_JSON', 'send JSON (Content-Type: application/json)')
   let v: unknown
   try {
     v = JSON.parse((await readBody(req, max)).toString('utf8'))

@@ -8,26 +8,43 @@ import type { Request, Router } from './router.ts'
 
 const STATIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static')
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
 }
 
-
 export function routes(r: Router) {
-  r.get('/login', (q) => {
-    const s = q.app.sessions.redeem(q.url.searchParams.get('token') ?? '')
-    if (!s) return html(q, 401, loginNote('This login link was already used or is not valid.'))
-    q.res.writeHead(303, { ...BASE_HEADERS, 'set-cookie': q.app.sessions.cookieFor(s), location: '/' })
-    q.res.end()
-  }, { auth: false })
-  r.get('/static/*', (q) => {
-    const rel = q.params['*']
-    const file = path.resolve(STATIC, rel)
-    if (!file.startsWith(STATIC + path.sep) || !TYPES[path.extname(file)] || !fs.existsSync(file)) throw new HttpError(404, 'NOT_FOUND', 'no such file')
-    const body = fs.readFileSync(file)
-    q.res.writeHead(200, { ...BASE_HEADERS, 'cache-control': 'no-cache', 'content-type': TYPES[path.extname(file)], 'content-length': body.length })
-    q.res.end(body)
-  }, { auth: false })
+  r.get(
+    '/login',
+    (q) => {
+      const s = q.app.sessions.redeem(q.url.searchParams.get('token') ?? '')
+      if (!s) return html(q, 401, loginNote('This login link was already used or is not valid.'))
+      q.res.writeHead(303, { ...BASE_HEADERS, 'set-cookie': q.app.sessions.cookieFor(s), location: '/' })
+      q.res.end()
+    },
+    { auth: false },
+  )
+  r.get(
+    '/static/*',
+    (q) => {
+      const rel = q.params['*']
+      const file = path.resolve(STATIC, rel)
+      if (!file.startsWith(STATIC + path.sep) || !TYPES[path.extname(file)] || !fs.existsSync(file))
+        throw new HttpError(404, 'NOT_FOUND', 'no such file')
+      const body = fs.readFileSync(file)
+      q.res.writeHead(200, {
+        ...BASE_HEADERS,
+        'cache-control': 'no-cache',
+        'content-type': TYPES[path.extname(file)],
+        'content-length': body.length,
+      })
+      q.res.end(body)
+    },
+    { auth: false },
+  )
   // every other page is the shell; the client's router picks the view (so new views need no server change)
   r.get('/*', (q) => {
     if (/^\/(api|media|static)\//.test(q.url.pathname)) throw new HttpError(404, 'NOT_FOUND', 'nothing here')

@@ -9,7 +9,10 @@ export async function record(l: Layout, paths: string[], message: string): Promi
   const { simpleGit } = await import('simple-git')
   const git = simpleGit(l.root)
   const status = await git.raw(['status', '--porcelain', '-z', '--untracked-files=all', '--', ...paths])
-  const changed = status.split('\0').filter((f) => f.length > 3).map((f) => f.slice(3))
+  const changed = status
+    .split('\0')
+    .filter((f) => f.length > 3)
+    .map((f) => f.slice(3))
   if (!changed.length) return undefined
   try {
     // -A stages deletions too; only the changed files among `paths` are committed

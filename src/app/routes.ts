@@ -13,4 +13,17 @@ import * as read from './api/read.ts'
 import * as write from './api/write.ts'
 import * as pages from './pages.ts'
 
-export const routeModules: { routes(r: Router): void }[] = [me, read, write, events, media, friends, groups, identity, sync, notifications, devices, pages]
+export const routeModules: { routes(r: Router): void }[] = [
+  me,
+  read,
+  write,
+  events,
+  media,
+  friends,
+  groups,
+  identity,
+  sync,
+  notifications,
+  devices,
+  pages,
+]

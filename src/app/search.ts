@@ -25,8 +25,20 @@ function haystack(e: Entry): string {
   const d = e.post.data
   let s = textCache.get(d)
   if (s === undefined) {
-    s = [d.text, d.title, d.url, d.name, d.place, d.location, d.activity, ...(d.tags ?? []).map((t) => `#${t}`),
-      ...(d.attachments ?? []).map((a) => a.alt)].filter(Boolean).join('\n').toLowerCase()
+    s = [
+      d.text,
+      d.title,
+      d.url,
+      d.name,
+      d.place,
+      d.location,
+      d.activity,
+      ...(d.tags ?? []).map((t) => `#${t}`),
+      ...(d.attachments ?? []).map((a) => a.alt),
+    ]
+      .filter(Boolean)
+      .join('\n')
+      .toLowerCase()
     textCache.set(d, s)
   }
   return s

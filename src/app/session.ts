@@ -24,14 +24,26 @@ export class Sessions {
   /** paired devices kept across restarts (owner sessions end with the app) */
   readonly devices?: DeviceStore
 
-  constructor({ random = crypto.randomBytes, now = Date.now, devices }: { random?: (n: number) => Buffer; now?: () => number; devices?: DeviceStore } = {}) {
+  constructor({
+    random = crypto.randomBytes,
+    now = Date.now,
+    devices,
+  }: { random?: (n: number) => Buffer; now?: () => number; devices?: DeviceStore } = {}) {
     this.#random = random
     this.#now = now
     this.devices = devices
   }
 
   /** A token that logs in once; `ttlMs` Infinity for the link printed at start. */
-  issueToken({ kind = 'owner', label = 'this computer', ttlMs = Infinity }: { kind?: Session['kind']; label?: string; ttlMs?: number } = {}): string {
+  issueToken({
+    kind = 'owner',
+    label = 'this computer',
+    ttlMs = Infinity,
+  }: {
+    kind?: Session['kind']
+    label?: string
+    ttlMs?: number
+  } = {}): string {
     const token = this.#random(32).toString('base64url')
     this.#tokens.set(token, { kind, label, expires: this.#now() + ttlMs })
     return token
@@ -56,7 +68,11 @@ export class Sessions {
     if (!s && id && this.devices) {
       // a device paired before the app restarted
       const d = this.devices.get(sessionHash(id))
-      if (d) this.#sessions.set(id, (s = { id, kind: 'device', label: d.label, created: d.created, ...(d.lastUsed ? { lastUsed: d.lastUsed } : {}) }))
+      if (d)
+        this.#sessions.set(
+          id,
+          (s = { id, kind: 'device', label: d.label, created: d.created, ...(d.lastUsed ? { lastUsed: d.lastUsed } : {}) }),
+        )
     }
     if (s) {
       s.lastUsed = this.#now()

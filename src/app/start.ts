@@ -70,7 +70,17 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
 
   const host = opts.host ?? '127.0.0.1'
   let origins: Origins = originsFor([])
-  const context: AppContext = { layout, index, sessions, events, origin: '', selfName: self.name, passphrase: opts.passphrase, build: { running: false }, now }
+  const context: AppContext = {
+    layout,
+    index,
+    sessions,
+    events,
+    origin: '',
+    selfName: self.name,
+    passphrase: opts.passphrase,
+    build: { running: false },
+    now,
+  }
 
   const server = http.createServer((req, res) => void handle(req, res))
   let lanOrigins: Origins = originsFor([])
@@ -97,7 +107,15 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       }
       // Unpaired on the LAN: nothing but the pairing page (and its stylesheet), whatever the route says.
       if ((route.auth || lan) && !session && !(lan && LAN_OPEN.test(url.pathname))) {
-        if (isApi) return sendJson(res, 401, { error: { code: 'NO_SESSION', message: lan ? 'pair this device first: in PeerFeed on your computer, open Devices and scan the code' : 'log in first: open the link `peerfeed app` printed' } })
+        if (isApi)
+          return sendJson(res, 401, {
+            error: {
+              code: 'NO_SESSION',
+              message: lan
+                ? 'pair this device first: in PeerFeed on your computer, open Devices and scan the code'
+                : 'log in first: open the link `peerfeed app` printed',
+            },
+          })
         return html(q, 401, lan ? pairNote() : loginNote())
       }
       const out = await route.handler(q)
@@ -130,7 +148,13 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     const lanHost = opts.lan.host.includes(':') ? `[${opts.lan.host}]` : opts.lan.host
     context.lanOrigin = `http://${lanHost}:${(lanServer.address() as AddressInfo).port}`
     lanOrigins = originsFor([context.lanOrigin.slice('http://'.length)])
-    stops.push(() => new Promise<void>((res) => { lanServer!.close(() => res()); lanServer!.closeAllConnections() }))
+    stops.push(
+      () =>
+        new Promise<void>((res) => {
+          lanServer!.close(() => res())
+          lanServer!.closeAllConnections()
+        }),
+    )
   }
   if (opts.sync !== false) {
     const sync = await new SyncRunner(events).start(layout, { ...opts.sync, passphrase: opts.passphrase })
@@ -143,7 +167,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       passphrase: opts.passphrase,
       onBuild: (r) => {
         context.build = { running: false, at: now(), ms: Math.round(r.stats.ms) }
-        if (r.changed) log(`built: ${r.stats.newVersions} new version(s), ${r.stats.tombstones} deletion(s) in ${Math.round(r.stats.ms)} ms`)
+        if (r.changed)
+          log(`built: ${r.stats.newVersions} new version(s), ${r.stats.tombstones} deletion(s) in ${Math.round(r.stats.ms)} ms`)
         events.send('build', { ...context.build, changed: r.changed, newVersions: r.stats.newVersions, tombstones: r.stats.tombstones })
       },
       onError: (e) => {
@@ -173,7 +198,6 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     },
   }
 }
-
 
 /** Pictures uploaded but never posted (a closed tab) are removed a day later. */
 async function sweepUploads(layout: Layout, now: number) {

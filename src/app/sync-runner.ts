@@ -56,9 +56,10 @@ export class SyncRunner {
     const { syncEverywhere } = await import('../sync/background.ts')
     this.#bg = await startBackgroundSync(layout, {
       intervalMs: opts.intervalMs,
-      run: ({ signal, onEvent }) => (opts.lan === false && opts.dht === false
-        ? syncAll(layout, { passphrase: opts.passphrase, signal, onEvent, reachMs: opts.reachMs })
-        : syncEverywhere(layout, { passphrase: opts.passphrase, signal, onEvent, lan: opts.lan, dht: opts.dht })),
+      run: ({ signal, onEvent }) =>
+        opts.lan === false && opts.dht === false
+          ? syncAll(layout, { passphrase: opts.passphrase, signal, onEvent, reachMs: opts.reachMs })
+          : syncEverywhere(layout, { passphrase: opts.passphrase, signal, onEvent, lan: opts.lan, dht: opts.dht }),
       onEvent: (e) => this.#on(e),
       onRun: (r) => {
         this.#endedAt = new Date().toISOString()

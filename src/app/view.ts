@@ -39,7 +39,11 @@ export interface Groups {
 }
 
 export class Viewer {
-  constructor(readonly index: LiveIndex, readonly selfName: string, readonly groups: Groups) {}
+  constructor(
+    readonly index: LiveIndex,
+    readonly selfName: string,
+    readonly groups: Groups,
+  ) {}
 
   nameOf(handle: string): string {
     return handle === 'me' ? this.selfName : handle

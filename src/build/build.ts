@@ -116,14 +116,24 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   // a friend whose key is revoked or expired gets nothing new: it is no audience, and drops out of its groups
   const unusable = new Set([...id.peers.values()].filter((k) => k.revoked || k.expired).map((k) => k.fingerprint))
   const friends = [...id.peers].filter(([, k]) => !id.blocked.has(k.fingerprint) && !unusable.has(k.fingerprint))
-  const groupMembers = new Map([...id.groups.keys()].map((g) => [g, id.peers.size ? resolveAudience(id, [g]).filter((fp) => !unusable.has(fp)) : []]))
-  const live = new Set<string>(['public', ...friends.map(([n]) => friendKey(n)),
-    ...[...groupMembers].filter(([, m]) => m.length).map(([g]) => groupKey(g))])
-  const audiencesOf = (p: Post) => audienceOf(p.data).map((n) => (n === 'public' ? 'public' : id.peers.has(n) ? friendKey(n) : groupKey(n))).filter((a) => live.has(a))
+  const groupMembers = new Map(
+    [...id.groups.keys()].map((g) => [g, id.peers.size ? resolveAudience(id, [g]).filter((fp) => !unusable.has(fp)) : []]),
+  )
+  const live = new Set<string>([
+    'public',
+    ...friends.map(([n]) => friendKey(n)),
+    ...[...groupMembers].filter(([, m]) => m.length).map(([g]) => groupKey(g)),
+  ])
+  const audiencesOf = (p: Post) =>
+    audienceOf(p.data)
+      .map((n) => (n === 'public' ? 'public' : id.peers.has(n) ? friendKey(n) : groupKey(n)))
+      .filter((a) => live.has(a))
 
   // a feed without its own templates/site uses the ones shipped with PeerFeed
   const ownTemplates = path.join(layout.templates, 'site')
-  const templatesDir = (await fs.stat(ownTemplates).catch(() => undefined))?.isDirectory() ? ownTemplates : path.join(PACKAGE_ROOT, 'templates', 'site')
+  const templatesDir = (await fs.stat(ownTemplates).catch(() => undefined))?.isDirectory()
+    ? ownTemplates
+    : path.join(PACKAGE_ROOT, 'templates', 'site')
   // the ledger: every device's lines merged (ledger/ in the repo), this device's page plan and group keys (local)
   const device = await deviceId(layout)
   const logged = await readLedger(layout.root)
@@ -140,7 +150,8 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   const authors = await siteAuthors(layout, id.peers)
   const keyState = [config, crypto.createHash('sha256').update(self.publicKey.armored).digest('hex'), rotations ?? '', [...authors]]
   const templatesState = templatesDir + (await statTree(templatesDir))
-  const inputsWith = (ledger: Record<string, number>) => inputHash({ posts, live, groupMembers, owner: self.fingerprint, config: keyState, templates: templatesState, full: opts.full, ledger })
+  const inputsWith = (ledger: Record<string, number>) =>
+    inputHash({ posts, live, groupMembers, owner: self.fingerprint, config: keyState, templates: templatesState, full: opts.full, ledger })
   const inputs = inputsWith(view.newest)
   // what the live tree was built from: its own state folder, so a build killed before its swap counts for nothing
   const liveState = liveStateDir(layout)
@@ -178,10 +189,22 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     const { renderSite } = await import('./site/index.ts')
     const url = config.url
     const site = await renderSite({
-      posts: publicPosts, root: layout.root, outDir: gen, templatesDir,
-      cacheDir: g.stateDir, full: opts.full, authors, ownIds: new Set(posts.map((p) => p.id)),
-      owner: { name: self.name, fingerprint: self.fingerprint, keyArmored: self.publicKey.armored, email: self.email || undefined, url,
-        qrSvg: await keyQrSvg(keyQr({ fingerprint: self.fingerprint, url })) },
+      posts: publicPosts,
+      root: layout.root,
+      outDir: gen,
+      templatesDir,
+      cacheDir: g.stateDir,
+      full: opts.full,
+      authors,
+      ownIds: new Set(posts.map((p) => p.id)),
+      owner: {
+        name: self.name,
+        fingerprint: self.fingerprint,
+        keyArmored: self.publicKey.armored,
+        email: self.email || undefined,
+        url,
+        qrSvg: await keyQrSvg(keyQr({ fingerprint: self.fingerprint, url })),
+      },
     })
     out.note(site.written)
     out.note(site.removed)
@@ -194,14 +217,29 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     reached('site')
 
     const cache = opts.full ? {} : await readJson<PageCache>(genFiles.pageCache, {})
-    const ctx: PrivateContext = { out, root: layout.root, signer, owner: self.fingerprint, posts: byId, cache, newCache: {}, stats: { encrypted: 0, reused: 0 } }
+    const ctx: PrivateContext = {
+      out,
+      root: layout.root,
+      signer,
+      owner: self.fingerprint,
+      posts: byId,
+      cache,
+      newCache: {},
+      stats: { encrypted: 0, reused: 0 },
+    }
 
     log('writing public pages…')
     const pubStats = { signed: 0, reused: 0 }
     const pub = await writePublicPages({
-      out, owner: self.fingerprint, signer, entries: ledger.audiences.public ?? {}, starts: ledger.pages.public ?? [],
+      out,
+      owner: self.fingerprint,
+      signer,
+      entries: ledger.audiences.public ?? {},
+      starts: ledger.pages.public ?? [],
       posts: publicRefs(byId, new Set(publicPosts.map((p) => p.id)), self.fingerprint, privateRefKey(signer)),
-      stats: pubStats, cache, newCache: ctx.newCache,
+      stats: pubStats,
+      cache,
+      newCache: ctx.newCache,
     })
     ledger.pages.public = pub.starts
     mark('public')
@@ -215,14 +253,24 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
       const [kind, name] = a.split(/:(.*)/s) as ['friend' | 'group', string]
       const recipients = kind === 'friend' ? [id.peers.get(name)!] : audienceKeys(id, groupMembers.get(name)!)
       const nameKey = kind === 'friend' ? friendNameKeys.get(name)! : ledger.groupKeys[name].key
-      const r = await writeAudience(ctx, { key: a, kind, name, recipients, nameKey, entries: ledger.audiences[a] ?? {}, starts: ledger.pages[a] ?? [] })
+      const r = await writeAudience(ctx, {
+        key: a,
+        kind,
+        name,
+        recipients,
+        nameKey,
+        entries: ledger.audiences[a] ?? {},
+        starts: ledger.pages[a] ?? [],
+      })
       ledger.pages[a] = r.starts
       audiences.push(r.manifest)
     }
     const generated = new Date(now()).toISOString()
     for (const [name, key] of friends) await writeFriendIndex(ctx, key, friendIndexName(friendNameKeys.get(name)!), audiences, generated)
     const boxes = await writeNameBoxes({
-      out, signer, cache: await readJson<BoxCache>(genFiles.boxes, {}),
+      out,
+      signer,
+      cache: await readJson<BoxCache>(genFiles.boxes, {}),
       boxed: friends.filter(([n]) => nameKeys.get(n)!.boxed).map(([n, friend]) => ({ friend, nameKey: nameKeys.get(n)!.key })),
     })
     await pruneStale(out, new Set(Object.keys(ctx.newCache)))
@@ -230,8 +278,12 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     reached('pages')
 
     const manifest: BuildManifest = {
-      v: 1, owner: self.fingerprint, builtAt: generated, last: ledger.last ? String(ledger.last) : null,
-      public: { pages: pub.pages }, audiences,
+      v: 1,
+      owner: self.fingerprint,
+      builtAt: generated,
+      last: ledger.last ? String(ledger.last) : null,
+      public: { pages: pub.pages },
+      audiences,
     }
     // the new lines are durable before any of their cursors is served
     const seen = Object.fromEntries(Object.entries(view.newest).filter(([d]) => d !== device))
@@ -243,7 +295,10 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     await writeFileAtomic(genFiles.boxes, JSON.stringify(boxes))
     await writeFileAtomic(genFiles.manifest, JSON.stringify(manifest))
     // what the next build will read: the ledger with this build's own line, so that build finds nothing changed
-    await writeFileAtomic(genFiles.inputs, adv.entries.length ? inputsWith({ ...view.newest, [device]: (view.newest[device] ?? 0) + 1 }) : inputs)
+    await writeFileAtomic(
+      genFiles.inputs,
+      adv.entries.length ? inputsWith({ ...view.newest, [device]: (view.newest[device] ?? 0) + 1 }) : inputs,
+    )
     reached('state')
     await commitGeneration(layout.dist, g, out.changed)
     for (const f of legacyStateFiles(layout)) await fs.rm(f, { recursive: true, force: true })
@@ -254,11 +309,22 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     mark('commit')
     const privatePosts = posts.filter((p) => audiencesOf(p).some((a) => a !== 'public')).length
     return {
-      dist: layout.dist, changed: true, manifest, warnings,
+      dist: layout.dist,
+      changed: true,
+      manifest,
+      warnings,
       stats: {
-        posts: posts.length, publicPosts: publicPosts.length, privatePosts, newVersions: changed.versions, tombstones: changed.tombstones,
-        pagesEncrypted: ctx.stats.encrypted, pagesReused: ctx.stats.reused, publicPagesSigned: pubStats.signed,
-        siteRendered: site.rendered, siteSkipped: site.skipped, ms: performance.now() - t0,
+        posts: posts.length,
+        publicPosts: publicPosts.length,
+        privatePosts,
+        newVersions: changed.versions,
+        tombstones: changed.tombstones,
+        pagesEncrypted: ctx.stats.encrypted,
+        pagesReused: ctx.stats.reused,
+        publicPagesSigned: pubStats.signed,
+        siteRendered: site.rendered,
+        siteSkipped: site.skipped,
+        ms: performance.now() - t0,
       },
       timings,
     }
@@ -266,21 +332,53 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     // dist/ still points at the last good tree, and the half-written one stays marked incomplete (it has no tree.json):
     // the next build starts again from the live one
     if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new PeerFeedError('DISK_FULL', `the disk is full (${(e as Error).message}); dist/ was left as it was — free some space and build again`, { cause: e })
+      throw new PeerFeedError(
+        'DISK_FULL',
+        `the disk is full (${(e as Error).message}); dist/ was left as it was — free some space and build again`,
+        { cause: e },
+      )
     }
     throw e
   }
 }
 
 const emptyStats = (posts: number, ms: number): BuildResult['stats'] => ({
-  posts, publicPosts: 0, privatePosts: 0, newVersions: 0, tombstones: 0, pagesEncrypted: 0, pagesReused: 0,
-  publicPagesSigned: 0, siteRendered: 0, siteSkipped: 0, ms,
+  posts,
+  publicPosts: 0,
+  privatePosts: 0,
+  newVersions: 0,
+  tombstones: 0,
+  pagesEncrypted: 0,
+  pagesReused: 0,
+  publicPagesSigned: 0,
+  siteRendered: 0,
+  siteSkipped: 0,
+  ms,
 })
 
 /** One hash of everything a build reads, to skip a build when nothing changed. */
-function inputHash(v: { posts: Post[]; live: Set<string>; groupMembers: Map<string, string[]>; owner: string; config: unknown; templates: string; full?: boolean; ledger: Record<string, number> }): string {
+function inputHash(v: {
+  posts: Post[]
+  live: Set<string>
+  groupMembers: Map<string, string[]>
+  owner: string
+  config: unknown
+  templates: string
+  full?: boolean
+  ledger: Record<string, number>
+}): string {
   const h = crypto.createHash('sha256')
-  h.update(JSON.stringify([v.owner, [...v.live].sort(), [...v.groupMembers].sort(), v.config, v.templates, v.full ?? false, Object.entries(v.ledger).sort()]))
+  h.update(
+    JSON.stringify([
+      v.owner,
+      [...v.live].sort(),
+      [...v.groupMembers].sort(),
+      v.config,
+      v.templates,
+      v.full ?? false,
+      Object.entries(v.ledger).sort(),
+    ]),
+  )
   for (const p of v.posts) h.update(`${p.id}\0${p.hash}\n`)
   return h.digest('hex')
 }
@@ -294,4 +392,3 @@ async function statTree(dir: string): Promise<string> {
   }
   return out.join('\n')
 }
-

@@ -113,8 +113,12 @@ export async function prepareGeneration(dist: string, stateRoot: string, { fresh
   }
   // the idle tree is either the live tree's parent or a child of it that was never swapped in; then it differs from
   // the live tree only at the paths one of them changed; anything else is copied afresh (as hard links)
-  const replaySet = idleState && idleState.gen === liveState.parent ? liveState.changed
-    : idleState && idleState.parent === liveState.gen ? idleState.changed : undefined
+  const replaySet =
+    idleState && idleState.gen === liveState.parent
+      ? liveState.changed
+      : idleState && idleState.parent === liveState.gen
+        ? idleState.changed
+        : undefined
   if (replaySet && (await fs.stat(dir).catch(() => undefined))?.isDirectory()) {
     for (const rel of replaySet) await replay(liveDir, dir, rel)
   } else {
@@ -149,14 +153,25 @@ async function replay(from: string, to: string, rel: string) {
   const src = path.join(from, rel)
   const dst = path.join(to, rel)
   await fs.rm(dst, { force: true })
-  if (await fs.lstat(src).then((s) => s.isFile(), () => false)) {
+  if (
+    await fs.lstat(src).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+  ) {
     await fs.mkdir(path.dirname(dst), { recursive: true })
     await fs.link(src, dst)
     return
   }
   // a removed file's folders go too once empty, as they went in the live tree
   for (let d = path.dirname(rel); d !== '.' && d !== '' && d !== '/'; d = path.dirname(d)) {
-    if (!(await fs.rmdir(path.join(to, d)).then(() => true, () => false))) break
+    if (
+      !(await fs.rmdir(path.join(to, d)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      break
   }
 }
 

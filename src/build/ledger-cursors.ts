@@ -53,7 +53,8 @@ export function effectiveCursors(builds: LogBuild[]): Effective {
     }
   }
   // a device's builds read more and more of the others; keep it so even if a file was tampered with
-  for (const list of byDev) for (let i = 1; i < list.length; i++) for (let j = 0; j < D; j++) list[i].saw[j] = Math.max(list[i].saw[j], list[i - 1].saw[j])
+  for (const list of byDev)
+    for (let i = 1; i < list.length; i++) for (let j = 0; j < D; j++) list[i].saw[j] = Math.max(list[i].saw[j], list[i - 1].saw[j])
 
   const memo = new Map<string, number>()
   const lastEff = (n: Node, base: number) => (n.k === 0 ? base - 1 : Math.max(base + n.k - 1, n.m))

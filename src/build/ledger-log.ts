@@ -51,7 +51,11 @@ export function parseLedgerFile(dev: string, text: string, file = `${LEDGER_DIR}
   // audience lists repeat on almost every line: one checked, shared array per distinct text
   const audCache = new Map<string, string[]>()
   const bad = (what: string): never => {
-    throw new PeerFeedError('BAD_LEDGER', `${what}. The ledger is written only by peerfeed; restore the file from git (git checkout -- ${file}) or, if it is this device's and was never pushed, move it away and build again.`, { file, line: lineNo })
+    throw new PeerFeedError(
+      'BAD_LEDGER',
+      `${what}. The ledger is written only by peerfeed; restore the file from git (git checkout -- ${file}) or, if it is this device's and was never pushed, move it away and build again.`,
+      { file, line: lineNo },
+    )
   }
   while (pos < end) {
     const nl = text.indexOf('\n', pos)
@@ -107,9 +111,14 @@ export function parseLedgerFile(dev: string, text: string, file = `${LEDGER_DIR}
 }
 
 export function formatBuild(b: LogBuild): string {
-  const seen = Object.keys(b.seen).sort().map((d) => `${d}:${b.seen[d]}`).join(',') || '-'
+  const seen =
+    Object.keys(b.seen)
+      .sort()
+      .map((d) => `${d}:${b.seen[d]}`)
+      .join(',') || '-'
   let s = `B\t${b.n}\t${seen}\n`
-  for (const e of b.entries) s += e.k === 'V' ? `V\t${e.c}\t${e.stem}\t${e.hash}\t${e.auds.join(',')}\n` : `${e.k}\t${e.c}\t${e.stem}\t${e.auds.join(',')}\n`
+  for (const e of b.entries)
+    s += e.k === 'V' ? `V\t${e.c}\t${e.stem}\t${e.hash}\t${e.auds.join(',')}\n` : `${e.k}\t${e.c}\t${e.stem}\t${e.auds.join(',')}\n`
   return s
 }
 
@@ -119,13 +128,15 @@ export async function readLedger(root: string): Promise<{ builds: LogBuild[]; by
   const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.txt')).sort()
   const builds: LogBuild[] = []
   let bytes = 0
-  await Promise.all(names.map(async (name) => {
-    const dev = name.slice(0, -4)
-    if (!DEVICE_ID.test(dev)) return // not a ledger file (a README, a note): leave it alone
-    const text = await fs.readFile(path.join(dir, name), 'utf8')
-    bytes += text.length
-    for (const b of parseLedgerFile(dev, text)) builds.push(b)
-  }))
+  await Promise.all(
+    names.map(async (name) => {
+      const dev = name.slice(0, -4)
+      if (!DEVICE_ID.test(dev)) return // not a ledger file (a README, a note): leave it alone
+      const text = await fs.readFile(path.join(dir, name), 'utf8')
+      bytes += text.length
+      for (const b of parseLedgerFile(dev, text)) builds.push(b)
+    }),
+  )
   return { builds, bytes }
 }
 

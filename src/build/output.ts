@@ -27,7 +27,10 @@ export class Output {
   }
 
   async exists(rel: string): Promise<boolean> {
-    return fs.access(this.abs(rel)).then(() => true, () => false)
+    return fs.access(this.abs(rel)).then(
+      () => true,
+      () => false,
+    )
   }
 
   /** Paths written by someone else (the site renderer), relative to this folder. */

@@ -23,7 +23,11 @@ export function ownerNameKey(mine: SecretKey, theirs: PublicKey): { key: Buffer;
 export const newGroupNameKey = (random = crypto.randomBytes): string => random(32).toString('hex')
 
 const name = (key: Buffer | string, label: string) =>
-  crypto.createHmac('sha256', typeof key === 'string' ? Buffer.from(key, 'hex') : key).update(label).digest('hex').slice(0, 32)
+  crypto
+    .createHmac('sha256', typeof key === 'string' ? Buffer.from(key, 'hex') : key)
+    .update(label)
+    .digest('hex')
+    .slice(0, 32)
 
 export const pageName = (key: Buffer | string, start: number) => name(key, `page:${start}`)
 export const blobName = (key: Buffer | string, sha256: string) => name(key, `file:${sha256}`)

@@ -43,10 +43,18 @@ export interface PrivateContext {
  * readers. `stable` stands in for `data` in that comparison when parts of it (a timestamp) must not count.
  */
 async function writeMessage(
-  ctx: PrivateContext, name: string, data: string | Uint8Array | (() => Promise<Uint8Array>), to: PublicKey[],
+  ctx: PrivateContext,
+  name: string,
+  data: string | Uint8Array | (() => Promise<Uint8Array>),
+  to: PublicKey[],
   stable: string | Uint8Array = data as string | Uint8Array,
 ) {
-  const key = sha256Hex(`${sha256Hex(stable)}\n${to.map((k) => k.fingerprint).sort().join(',')}\n${ctx.signer.fingerprint}`)
+  const key = sha256Hex(
+    `${sha256Hex(stable)}\n${to
+      .map((k) => k.fingerprint)
+      .sort()
+      .join(',')}\n${ctx.signer.fingerprint}`,
+  )
   if (ctx.newCache[name] === key) return // the same blob, already written for another page of this build
   ctx.newCache[name] = key
   if (ctx.cache[name] === key && (await ctx.out.exists(privatePath(name)))) {
@@ -78,7 +86,14 @@ export async function writeAudience(ctx: PrivateContext, a: PrivateAudience): Pr
     const plain: PrivatePage = { v: 1, owner: ctx.owner, audience: a.kind === 'friend' ? 'you' : a.name, entries }
     const name = pageName(a.nameKey, page.start)
     await writeMessage(ctx, name, JSON.stringify(plain), a.recipients)
-    refs.push({ name, audience: plain.audience, first: entries[0].cursor, last: entries[entries.length - 1].cursor, count: entries.length, types: typesOf(entries) })
+    refs.push({
+      name,
+      audience: plain.audience,
+      first: entries[0].cursor,
+      last: entries[entries.length - 1].cursor,
+      count: entries.length,
+      types: typesOf(entries),
+    })
   }
   return {
     manifest: { key: a.key, kind: a.kind, name: a.name, members: a.recipients.map((k) => k.fingerprint).sort(), pages: refs },
@@ -87,7 +102,13 @@ export async function writeAudience(ctx: PrivateContext, a: PrivateAudience): Pr
 }
 
 /** Each friend's index: every page of their own audience and of their groups, encrypted to them alone. */
-export async function writeFriendIndex(ctx: PrivateContext, friend: PublicKey, indexName: string, audiences: AudienceManifest[], generated: string) {
+export async function writeFriendIndex(
+  ctx: PrivateContext,
+  friend: PublicKey,
+  indexName: string,
+  audiences: AudienceManifest[],
+  generated: string,
+) {
   const pages = audiences.filter((a) => a.members.includes(friend.fingerprint)).flatMap((a) => a.pages)
   pages.sort((x, y) => Number(BigInt(x.last) - BigInt(y.last)))
   const index: FriendIndex = { v: 1, owner: ctx.owner, generated, pages }

@@ -29,7 +29,12 @@ export function opaqueRef(owner: string, id: string, key: Buffer | undefined): s
  * that is not public (or does not exist) gets an opaque reference instead, and a hash that says so (the page cache
  * then notices when the target becomes public or private).
  */
-export function publicRefs(posts: ReadonlyMap<string, Post>, publicIds: ReadonlySet<string>, owner: string, key: Buffer | undefined): Map<string, Post> {
+export function publicRefs(
+  posts: ReadonlyMap<string, Post>,
+  publicIds: ReadonlySet<string>,
+  owner: string,
+  key: Buffer | undefined,
+): Map<string, Post> {
   const mine = `${owner.toLowerCase()}/`
   const hide = (ref: string | undefined) => ref !== undefined && ref.toLowerCase().startsWith(mine) && !publicIds.has(ref)
   const out = new Map(posts)
@@ -39,7 +44,10 @@ export function publicRefs(posts: ReadonlyMap<string, Post>, publicIds: Readonly
     const data = { ...p.data }
     if (hide(data.inReplyTo)) data.inReplyTo = opaqueRef(owner, data.inReplyTo!, key)
     if (hide(data.object)) data.object = opaqueRef(owner, data.object!, key)
-    const hash = crypto.createHash('sha256').update(`${p.hash}\n${data.inReplyTo ?? ''}\n${data.object ?? ''}`).digest('hex')
+    const hash = crypto
+      .createHash('sha256')
+      .update(`${p.hash}\n${data.inReplyTo ?? ''}\n${data.object ?? ''}`)
+      .digest('hex')
     out.set(id, { ...p, data, hash })
   }
   return out

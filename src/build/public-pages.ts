@@ -52,10 +52,18 @@ export async function writePublicPages(opts: {
       continue
     }
     const entries = page.entries.map((e) => wireEntry(e, opts.posts.get(e.id), siteFiles))
-    const manifest: PublicManifest = { v: 1, owner: opts.owner, page: name, first: entries[0].cursor, last: entries[entries.length - 1].cursor, hashes: entries.map(entryHash) }
+    const manifest: PublicManifest = {
+      v: 1,
+      owner: opts.owner,
+      page: name,
+      first: entries[0].cursor,
+      last: entries[entries.length - 1].cursor,
+      hashes: entries.map(entryHash),
+    }
     const manifestText = JSON.stringify(manifest)
     const mfile = at(`${name}.manifest.json`)
-    const unchanged = (await out.read(mfile)) === manifestText && (await out.exists(`${mfile}.asc`)) && (await out.exists(at(`${name}.json`)))
+    const unchanged =
+      (await out.read(mfile)) === manifestText && (await out.exists(`${mfile}.asc`)) && (await out.exists(at(`${name}.json`)))
     if (unchanged) opts.stats.reused++
     else {
       await out.write(at(`${name}.json`), JSON.stringify({ v: 1, owner: opts.owner, page: name, entries }))
@@ -63,7 +71,14 @@ export async function writePublicPages(opts: {
       await out.write(`${mfile}.asc`, await signDetached({ data: manifestText, signer: opts.signer }))
       opts.stats.signed++
     }
-    const ref: PageRef = { name, audience: 'public', first: manifest.first, last: manifest.last, count: entries.length, types: typesOf(entries) }
+    const ref: PageRef = {
+      name,
+      audience: 'public',
+      first: manifest.first,
+      last: manifest.last,
+      count: entries.length,
+      types: typesOf(entries),
+    }
     opts.newCache[`${cacheKey}/ref`] = JSON.stringify(ref)
     refs.push(ref)
   }

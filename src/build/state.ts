@@ -27,7 +27,9 @@ export const treeStateFiles = (dir: string) => ({
 /** The tree dist/ points at now and its server manifest (before the first build of this version: dist/ and the old single file). */
 export function liveBuild(l: Layout): { distDir: string; manifest: string } {
   const g = liveGeneration(l.dist, stateFiles(l).root)
-  return g ? { distDir: g.dir, manifest: treeStateFiles(g.stateDir).manifest } : { distDir: l.dist, manifest: path.join(l.state, MANIFEST_FILE) }
+  return g
+    ? { distDir: g.dir, manifest: treeStateFiles(g.stateDir).manifest }
+    : { distDir: l.dist, manifest: path.join(l.state, MANIFEST_FILE) }
 }
 
 /** The state folder of the live tree, if there is one. */

@@ -14,9 +14,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e
 })
 
-const prog = sade('peerfeed')
-  .version(pkg.version)
-  .option('--root', 'The feed folder (default: the current directory)')
+const prog = sade('peerfeed').version(pkg.version).option('--root', 'The feed folder (default: the current directory)')
 
 // compiled to lib/ these are .js files, run from src/ through tsx they are .ts
 const ext = path.extname(fileURLToPath(import.meta.url))
@@ -30,7 +28,10 @@ const files = versionOnly
   ? []
   : own && fs.existsSync(path.join(dir, own)) && !process.argv.includes('--help') && !process.argv.includes('-h')
     ? [own]
-    : fs.readdirSync(dir).filter((f) => f.endsWith(ext)).sort()
+    : fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(ext))
+        .sort()
 for (const f of files) {
   const mod = await import(pathToFileURL(path.join(dir, f)).href)
   mod.register(prog)

@@ -10,8 +10,14 @@ export function prompter(stdin: NodeJS.ReadStream = process.stdin, out: NodeJS.W
   let buf = ''
   let ended = false
   let wake: (() => void) | undefined
-  const onData = (d: Buffer | string) => { buf += d.toString(); wake?.() }
-  const onEnd = () => { ended = true; wake?.() }
+  const onData = (d: Buffer | string) => {
+    buf += d.toString()
+    wake?.()
+  }
+  const onEnd = () => {
+    ended = true
+    wake?.()
+  }
   stdin.on('data', onData)
   stdin.on('end', onEnd)
   stdin.resume()
@@ -33,7 +39,9 @@ export function prompter(stdin: NodeJS.ReadStream = process.stdin, out: NodeJS.W
             return line
           }
           if (ended) throw new PeerFeedError('CANCELLED', 'no answer (input ended); nothing was changed')
-          await new Promise<void>((r) => { wake = r })
+          await new Promise<void>((r) => {
+            wake = r
+          })
           wake = undefined
         }
       } finally {

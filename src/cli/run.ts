@@ -5,9 +5,37 @@ import { layout, type Layout } from '../paths.ts'
 
 /** Flags whose values must stay strings even when they look like numbers. */
 export const STRING_FLAGS = [
-  'root', 'out', 'text', 'to', 'url', 'title', 'image', 'alt', 'place', 'start', 'end', 'location', 'name',
-  'in-reply-to', 'object', 'reply-to', 'of', 'tags', 'tag', 'email', 'passphrase-file', 'host', 'since', 'from', 'remote',
-  'branch', 'activity', 'duration', 'summary', 'qr', 'bootstrap',
+  'root',
+  'out',
+  'text',
+  'to',
+  'url',
+  'title',
+  'image',
+  'alt',
+  'place',
+  'start',
+  'end',
+  'location',
+  'name',
+  'in-reply-to',
+  'object',
+  'reply-to',
+  'of',
+  'tags',
+  'tag',
+  'email',
+  'passphrase-file',
+  'host',
+  'since',
+  'from',
+  'remote',
+  'branch',
+  'activity',
+  'duration',
+  'summary',
+  'qr',
+  'bootstrap',
 ]
 
 export interface GlobalOpts {
@@ -27,7 +55,10 @@ export const newLayoutOf = (opts: GlobalOpts) =>
 export function list(v: unknown): string[] {
   if (v === undefined || v === null || v === false) return []
   const arr = Array.isArray(v) ? v : [v]
-  return arr.flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
+  return arr
+    .flatMap((x) => String(x).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)
 }
 
 /** Wraps a command body: prints a PeerFeedError as its message (never a stack) and sets the exit code. */

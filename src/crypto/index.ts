@@ -1,5 +1,14 @@
 // The crypto facade: the only door to openpgp. Opaque key wrappers, one options object per call, typed errors.
-export { PublicKey, SecretKey, generateIdentity, readPublicKey, readSecretKey, revokeIdentity, renameIdentity, type GeneratedIdentity } from './keys.ts'
+export {
+  PublicKey,
+  SecretKey,
+  generateIdentity,
+  readPublicKey,
+  readSecretKey,
+  revokeIdentity,
+  renameIdentity,
+  type GeneratedIdentity,
+} from './keys.ts'
 export { protectSecretKey } from './key-life.ts'
 export { encryptAndSign, decryptAndVerify, type Decrypted } from './messages.ts'
 export { signDetached, verifyDetached } from './signatures.ts'

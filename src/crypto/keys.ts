@@ -121,7 +121,13 @@ async function factsOf(key: openpgp.PublicKey, date: Date): Promise<PublicFacts>
   } catch {
     // No valid self-signature at all: verifyPrimaryKey below reports it as unusable.
   }
-  const encryptionProblem = revoked || expired ? undefined : await key.getEncryptionKey(undefined, date).then(() => undefined, (e: Error) => whyNoEncryption(key, e))
+  const encryptionProblem =
+    revoked || expired
+      ? undefined
+      : await key.getEncryptionKey(undefined, date).then(
+          () => undefined,
+          (e: Error) => whyNoEncryption(key, e),
+        )
   const hasEncryptionKey = !revoked && !expired && encryptionProblem === undefined
   return {
     fingerprint: key.getFingerprint().toLowerCase(),
@@ -138,11 +144,13 @@ async function factsOf(key: openpgp.PublicKey, date: Date): Promise<PublicFacts>
 function whyNoEncryption(key: openpgp.PublicKey, e: Error): string {
   const m = e.message
   const algos = [key, ...key.getSubkeys()].map((k) => k.getAlgorithmInfo() as { algorithm: string; bits?: number; curve?: string })
-  if (/RSA keys shorter than/i.test(m)) return `its RSA key has ${algos.find((a) => a.bits)?.bits ?? 'fewer than 2048'} bits; at least 2048 are needed`
+  if (/RSA keys shorter than/i.test(m))
+    return `its RSA key has ${algos.find((a) => a.bits)?.bits ?? 'fewer than 2048'} bits; at least 2048 are needed`
   if (/(dsa|elgamal) keys are considered too weak/i.test(m)) return 'it is a DSA/ElGamal key, which OpenPGP.js refuses as too weak'
   const curve = algos.find((a) => a.curve && !/^(nistP(256|384|521)|(curve|ed|x)25519(Legacy)?|p(256|384|521))$/i.test(a.curve))?.curve
   if (curve) return `its curve ${curve} is not supported here`
-  if (/encryption key packet/i.test(m) || !algos.some((a) => /ecdh|rsaEncrypt|elgamal|x25519|x448/.test(a.algorithm))) return 'it can only sign'
+  if (/encryption key packet/i.test(m) || !algos.some((a) => /ecdh|rsaEncrypt|elgamal|x25519|x448/.test(a.algorithm)))
+    return 'it can only sign'
   return m.split('\n')[0]
 }
 
@@ -160,9 +168,7 @@ export async function readPublicKey(
   if (typeof input === 'string' && input.includes(PRIVATE_ARMOR)) throw secretGiven(source)
   let key: openpgp.Key
   try {
-    key = typeof input === 'string'
-      ? await openpgp.readKey({ armoredKey: input })
-      : await openpgp.readKey({ binaryKey: input })
+    key = typeof input === 'string' ? await openpgp.readKey({ armoredKey: input }) : await openpgp.readKey({ binaryKey: input })
   } catch (cause) {
     throw new PeerFeedError(
       'NOT_A_KEY',
@@ -191,7 +197,10 @@ export async function readSecretKey(
   try {
     key = await openpgp.readPrivateKey({ armoredKey: armored })
   } catch (cause) {
-    throw new PeerFeedError('NOT_A_SECRET_KEY', `${where(source)}this is not an OpenPGP secret key (${(cause as Error).message}).`, { cause, file: source })
+    throw new PeerFeedError('NOT_A_SECRET_KEY', `${where(source)}this is not an OpenPGP secret key (${(cause as Error).message}).`, {
+      cause,
+      file: source,
+    })
   }
   if (!key.isDecrypted()) {
     if (passphrase === undefined || passphrase === '') {
@@ -228,7 +237,13 @@ export async function generateIdentity({
   passphrase,
   date = new Date(),
   expiresIn = 0,
-}: { name: string; email?: string; passphrase?: string; date?: Date; expiresIn?: number }): Promise<GeneratedIdentity> {
+}: {
+  name: string
+  email?: string
+  passphrase?: string
+  date?: Date
+  expiresIn?: number
+}): Promise<GeneratedIdentity> {
   if (!name || !name.trim()) throw new PeerFeedError('NAME_REQUIRED', 'a name is required to create a key (use --name "Your Name").')
   const { privateKey, publicKey, revocationCertificate } = await openpgp.generateKey({
     type: 'ecc',
@@ -252,7 +267,11 @@ export async function revokeIdentity({
   key,
   reason = 'key retired',
   date = new Date(),
-}: { key: SecretKey; reason?: string; date?: Date }): Promise<string> {
+}: {
+  key: SecretKey
+  reason?: string
+  date?: Date
+}): Promise<string> {
   const { publicKey } = await openpgp.revokeKey({
     key: secretInner(key),
     reasonForRevocation: { string: reason },
@@ -272,7 +291,13 @@ export async function renameIdentity({
   email,
   passphrase,
   date = new Date(),
-}: { key: SecretKey; name: string; email?: string; passphrase?: string; date?: Date }): Promise<Omit<GeneratedIdentity, 'revocationArmored'>> {
+}: {
+  key: SecretKey
+  name: string
+  email?: string
+  passphrase?: string
+  date?: Date
+}): Promise<Omit<GeneratedIdentity, 'revocationArmored'>> {
   if (!name || !name.trim()) throw new PeerFeedError('NAME_REQUIRED', 'a name is required (use --name "Your Name").')
   const inner = secretInner(key)
   // keep an expiry the key already has (seconds after the key's creation, as the signature stores it)

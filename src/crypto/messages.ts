@@ -19,11 +19,19 @@ export async function encryptAndSign({
   to,
   signer,
   date,
-}: { data: string | Uint8Array; to: readonly PublicKey[]; signer: SecretKey; date?: Date }): Promise<string> {
+}: {
+  data: string | Uint8Array
+  to: readonly PublicKey[]
+  signer: SecretKey
+  date?: Date
+}): Promise<string> {
   if (to.length === 0) throw new PeerFeedError('NO_RECIPIENTS', 'cannot encrypt to nobody: the audience has no keys.')
   for (const k of to) {
     if (!k.hasEncryptionKey) {
-      throw new PeerFeedError('NO_ENCRYPTION_KEY', `key ${k.fingerprint} (${k.name || 'no name'}) cannot receive encrypted messages (expired, revoked or no encryption subkey).`)
+      throw new PeerFeedError(
+        'NO_ENCRYPTION_KEY',
+        `key ${k.fingerprint} (${k.name || 'no name'}) cannot receive encrypted messages (expired, revoked or no encryption subkey).`,
+      )
     }
   }
   const message = await openpgp.createMessage({ binary: toBytes(data) })
@@ -96,18 +104,28 @@ export async function decryptAndVerify({
   signers,
   date,
   inflation = { compressed: 'allow', maxBytes: MAX_PAGE_BYTES },
-}: { message: string | Uint8Array; key: SecretKey; signers: readonly PublicKey[]; date?: Date; inflation?: Inflation }): Promise<Decrypted> {
+}: {
+  message: string | Uint8Array
+  key: SecretKey
+  signers: readonly PublicKey[]
+  date?: Date
+  inflation?: Inflation
+}): Promise<Decrypted> {
   const msg = await readAnyMessage(message)
   const inner = secretInner(key)
   const mine = new Set(inner.getKeyIDs().map((id) => id.toHex()))
   const recipients = msg.getEncryptionKeyIDs().map((id) => id.toHex())
   // A wildcard recipient (gpg --throw-keyids) could be anyone: let decryption decide.
   if (recipients.length > 0 && !recipients.some((r) => mine.has(r) || /^0+$/.test(r))) {
-    throw new PeerFeedError('NOT_FOR_ME', `this message is not encrypted to my key ${key.fingerprint} (recipients: ${recipients.join(', ')}).`)
+    throw new PeerFeedError(
+      'NOT_FOR_ME',
+      `this message is not encrypted to my key ${key.fingerprint} (recipients: ${recipients.join(', ')}).`,
+    )
   }
   // One slot at a time, stopping at mine: openpgp alone would try my key on every anonymous slot.
   const sessionKeys = await firstSessionKey(msg, inner, mine, date)
-  if (sessionKeys?.length === 0) throw new PeerFeedError('NOT_FOR_ME', `this message is not encrypted to my key ${key.fingerprint} (no session key opens with it).`)
+  if (sessionKeys?.length === 0)
+    throw new PeerFeedError('NOT_FOR_ME', `this message is not encrypted to my key ${key.fingerprint} (no session key opens with it).`)
   let result
   try {
     result = await openpgp.decrypt({
@@ -122,10 +140,20 @@ export async function decryptAndVerify({
   } catch (cause) {
     const m = (cause as Error).message
     if (/decompressed/i.test(m)) {
-      if (inflation.compressed === 'refuse') throw new PeerFeedError('COMPRESSED', 'compressed messages are refused here; send it uncompressed (gpg --compress-algo none).', { cause })
-      throw new PeerFeedError('TOO_LARGE', `the message expands past ${inflation.maxBytes} bytes when decompressed; refusing it.`, { cause })
+      if (inflation.compressed === 'refuse')
+        throw new PeerFeedError('COMPRESSED', 'compressed messages are refused here; send it uncompressed (gpg --compress-algo none).', {
+          cause,
+        })
+      throw new PeerFeedError('TOO_LARGE', `the message expands past ${inflation.maxBytes} bytes when decompressed; refusing it.`, {
+        cause,
+      })
     }
-    if (/session key|key data integrity/i.test(m)) throw new PeerFeedError('NOT_FOR_ME', `this message is not encrypted to my key ${key.fingerprint} (no session key opens with it): ${m}`, { cause })
+    if (/session key|key data integrity/i.test(m))
+      throw new PeerFeedError(
+        'NOT_FOR_ME',
+        `this message is not encrypted to my key ${key.fingerprint} (no session key opens with it): ${m}`,
+        { cause },
+      )
     throw new PeerFeedError('BAD_MESSAGE', `the message is damaged or was tampered with: ${m}`, { cause })
   }
   const signer = await firstGoodSignature(result.signatures, signers)

@@ -10,21 +10,30 @@ const WILDCARD = '0000000000000000'
 export function dearmorMessage(armored: string): Uint8Array {
   const start = armored.indexOf(BEGIN)
   const end = armored.indexOf(END, start)
-  if (start < 0 || end < 0) throw new PeerFeedError('NOT_ARMORED', 'the body is not an ASCII-armored OpenPGP message (-----BEGIN PGP MESSAGE-----).')
+  if (start < 0 || end < 0)
+    throw new PeerFeedError('NOT_ARMORED', 'the body is not an ASCII-armored OpenPGP message (-----BEGIN PGP MESSAGE-----).')
   const lines = armored.slice(start + BEGIN.length, end).split(/\r?\n/)
   // Armor headers ("Key: value") run up to the first blank line; without headers the body starts at once.
   let i = 1
   if (lines.slice(1).some((l) => l.trim() === '') && /^[^:\s]+: /.test(lines[1] ?? '')) {
     while (i < lines.length && lines[i].trim() !== '') i++
   }
-  const body = lines.slice(i).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('=')).join('')
+  const body = lines
+    .slice(i)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('='))
+    .join('')
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length === 0) {
     throw new PeerFeedError('NOT_ARMORED', 'the armored message holds characters that are not base64.')
   }
   return Buffer.from(body, 'base64')
 }
 
-interface Packet { tag: number; body: Uint8Array; next: number }
+interface Packet {
+  tag: number
+  body: Uint8Array
+  next: number
+}
 
 /** One packet header (old or new format); partial lengths are allowed only for data packets, which we never read. */
 function readPacket(b: Uint8Array, at: number): Packet | undefined {
@@ -39,15 +48,21 @@ function readPacket(b: Uint8Array, at: number): Packet | undefined {
     const o = b[p++]
     if (o < 192) len = o
     else if (o < 224) len = ((o - 192) << 8) + b[p++] + 192
-    else if (o === 255) { len = ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0; p += 4 }
-    else return { tag, body: new Uint8Array(), next: b.length } // partial length: a data packet, stop here
+    else if (o === 255) {
+      len = ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0
+      p += 4
+    } else return { tag, body: new Uint8Array(), next: b.length } // partial length: a data packet, stop here
   } else {
     tag = (h >> 2) & 0x0f
     const lt = h & 3
     if (lt === 0) len = b[p++]
-    else if (lt === 1) { len = (b[p] << 8) | b[p + 1]; p += 2 }
-    else if (lt === 2) { len = ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0; p += 4 }
-    else len = b.length - p
+    else if (lt === 1) {
+      len = (b[p] << 8) | b[p + 1]
+      p += 2
+    } else if (lt === 2) {
+      len = ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0
+      p += 4
+    } else len = b.length - p
   }
   if (p + len > b.length || Number.isNaN(len)) throw new PeerFeedError('NOT_A_MESSAGE', 'the message is truncated.')
   return { tag, body: b.subarray(p, p + len), next: p + len }
@@ -83,6 +98,10 @@ export function recipientKeyIds(armored: string): string[] {
     ids.push(pkeskKeyId(pkt.body))
     at = pkt.next
   }
-  if (ids.length === 0) throw new PeerFeedError('NOT_ENCRYPTED', 'the message is not encrypted to a public key (its first packet is not a public-key encrypted session key).')
+  if (ids.length === 0)
+    throw new PeerFeedError(
+      'NOT_ENCRYPTED',
+      'the message is not encrypted to a public key (its first packet is not a public-key encrypted session key).',
+    )
   return ids
 }

@@ -12,7 +12,12 @@ const WILDCARD = /^0+$/
  * The session key behind the first slot my key opens; undefined when the message has fewer than two slots (plain
  * decryption is as fast), [] when no slot opens.
  */
-export async function firstSessionKey(message: AnyMessage, key: openpgp.PrivateKey, mine: ReadonlySet<string>, date?: Date): Promise<openpgp.SessionKey[] | undefined> {
+export async function firstSessionKey(
+  message: AnyMessage,
+  key: openpgp.PrivateKey,
+  mine: ReadonlySet<string>,
+  date?: Date,
+): Promise<openpgp.SessionKey[] | undefined> {
   const slots = [...message.packets.filterByTag(openpgp.enums.packet.publicKeyEncryptedSessionKey)] as Slot[]
   if (slots.length < 2) return undefined
   const rest = message.packets.filter((p) => !slots.includes(p as Slot))

@@ -45,7 +45,11 @@ export function canShareSecret(mine: SecretKey | PublicKey, theirs: PublicKey): 
 export function ownSecret({ mine, info }: { mine: SecretKey; info: string }): Buffer {
   const params = (secretInner(mine).keyPacket as unknown as { privateParams?: Record<string, Uint8Array> }).privateParams
   if (!params) throw new PeerFeedError('SECRET_LOCKED', 'my secret key is not available (locked or missing).')
-  const ikm = Buffer.concat(Object.keys(params).sort().map((k) => Buffer.from(params[k])))
+  const ikm = Buffer.concat(
+    Object.keys(params)
+      .sort()
+      .map((k) => Buffer.from(params[k])),
+  )
   const salt = `${SHARED_SECRET_LABEL}\nown\n${mine.fingerprint}`
   return Buffer.from(crypto.hkdfSync('sha256', ikm, Buffer.from(salt, 'utf8'), Buffer.from(info, 'utf8'), 32))
 }
@@ -57,7 +61,8 @@ export function sharedSecret({ mine, theirs, info }: { mine: SecretKey; theirs: 
   const d = my.privateParams?.d
   const q = their.publicParams.Q
   if (!d || d.length !== 32) throw new PeerFeedError('SECRET_LOCKED', 'my secret encryption key is not available (locked or missing).')
-  if (!q || q.length !== 33 || q[0] !== 0x40) throw new PeerFeedError('BAD_KEY', `key ${theirs.fingerprint} has a malformed Curve25519 public value.`)
+  if (!q || q.length !== 33 || q[0] !== 0x40)
+    throw new PeerFeedError('BAD_KEY', `key ${theirs.fingerprint} has a malformed Curve25519 public value.`)
   // Legacy cv25519 packets keep the scalar big-endian and prefix the point with 0x40 (native encoding).
   return x25519Secret({ scalar: Buffer.from(d).reverse(), point: q.subarray(1), mine: mine.fingerprint, theirs: theirs.fingerprint, info })
 }
@@ -66,7 +71,19 @@ export function sharedSecret({ mine, theirs, info }: { mine: SecretKey; theirs: 
  * The same from raw values, as docs/page-names.md specifies it and its test vectors check: `scalar` is my
  * X25519 secret (32 bytes, little-endian, RFC 7748), `point` their public u-coordinate (32 bytes).
  */
-export function x25519Secret({ scalar, point, mine, theirs, info }: { scalar: Uint8Array; point: Uint8Array; mine: string; theirs: string; info: string }): Buffer {
+export function x25519Secret({
+  scalar,
+  point,
+  mine,
+  theirs,
+  info,
+}: {
+  scalar: Uint8Array
+  point: Uint8Array
+  mine: string
+  theirs: string
+  info: string
+}): Buffer {
   const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' })
   const publicKey = crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, point]), format: 'der', type: 'spki' })
   const ikm = crypto.diffieHellman({ privateKey, publicKey })

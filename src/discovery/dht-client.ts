@@ -5,9 +5,23 @@ import { PeerFeedError } from '../errors.ts'
 import { normaliseFingerprint, parseBootstrap, topicFor, type HostPort } from './dht-topic.ts'
 import { toNodeDuplex } from './node-duplex.ts'
 
-export interface DhtClientOptions { bootstrap?: Array<HostPort | string> | string; timeoutMs?: number; host?: string }
-export interface FetchInit { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number; signal?: AbortSignal }
-export interface DhtResponse { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
+export interface DhtClientOptions {
+  bootstrap?: Array<HostPort | string> | string
+  timeoutMs?: number
+  host?: string
+}
+export interface FetchInit {
+  method?: string
+  headers?: Record<string, string>
+  body?: string | Buffer
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+export interface DhtResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: Buffer
+}
 export interface DhtClient {
   fetchFrom(fingerprint: string, path: string, init?: FetchInit): Promise<DhtResponse>
   close(): Promise<void>
@@ -28,7 +42,10 @@ export function dhtClient(opts: DhtClientOptions = {}): DhtClient {
       const ac = new AbortController()
       pending.add(ac)
       const socket = toNodeDuplex(connectTo(dht, topicFor(fpr), ac.signal))
-      socket.on('close', () => { ac.abort(); pending.delete(ac) })
+      socket.on('close', () => {
+        ac.abort()
+        pending.delete(ac)
+      })
       return socket
     }) as unknown as http.Agent['createConnection']
     agents.set(fpr, agent)
@@ -43,18 +60,39 @@ export function dhtClient(opts: DhtClientOptions = {}): DhtClient {
         const req = http.request({ agent: agentFor(fpr), host: fpr, path, method: init.method ?? 'GET', headers: init.headers }, (res) => {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }) })
+          res.on('end', () => {
+            clearTimeout(timer)
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) })
+          })
           res.on('error', (e) => req.destroy(e))
         })
-        const timer = setTimeout(() => req.destroy(new PeerFeedError('DHT_TIMEOUT',
-          `no answer from ${fpr} through the DHT within ${ms} ms: the friend is offline, not serving with --dht, or on another DHT (check --bootstrap)`)), ms)
-        const onAbort = () => req.destroy(new PeerFeedError('DHT_ABORTED', `the request to ${fpr} over the DHT was cancelled (${String(init.signal?.reason?.message ?? 'aborted')})`))
+        const timer = setTimeout(
+          () =>
+            req.destroy(
+              new PeerFeedError(
+                'DHT_TIMEOUT',
+                `no answer from ${fpr} through the DHT within ${ms} ms: the friend is offline, not serving with --dht, or on another DHT (check --bootstrap)`,
+              ),
+            ),
+          ms,
+        )
+        const onAbort = () =>
+          req.destroy(
+            new PeerFeedError(
+              'DHT_ABORTED',
+              `the request to ${fpr} over the DHT was cancelled (${String(init.signal?.reason?.message ?? 'aborted')})`,
+            ),
+          )
         if (init.signal?.aborted) onAbort()
         init.signal?.addEventListener('abort', onAbort, { once: true })
         req.on('close', () => init.signal?.removeEventListener('abort', onAbort))
         req.on('error', (e) => {
           clearTimeout(timer)
-          reject(e instanceof PeerFeedError ? e : new PeerFeedError('DHT_FETCH_FAILED', `request to ${fpr} over the DHT failed: ${e.message}`, { cause: e }))
+          reject(
+            e instanceof PeerFeedError
+              ? e
+              : new PeerFeedError('DHT_FETCH_FAILED', `request to ${fpr} over the DHT failed: ${e.message}`, { cause: e }),
+          )
         })
         req.end(init.body)
       })
@@ -91,11 +129,23 @@ async function connectTo(dht: DHT, topic: Buffer, signal: AbortSignal): Promise<
           if (ok) return stream
         }
       }
-    } catch { /* a lookup that fails (network hiccup) is retried below */ } finally {
+    } catch {
+      /* a lookup that fails (network hiccup) is retried below */
+    } finally {
       signal.removeEventListener('abort', stop)
       query.destroy()
     }
     tried.clear()
-    await new Promise((r) => { const t = setTimeout(r, wait); signal.addEventListener('abort', () => { clearTimeout(t); r(null) }, { once: true }) })
+    await new Promise((r) => {
+      const t = setTimeout(r, wait)
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t)
+          r(null)
+        },
+        { once: true },
+      )
+    })
   }
 }

@@ -2,7 +2,10 @@
 import crypto from 'node:crypto'
 import { PeerFeedError } from '../errors.ts'
 
-export interface HostPort { host: string; port: number }
+export interface HostPort {
+  host: string
+  port: number
+}
 
 /** Normalised OpenPGP fingerprint: 40 (v4) or 64 (v6) lowercase hex digits, or a PeerFeedError. */
 export function normaliseFingerprint(fpr: string): string {
@@ -15,13 +18,22 @@ export function normaliseFingerprint(fpr: string): string {
 
 /** sha256('peerfeed-v1:' + fingerprint): anyone who knows the fingerprint can find the topic, nobody else. */
 export function topicFor(fingerprint: string): Buffer {
-  return crypto.createHash('sha256').update('peerfeed-v1:' + normaliseFingerprint(fingerprint)).digest()
+  return crypto
+    .createHash('sha256')
+    .update('peerfeed-v1:' + normaliseFingerprint(fingerprint))
+    .digest()
 }
 
 /** Accepts `[{host, port}]`, `['host:port']` or one comma-separated string; undefined means the public DHT. */
 export function parseBootstrap(list?: Array<HostPort | string> | string): HostPort[] | undefined {
   if (list === undefined) return undefined
-  const items = typeof list === 'string' ? list.split(',').map((s) => s.trim()).filter(Boolean) : list
+  const items =
+    typeof list === 'string'
+      ? list
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : list
   return items.map((item) => {
     if (typeof item !== 'string') return checkPort(item.host, item.port, `${item.host}:${item.port}`)
     const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(item.trim())

@@ -44,15 +44,20 @@ export async function serveOverDht(opts: DhtServeOptions): Promise<DhtService> {
     await swarm.join(topic, { server: true, client: false }).flushed()
   } catch (e) {
     await swarm.destroy().catch(() => {})
-    throw new PeerFeedError('DHT_ANNOUNCE_FAILED', `could not announce on the DHT: ${(e as Error).message}; check the network or the --bootstrap nodes`, { cause: e })
+    throw new PeerFeedError(
+      'DHT_ANNOUNCE_FAILED',
+      `could not announce on the DHT: ${(e as Error).message}; check the network or the --bootstrap nodes`,
+      { cause: e },
+    )
   }
   let closing: Promise<void> | null = null
   return {
     publicKey: swarm.keyPair.publicKey.toString('hex'),
     topic,
-    close: () => (closing ??= (async () => {
-      for (const s of open) s.destroy()
-      await swarm.destroy() // leaves the topic, closes the hyperdht server, destroys the dht node
-    })()),
+    close: () =>
+      (closing ??= (async () => {
+        for (const s of open) s.destroy()
+        await swarm.destroy() // leaves the topic, closes the hyperdht server, destroys the dht node
+      })()),
   }
 }

@@ -55,7 +55,13 @@ export async function discoverFeeds(l: Layout, opts: { timeoutMs: number; fetch?
         }
         const key = await strangerKey(a)
         if (typeof key === 'string') return { friend: null, signature: 'unknown', verdict: `unknown (${key})` }
-        if (key.fingerprint !== a.fingerprint) return { friend: null, signature: 'invalid', keyFrom: 'peer', verdict: `invalid (the peer serves another key, ${key.fingerprint.slice(0, 8)}…)` }
+        if (key.fingerprint !== a.fingerprint)
+          return {
+            friend: null,
+            signature: 'invalid',
+            keyFrom: 'peer',
+            verdict: `invalid (the peer serves another key, ${key.fingerprint.slice(0, 8)}…)`,
+          }
         const signature = await checkAnnouncement(a, key)
         return { friend: null, signature, keyFrom: 'peer', verdict: signature === 'valid' ? 'valid (key from peer)' : 'invalid' }
       })()
@@ -65,10 +71,20 @@ export async function discoverFeeds(l: Layout, opts: { timeoutMs: number; fetch?
   }
 
   const heard = await discover({ timeoutMs: opts.timeoutMs, verify: async (a) => (await judge(a)).signature })
-  const rows = await Promise.all(heard.map(async (p): Promise<LanFeed> => {
-    const url = urlOf(p)
-    return { name: p.name, fingerprint: p.fingerprint, address: new URL(url).host, url, addresses: p.addresses, port: p.port, ...(await judge(p)) }
-  }))
+  const rows = await Promise.all(
+    heard.map(async (p): Promise<LanFeed> => {
+      const url = urlOf(p)
+      return {
+        name: p.name,
+        fingerprint: p.fingerprint,
+        address: new URL(url).host,
+        url,
+        addresses: p.addresses,
+        port: p.port,
+        ...(await judge(p)),
+      }
+    }),
+  )
   const rank = (r: LanFeed) => (r.friend === 'me' ? 2 : r.friend ? 0 : 1)
   return rows.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
 }

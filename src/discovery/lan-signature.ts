@@ -3,8 +3,10 @@ import { signDetached, verifyDetached, type PublicKey, type SecretKey } from '..
 import type { LanAnnouncement, SignatureStatus } from './mdns-record.ts'
 
 /** The `sign` advertise() wants: a binary detached signature of the payload, base64 (~160 chars for Ed25519). */
-export const announcementSigner = (key: SecretKey, now: () => number = Date.now) => async (payload: string): Promise<string> =>
-  Buffer.from(await signDetached({ data: payload, signer: key, format: 'binary', date: new Date(now()) })).toString('base64')
+export const announcementSigner =
+  (key: SecretKey, now: () => number = Date.now) =>
+  async (payload: string): Promise<string> =>
+    Buffer.from(await signDetached({ data: payload, signer: key, format: 'binary', date: new Date(now()) })).toString('base64')
 
 /** 'valid' when the announcement is for `key` and its TXT `sig` is `key`'s signature of the payload, else 'invalid'. */
 export async function checkAnnouncement(a: LanAnnouncement, key: PublicKey): Promise<SignatureStatus> {

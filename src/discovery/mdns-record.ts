@@ -24,20 +24,32 @@ export interface LanAnnouncement {
   from?: string
 }
 
-export interface LanPeer extends LanAnnouncement { signature: SignatureStatus }
+export interface LanPeer extends LanAnnouncement {
+  signature: SignatureStatus
+}
 
 /** TXT entries for an announcement; each `key=value` must fit DNS's 255-byte string limit. */
 export function txtRecord(fingerprint: string, ts: number, sig: string): Record<string, string> {
   const txt = { v: '1', fpr: normaliseFingerprint(fingerprint), ts: String(ts), sig }
   for (const [k, v] of Object.entries(txt)) {
     if (Buffer.byteLength(`${k}=${v}`) > 255) {
-      throw new PeerFeedError('MDNS_TXT_TOO_LONG', `the mDNS TXT entry '${k}' is ${Buffer.byteLength(v)} bytes; it must stay under 252 (use a compact detached signature)`)
+      throw new PeerFeedError(
+        'MDNS_TXT_TOO_LONG',
+        `the mDNS TXT entry '${k}' is ${Buffer.byteLength(v)} bytes; it must stay under 252 (use a compact detached signature)`,
+      )
     }
   }
   return txt
 }
 
-interface HeardService { name?: string; host?: string; port?: number; addresses?: string[]; txt?: Record<string, unknown>; referer?: { address: string } }
+interface HeardService {
+  name?: string
+  host?: string
+  port?: number
+  addresses?: string[]
+  txt?: Record<string, unknown>
+  referer?: { address: string }
+}
 
 /** A bonjour service back as an announcement, or null when it is not a PeerFeed v1 announcement. */
 export function readAnnouncement(s: HeardService): LanAnnouncement | null {
@@ -46,8 +58,15 @@ export function readAnnouncement(s: HeardService): LanAnnouncement | null {
   const ts = Number(txt.ts)
   if (txt.v !== '1' || !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(fpr) || !Number.isInteger(ts) || !s.port) return null
   return {
-    name: s.name ?? '', fingerprint: fpr, host: s.host ?? '', addresses: [...(s.addresses ?? [])], port: s.port, ts,
-    sig: typeof txt.sig === 'string' ? txt.sig : '', payload: mdnsPayload(fpr, s.port, ts), from: s.referer?.address,
+    name: s.name ?? '',
+    fingerprint: fpr,
+    host: s.host ?? '',
+    addresses: [...(s.addresses ?? [])],
+    port: s.port,
+    ts,
+    sig: typeof txt.sig === 'string' ? txt.sig : '',
+    payload: mdnsPayload(fpr, s.port, ts),
+    from: s.referer?.address,
   }
 }
 

@@ -13,26 +13,55 @@ export function toNodeDuplex(open: NoiseStream | Promise<NoiseStream>): Duplex &
   let ended = false
   let idle: NodeJS.Timeout | null = null
   let idleMs = 0
-  const touch = () => { if (idle) idle.refresh() }
+  const touch = () => {
+    if (idle) idle.refresh()
+  }
 
   const d = new Duplex({
-    read() { raw?.resume() },
-    write(chunk: Buffer, _enc, cb) { touch(); ready.then((s) => { s.write(chunk); cb() }, cb) },
-    final(cb) { ready.then((s) => { s.end(); cb() }, cb) },
+    read() {
+      raw?.resume()
+    },
+    write(chunk: Buffer, _enc, cb) {
+      touch()
+      ready.then((s) => {
+        s.write(chunk)
+        cb()
+      }, cb)
+    },
+    final(cb) {
+      ready.then((s) => {
+        s.end()
+        cb()
+      }, cb)
+    },
     destroy(err, cb) {
       if (idle) clearTimeout(idle)
-      ready.then((s) => s.destroy(), () => {})
+      ready.then(
+        (s) => s.destroy(),
+        () => {},
+      )
       cb(err)
     },
   }) as Duplex & SocketLike
 
-  ready.then((s) => {
-    raw = s
-    s.on('data', (c: Buffer) => { touch(); if (!d.push(c)) s.pause() })
-    s.on('end', () => { ended = true; d.push(null) })
-    s.on('error', (e: Error) => d.destroy(e))
-    s.on('close', () => { if (!ended) d.destroy() })
-  }, (e) => d.destroy(e))
+  ready.then(
+    (s) => {
+      raw = s
+      s.on('data', (c: Buffer) => {
+        touch()
+        if (!d.push(c)) s.pause()
+      })
+      s.on('end', () => {
+        ended = true
+        d.push(null)
+      })
+      s.on('error', (e: Error) => d.destroy(e))
+      s.on('close', () => {
+        if (!ended) d.destroy()
+      })
+    },
+    (e) => d.destroy(e),
+  )
 
   // The socket methods node:http calls. setTimeout is a real idle timer, so server keep-alive limits hold.
   d.setTimeout = (ms: number, cb?: () => void) => {

@@ -7,10 +7,17 @@ import { PeerFeedError } from '../errors.ts'
 import type { Layout } from '../paths.ts'
 import { commitIdentity, firstLine, remoteHead, resolveRemote } from './publish-remote.ts'
 
-export interface PublishOptions { remote?: string; branch?: string; cwd?: string }
+export interface PublishOptions {
+  remote?: string
+  branch?: string
+  cwd?: string
+}
 
 /** `publish:` in peerfeed.yaml: where this feed's site goes. */
-export interface PublishSettings { remote?: string; branch?: string }
+export interface PublishSettings {
+  remote?: string
+  branch?: string
+}
 
 /**
  * Where to publish: the options, else peerfeed.yaml's `publish: {remote, branch}`. There is no default remote: a
@@ -19,14 +26,17 @@ export interface PublishSettings { remote?: string; branch?: string }
 export async function publishTarget(layout: Layout, opts: PublishOptions = {}): Promise<{ remote: string; branch: string }> {
   const { loadConfig } = await import('../identity/index.ts')
   const raw = (await loadConfig(layout)).publish
-  const saved: PublishSettings = raw && typeof raw === 'object' && !Array.isArray(raw) ? raw as PublishSettings : {}
+  const saved: PublishSettings = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as PublishSettings) : {}
   const remote = opts.remote || (typeof saved.remote === 'string' ? saved.remote : '')
   const branch = opts.branch || (typeof saved.branch === 'string' ? saved.branch : '') || 'pages'
   if (!remote) {
-    throw new PeerFeedError('NO_PUBLISH_REMOTE', 'publish needs to be told where your site goes; it never pushes to a remote it was not given ' +
-      '(a clone\'s `origin` is usually someone else\'s repository). Name it in peerfeed.yaml:\n' +
-      '  publish:\n    remote: git@codeberg.org:you/pages.git   # a remote name, URL or path\n    branch: pages\n' +
-      'or on the command line: peerfeed publish --remote URL [--branch pages]')
+    throw new PeerFeedError(
+      'NO_PUBLISH_REMOTE',
+      'publish needs to be told where your site goes; it never pushes to a remote it was not given ' +
+        "(a clone's `origin` is usually someone else's repository). Name it in peerfeed.yaml:\n" +
+        '  publish:\n    remote: git@codeberg.org:you/pages.git   # a remote name, URL or path\n    branch: pages\n' +
+        'or on the command line: peerfeed publish --remote URL [--branch pages]',
+    )
   }
   return { remote, branch }
 }
@@ -47,7 +57,10 @@ export async function publish(layout: Layout, opts: PublishOptions = {}): Promis
   const branch = target.branch
   const entries = await fs.readdir(layout.dist).catch(() => null)
   if (!entries?.length) {
-    throw new PeerFeedError('NO_DIST', `nothing to publish: ${layout.dist} ${entries ? 'is empty' : 'does not exist'}; run peerfeed build first`)
+    throw new PeerFeedError(
+      'NO_DIST',
+      `nothing to publish: ${layout.dist} ${entries ? 'is empty' : 'does not exist'}; run peerfeed build first`,
+    )
   }
   const remote = await resolveRemote(layout.root, target.remote, opts.cwd)
   const parent = await remoteHead(remote, branch)
@@ -70,10 +83,19 @@ export async function publish(layout: Layout, opts: PublishOptions = {}): Promis
     if (parent && (await git.raw(['rev-parse', `${parent}^{tree}`])).trim() === tree) {
       return { remote, branch, commit: parent, parent, unchanged: true, ...stats }
     }
-    const source = await simpleGit(layout.root).raw(['rev-parse', '--short', 'HEAD']).then((s) => ` from ${s.trim()}`, () => '')
+    const source = await simpleGit(layout.root)
+      .raw(['rev-parse', '--short', 'HEAD'])
+      .then(
+        (s) => ` from ${s.trim()}`,
+        () => '',
+      )
     const commit = (await git.raw(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', `peerfeed publish${source}`])).trim()
     await git.raw(['push', '--quiet', remote, `${commit}:refs/heads/${branch}`]).catch((e: Error) => {
-      throw new PeerFeedError('PUBLISH_REJECTED', `${remote} refused the push to ${branch}: ${firstLine(e.message)}; if someone else published meanwhile, run peerfeed publish again`, { cause: e })
+      throw new PeerFeedError(
+        'PUBLISH_REJECTED',
+        `${remote} refused the push to ${branch}: ${firstLine(e.message)}; if someone else published meanwhile, run peerfeed publish again`,
+        { cause: e },
+      )
     })
     return { remote, branch, commit, parent, unchanged: false, ...stats }
   } finally {

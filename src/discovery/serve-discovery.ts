@@ -7,7 +7,11 @@ import { serveOverDht, type DhtServeOptions } from './dht.ts'
 import { announcementSigner } from './lan-signature.ts'
 import { advertise } from './mdns.ts'
 
-export interface Served { server: http.Server; port: number; fingerprint: string }
+export interface Served {
+  server: http.Server
+  port: number
+  fingerprint: string
+}
 
 export interface DiscoveryOptions {
   layout: Layout
@@ -30,7 +34,10 @@ export const instanceName = (owner: string, fingerprint: string) =>
 /** Refuses an mDNS announcement nobody could use: a server on loopback is unreachable from the LAN. */
 export function lanInterfaceFor(host: string): string | undefined {
   if (LOOPBACK.test(host)) {
-    throw new PeerFeedError('MDNS_LOOPBACK', `--mdns: the server listens on ${host} only, so nobody on the LAN could connect and there is nothing to announce; serve with --host 0.0.0.0 (every interface) or your LAN address, e.g. peerfeed serve --mdns --host 0.0.0.0`)
+    throw new PeerFeedError(
+      'MDNS_LOOPBACK',
+      `--mdns: the server listens on ${host} only, so nobody on the LAN could connect and there is nothing to announce; serve with --host 0.0.0.0 (every interface) or your LAN address, e.g. peerfeed serve --mdns --host 0.0.0.0`,
+    )
   }
   // A specific IPv4 address: multicast on that interface only. IPv6 or every interface: bonjour's default.
   return EVERYWHERE.has(host) || host.includes(':') ? undefined : host
@@ -40,20 +47,35 @@ export function lanInterfaceFor(host: string): string | undefined {
 export async function startDiscovery(served: Served, opts: DiscoveryOptions): Promise<{ close(): Promise<void> }> {
   const log = opts.log ?? (() => {})
   const stops: Array<() => Promise<void>> = []
-  const close = async () => { for (const s of stops.splice(0).reverse()) await s() }
+  const close = async () => {
+    for (const s of stops.splice(0).reverse()) await s()
+  }
   try {
     if (opts.mdns) {
       const interfaceAddress = lanInterfaceFor(opts.host)
       const key = await ownerKey(opts.layout, opts.passphrase)
       const name = instanceName(await ownerName(opts.layout, key), served.fingerprint)
-      const ad = await advertise({ port: served.port, name, fingerprint: served.fingerprint, sign: announcementSigner(key), interfaceAddress })
+      const ad = await advertise({
+        port: served.port,
+        name,
+        fingerprint: served.fingerprint,
+        sign: announcementSigner(key),
+        interfaceAddress,
+      })
       stops.push(() => ad.close())
-      log(`announced on the LAN as "${name}" (_peerfeed._tcp, port ${served.port}${interfaceAddress ? `, interface ${interfaceAddress}` : ''})`)
+      log(
+        `announced on the LAN as "${name}" (_peerfeed._tcp, port ${served.port}${interfaceAddress ? `, interface ${interfaceAddress}` : ''})`,
+      )
     }
     if (opts.dht) {
       const svc = await serveOverDht({ fingerprint: served.fingerprint, server: served.server, ...opts.dht })
       stops.push(() => svc.close())
-      const where = opts.dht.bootstrap ? `the DHT of ${[opts.dht.bootstrap].flat().map((b) => (typeof b === 'string' ? b : `${b.host}:${b.port}`)).join(', ')}` : 'the public DHT'
+      const where = opts.dht.bootstrap
+        ? `the DHT of ${[opts.dht.bootstrap]
+            .flat()
+            .map((b) => (typeof b === 'string' ? b : `${b.host}:${b.port}`))
+            .join(', ')}`
+        : 'the public DHT'
       log(`answering on ${where} for ${served.fingerprint} (topic ${svc.topic.toString('hex').slice(0, 16)}…)`)
     }
   } catch (e) {

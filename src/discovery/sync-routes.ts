@@ -19,7 +19,12 @@ export interface DiscoveryRouteOptions {
 
 const seconds = (ms: number) => `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`
 const unreachable = (message: string) => new PeerFeedError('UNREACHABLE', message)
-const off = (via: string, flag: string): LazyRoute => ({ via, open: async () => { throw unreachable(`off (${flag})`) } })
+const off = (via: string, flag: string): LazyRoute => ({
+  via,
+  open: async () => {
+    throw unreachable(`off (${flag})`)
+  },
+})
 const shortFpr = (fpr: string) => formatFingerprint(fpr).slice(0, 9).replace(' ', '')
 
 function lanRoute(t: FollowTarget, timeoutMs: number, fetch: Fetch): LazyRoute {
@@ -46,7 +51,11 @@ function dhtRoute(t: FollowTarget, client: () => DhtClient, timeoutMs: number): 
       try {
         await c.fetchFrom(fpr, '/', { method: 'HEAD', timeoutMs })
       } catch (e) {
-        throw unreachable((e as PeerFeedError).code === 'DHT_TIMEOUT' ? `no peer on the topic of ${shortFpr(fpr)}… answered within ${seconds(timeoutMs)}` : (e as Error).message)
+        throw unreachable(
+          (e as PeerFeedError).code === 'DHT_TIMEOUT'
+            ? `no peer on the topic of ${shortFpr(fpr)}… answered within ${seconds(timeoutMs)}`
+            : (e as Error).message,
+        )
       }
       // The host part only names the route in messages and keeps attachment URLs on one origin; fetch ignores it.
       return { via: 'dht', base: 'http://dht.peerfeed.invalid/', label: `the DHT (${shortFpr(fpr)}…)`, fetch: dhtFetch(c, fpr) }
@@ -66,6 +75,9 @@ export function discoveryRoutes(opts: DiscoveryRouteOptions = {}): { routes: Rou
   ]
   return {
     routes: chainRoutes(urlRoutes(fetch), discovered),
-    close: async () => { await client?.close(); client = undefined },
+    close: async () => {
+      await client?.close()
+      client = undefined
+    },
   }
 }

@@ -62,7 +62,10 @@ export function resolveAudience(data: IdentityData, names: readonly string[]): s
     } else unknown.push(n)
   }
   if (unknown.length) {
-    throw new PeerFeedError('UNKNOWN_AUDIENCE', `unknown audience ${unknown.map((n) => `"${n}"`).join(', ')}: not a friend's petname nor a group; see \`peerfeed peer list\` and \`peerfeed group list\`.`)
+    throw new PeerFeedError(
+      'UNKNOWN_AUDIENCE',
+      `unknown audience ${unknown.map((n) => `"${n}"`).join(', ')}: not a friend's petname nor a group; see \`peerfeed peer list\` and \`peerfeed group list\`.`,
+    )
   }
   for (const fp of data.blocked) out.delete(fp)
   return [...out].sort()

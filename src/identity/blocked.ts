@@ -26,18 +26,25 @@ async function readDoc(l: Layout): Promise<YAML.Document | undefined> {
     throw e
   }
   const { doc, error } = parseYaml(src)
-  if (error) throw new PeerFeedError('BAD_BLOCK_LIST', `${error.message}; fix the file by hand`, { file: rel(l, l.blocked), line: error.line, col: error.col })
+  if (error)
+    throw new PeerFeedError('BAD_BLOCK_LIST', `${error.message}; fix the file by hand`, {
+      file: rel(l, l.blocked),
+      line: error.line,
+      col: error.col,
+    })
   return doc
 }
 
 function entriesOf(l: Layout, doc: YAML.Document | undefined): BlockEntry[] {
   const js = doc?.toJS() as { blocked?: unknown } | null | undefined
   const list = js?.blocked ?? []
-  if (!Array.isArray(list)) throw new PeerFeedError('BAD_BLOCK_LIST', '`blocked` must be a list of `{fingerprint, name}` entries', { file: rel(l, l.blocked) })
+  if (!Array.isArray(list))
+    throw new PeerFeedError('BAD_BLOCK_LIST', '`blocked` must be a list of `{fingerprint, name}` entries', { file: rel(l, l.blocked) })
   return list.map((e: unknown) => {
     const raw = typeof e === 'string' ? e : (e as BlockEntry | null)?.fingerprint
     const fingerprint = typeof raw === 'string' ? normalizeFingerprint(raw) : undefined
-    if (!fingerprint) throw new PeerFeedError('BAD_BLOCK_LIST', `not a 40-hex-digit fingerprint: ${JSON.stringify(raw ?? e)}`, { file: rel(l, l.blocked) })
+    if (!fingerprint)
+      throw new PeerFeedError('BAD_BLOCK_LIST', `not a 40-hex-digit fingerprint: ${JSON.stringify(raw ?? e)}`, { file: rel(l, l.blocked) })
     const name = typeof e === 'object' && e && typeof (e as BlockEntry).name === 'string' ? (e as BlockEntry).name : undefined
     return { fingerprint, name }
   })
@@ -59,7 +66,10 @@ async function resolveWho(l: Layout, who: string): Promise<BlockEntry> {
   }
   const fingerprint = normalizeFingerprint(who)
   if (!fingerprint) {
-    throw new PeerFeedError('UNKNOWN_PEER', `"${who}" is neither a friend's petname nor a 40-hex-digit fingerprint; see \`peerfeed peer list\`.`)
+    throw new PeerFeedError(
+      'UNKNOWN_PEER',
+      `"${who}" is neither a friend's petname nor a 40-hex-digit fingerprint; see \`peerfeed peer list\`.`,
+    )
   }
   return { fingerprint }
 }
@@ -79,7 +89,9 @@ export async function block(l: Layout, who: string): Promise<{ fingerprint: stri
     seq = doc.createNode([]) as YAML.YAMLSeq
     doc.set('blocked', seq)
   }
-  ;(seq as YAML.YAMLSeq).add(doc.createNode(entry.name ? { fingerprint: entry.fingerprint, name: entry.name } : { fingerprint: entry.fingerprint }))
+  ;(seq as YAML.YAMLSeq).add(
+    doc.createNode(entry.name ? { fingerprint: entry.fingerprint, name: entry.name } : { fingerprint: entry.fingerprint }),
+  )
   await writeFileAtomic(l.blocked, doc.toString())
   return { ...entry, changed: true }
 }

@@ -23,7 +23,12 @@ async function readDoc(l: Layout): Promise<YAML.Document | undefined> {
     throw e
   }
   const { doc, error } = parseYaml(src)
-  if (error) throw new PeerFeedError('BAD_CONFIG', `${error.message}; fix the file by hand`, { file: rel(l, l.config), line: error.line, col: error.col })
+  if (error)
+    throw new PeerFeedError('BAD_CONFIG', `${error.message}; fix the file by hand`, {
+      file: rel(l, l.config),
+      line: error.line,
+      col: error.col,
+    })
   if (doc.contents !== null && !YAML.isMap(doc.contents)) {
     throw new PeerFeedError('BAD_CONFIG', 'peerfeed.yaml must be a mapping of settings (key: value)', { file: rel(l, l.config) })
   }

@@ -13,9 +13,15 @@ import { loadSelf, readKeyFile } from './self.ts'
 export const QR_MAX_BYTES = 2900
 export const DEFAULT_EXPORT = 'peerfeed-device.secret.asc'
 
-const NEED_PASSPHRASE = 'an export of your secret key must be protected by a passphrase: give one with --passphrase-file FILE, the PEERFEED_PASSPHRASE environment variable, or type it when asked on a terminal'
+const NEED_PASSPHRASE =
+  'an export of your secret key must be protected by a passphrase: give one with --passphrase-file FILE, the PEERFEED_PASSPHRASE environment variable, or type it when asked on a terminal'
 
-export interface Exported { file: string; bytes: number; armored: string; fingerprint: string }
+export interface Exported {
+  file: string
+  bytes: number
+  armored: string
+  fingerprint: string
+}
 
 /**
  * Writes my secret key, protected by `passphrase`, to `out` (never over an existing file, mode 0600). When my key
@@ -28,13 +34,17 @@ export async function exportForDevice(l: Layout, { out, passphrase }: { out: str
   try {
     await writeFileAtomic(out, armored, { mode: 0o600, exclusive: true })
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new PeerFeedError('EXISTS', `${out} already exists; remove it or give another file with --out FILE.`)
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new PeerFeedError('EXISTS', `${out} already exists; remove it or give another file with --out FILE.`)
     throw e
   }
   return { file: out, bytes: Buffer.byteLength(armored), armored, fingerprint: self.fingerprint }
 }
 
-export interface Joined { fingerprint: string; secretFile: string }
+export interface Joined {
+  fingerprint: string
+  secretFile: string
+}
 
 /**
  * Takes an export on this device: the feed must be a clone (keys/self.asc present) without a secret key yet, the
@@ -43,7 +53,10 @@ export interface Joined { fingerprint: string; secretFile: string }
  */
 export async function joinDevice(l: Layout, { file, passphrase }: { file: string; passphrase?: string }): Promise<Joined> {
   if (!(await exists(l.selfPublicKey))) {
-    throw new PeerFeedError('NO_IDENTITY', `${rel(l, l.selfPublicKey)} is missing: run device join inside a clone of your feed (git clone URL; cd into it), or pass --root.`)
+    throw new PeerFeedError(
+      'NO_IDENTITY',
+      `${rel(l, l.selfPublicKey)} is missing: run device join inside a clone of your feed (git clone URL; cd into it), or pass --root.`,
+    )
   }
   const pub = await readKeyFile(l, l.selfPublicKey)
   if (await exists(l.selfSecretKey)) {
@@ -57,13 +70,21 @@ export async function joinDevice(l: Layout, { file, passphrase }: { file: string
   } catch (cause) {
     throw new PeerFeedError('NO_FILE', `cannot read ${file}: ${(cause as Error).message}`, { cause })
   }
-  if (!passphrase) throw new PeerFeedError('PASSPHRASE_REQUIRED', `${file} is protected by the passphrase chosen at \`peerfeed device add\`: give it with --passphrase-file FILE, PEERFEED_PASSPHRASE, or type it when asked on a terminal`)
+  if (!passphrase)
+    throw new PeerFeedError(
+      'PASSPHRASE_REQUIRED',
+      `${file} is protected by the passphrase chosen at \`peerfeed device add\`: give it with --passphrase-file FILE, PEERFEED_PASSPHRASE, or type it when asked on a terminal`,
+    )
   const key = await readSecretKey(armored, { passphrase, source: file })
   if (key.fingerprint !== pub.fingerprint) {
-    throw new PeerFeedError('KEY_MISMATCH', `${file} holds key ${formatFingerprint(key.fingerprint)}, but this feed's key (${rel(l, l.selfPublicKey)}) is ${formatFingerprint(pub.fingerprint)}: export from a device of this feed, or clone the feed this key belongs to.`)
+    throw new PeerFeedError(
+      'KEY_MISMATCH',
+      `${file} holds key ${formatFingerprint(key.fingerprint)}, but this feed's key (${rel(l, l.selfPublicKey)}) is ${formatFingerprint(pub.fingerprint)}: export from a device of this feed, or clone the feed this key belongs to.`,
+    )
   }
   await fs.mkdir(l.state, { recursive: true, mode: 0o700 })
-  if (!(await exists(path.join(l.state, '.gitignore')))) await writeFileAtomic(path.join(l.state, '.gitignore'), '# Local state: never commit or publish.\n*\n')
+  if (!(await exists(path.join(l.state, '.gitignore'))))
+    await writeFileAtomic(path.join(l.state, '.gitignore'), '# Local state: never commit or publish.\n*\n')
   await writeFileAtomic(l.selfSecretKey, armored, { mode: 0o600, exclusive: true })
   return { fingerprint: key.fingerprint, secretFile: l.selfSecretKey }
 }

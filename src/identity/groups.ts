@@ -39,7 +39,13 @@ export function parseGroup(l: Layout, file: string, src: string): GroupFile {
   const out: GroupFile = { name, file, members: [], errors: [] }
   const at = (offset: number | undefined) => (offset === undefined ? {} : lc.linePos(offset))
   if (error) {
-    out.errors.push(new PeerFeedError('BAD_GROUP_FILE', `${error.message}; fix the YAML (a group file looks like \`members: [alice, bob]\`)`, { file: where, line: error.line, col: error.col }))
+    out.errors.push(
+      new PeerFeedError('BAD_GROUP_FILE', `${error.message}; fix the YAML (a group file looks like \`members: [alice, bob]\`)`, {
+        file: where,
+        line: error.line,
+        col: error.col,
+      }),
+    )
     return out
   }
   const why = nameProblem(name, 'group name')
@@ -47,19 +53,32 @@ export function parseGroup(l: Layout, file: string, src: string): GroupFile {
   const root = doc.contents
   if (root === null) return out // an empty file is an empty group
   if (!YAML.isMap(root)) {
-    out.errors.push(new PeerFeedError('BAD_GROUP_FILE', 'a group file must be a mapping like `members: [alice, bob]`', { file: where, ...at(root.range?.[0]) }))
+    out.errors.push(
+      new PeerFeedError('BAD_GROUP_FILE', 'a group file must be a mapping like `members: [alice, bob]`', {
+        file: where,
+        ...at(root.range?.[0]),
+      }),
+    )
     return out
   }
   const members = root.get('members', true)
   if (members === undefined || members === null || (YAML.isScalar(members) && members.value === null)) return out
   if (!YAML.isSeq(members)) {
-    out.errors.push(new PeerFeedError('BAD_GROUP_FILE', '`members` must be a list of petnames, e.g. `members: [alice, bob]`', { file: where, ...at((members as YAML.Node).range?.[0]) }))
+    out.errors.push(
+      new PeerFeedError('BAD_GROUP_FILE', '`members` must be a list of petnames, e.g. `members: [alice, bob]`', {
+        file: where,
+        ...at((members as YAML.Node).range?.[0]),
+      }),
+    )
     return out
   }
   for (const item of members.items) {
     const pos = at((item as YAML.Node | null)?.range?.[0])
     if (YAML.isScalar(item) && typeof item.value === 'string') out.members.push({ name: item.value, ...pos })
-    else out.errors.push(new PeerFeedError('BAD_GROUP_FILE', 'each member must be a petname (a plain word such as alice)', { file: where, ...pos }))
+    else
+      out.errors.push(
+        new PeerFeedError('BAD_GROUP_FILE', 'each member must be a petname (a plain word such as alice)', { file: where, ...pos }),
+      )
   }
   return out
 }
@@ -74,10 +93,12 @@ export async function scanGroups(l: Layout): Promise<GroupFile[]> {
     throw e
   }
   const files = entries.filter((f) => f.endsWith('.yaml') && !f.startsWith('.')).sort()
-  return Promise.all(files.map(async (f) => {
-    const file = path.join(l.groups, f)
-    return parseGroup(l, file, await fs.readFile(file, 'utf8'))
-  }))
+  return Promise.all(
+    files.map(async (f) => {
+      const file = path.join(l.groups, f)
+      return parseGroup(l, file, await fs.readFile(file, 'utf8'))
+    }),
+  )
 }
 
 /** Group name → member petnames. A broken group file is an error naming file:line:col (run `peerfeed check`). */
@@ -125,7 +146,10 @@ export async function addToGroup(l: Layout, group: string, names: readonly strin
   assertName(group, 'group name')
   if (names.length === 0) throw new PeerFeedError('NO_NAMES', `name at least one friend to add to "${group}".`)
   if (await exists(petnameFile(l, group))) {
-    throw new PeerFeedError('NAME_IS_PEER', `"${group}" is already a friend's petname (${rel(l, petnameFile(l, group))}); friends and groups share one namespace, so choose another group name.`)
+    throw new PeerFeedError(
+      'NAME_IS_PEER',
+      `"${group}" is already a friend's petname (${rel(l, petnameFile(l, group))}); friends and groups share one namespace, so choose another group name.`,
+    )
   }
   const missing: string[] = []
   for (const n of names) {
@@ -138,7 +162,7 @@ export async function addToGroup(l: Layout, group: string, names: readonly strin
       `unknown friend${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}. Add ${missing.length > 1 ? 'them' : 'it'} first with \`peerfeed peer add NAME KEY\`${groupsAmong ? ' (groups hold friends, not other groups)' : ''}.`,
     )
   }
-  const doc = (await readDoc(l, group)) ?? new YAML.Document({}, { })
+  const doc = (await readDoc(l, group)) ?? new YAML.Document({}, {})
   const isNew = !(await exists(groupFile(l, group)))
   if (isNew) doc.commentBefore = ` Group "${group}": friends by petname (their keys are keys/<petname>.asc).`
   const seq = membersSeq(doc)
@@ -157,12 +181,19 @@ export async function addToGroup(l: Layout, group: string, names: readonly strin
 export async function removeFromGroup(l: Layout, group: string, names: readonly string[]): Promise<Group> {
   assertName(group, 'group name')
   const doc = await readDoc(l, group)
-  if (!doc) throw new PeerFeedError('NO_SUCH_GROUP', `no group called "${group}" (${rel(l, groupFile(l, group))} does not exist); see \`peerfeed group list\`.`)
+  if (!doc)
+    throw new PeerFeedError(
+      'NO_SUCH_GROUP',
+      `no group called "${group}" (${rel(l, groupFile(l, group))} does not exist); see \`peerfeed group list\`.`,
+    )
   const seq = membersSeq(doc)
   const have = new Set(memberNames(seq))
   const notMembers = names.filter((n) => !have.has(n))
   if (notMembers.length) {
-    throw new PeerFeedError('NOT_A_MEMBER', `${notMembers.join(', ')} ${notMembers.length > 1 ? 'are' : 'is'} not in group "${group}"; nothing changed.`)
+    throw new PeerFeedError(
+      'NOT_A_MEMBER',
+      `${notMembers.join(', ')} ${notMembers.length > 1 ? 'are' : 'is'} not in group "${group}"; nothing changed.`,
+    )
   }
   const drop = new Set(names)
   seq.items = seq.items.filter((i) => !(YAML.isScalar(i) && drop.has(String(i.value))))
@@ -174,7 +205,10 @@ export async function removeFromGroup(l: Layout, group: string, names: readonly 
 export async function deleteGroup(l: Layout, group: string): Promise<void> {
   assertName(group, 'group name')
   if (!(await exists(groupFile(l, group)))) {
-    throw new PeerFeedError('NO_SUCH_GROUP', `no group called "${group}" (${rel(l, groupFile(l, group))} does not exist); see \`peerfeed group list\`.`)
+    throw new PeerFeedError(
+      'NO_SUCH_GROUP',
+      `no group called "${group}" (${rel(l, groupFile(l, group))} does not exist); see \`peerfeed group list\`.`,
+    )
   }
   await fs.rm(groupFile(l, group))
 }

@@ -62,10 +62,15 @@ async function get(url: string, fetch: Fetch, timeoutMs: number): Promise<{ stat
       signal: AbortSignal.timeout(timeoutMs),
     })
   } catch (cause) {
-    throw new PeerFeedError('KEY_FETCH_FAILED', `cannot fetch ${url}: ${(cause as Error).message}. Check the address and your connection.`, { cause })
+    throw new PeerFeedError(
+      'KEY_FETCH_FAILED',
+      `cannot fetch ${url}: ${(cause as Error).message}. Check the address and your connection.`,
+      { cause },
+    )
   }
   const body = new Uint8Array(await res.arrayBuffer())
-  if (body.length > MAX_KEY_BYTES) throw new PeerFeedError('NOT_A_KEY', `${url} answered ${body.length} bytes, far too large to be a public key.`)
+  if (body.length > MAX_KEY_BYTES)
+    throw new PeerFeedError('NOT_A_KEY', `${url} answered ${body.length} bytes, far too large to be a public key.`)
   return { status: res.status, type: res.headers.get('content-type') ?? '', body }
 }
 
@@ -81,8 +86,14 @@ async function fetchKey(url: string, fetch: Fetch, timeoutMs: number): Promise<K
     const keyUrl = u.toString()
     const second = await get(keyUrl, fetch, timeoutMs)
     if (second.status >= 200 && second.status < 300) return { data: asKeyData(second.body), origin: keyUrl }
-    throw new PeerFeedError('KEY_FETCH_FAILED', `no key at ${url} (HTTP ${first.status}${first.type ? `, ${first.type}` : ''}) nor at ${keyUrl} (HTTP ${second.status}). Ask your friend for their key file or exact key URL.`)
+    throw new PeerFeedError(
+      'KEY_FETCH_FAILED',
+      `no key at ${url} (HTTP ${first.status}${first.type ? `, ${first.type}` : ''}) nor at ${keyUrl} (HTTP ${second.status}). Ask your friend for their key file or exact key URL.`,
+    )
   }
   if (first.status >= 200 && first.status < 300) return { data: asKeyData(first.body), origin: url }
-  throw new PeerFeedError('KEY_FETCH_FAILED', `no key at ${url} (HTTP ${first.status}). Ask your friend for their key file or exact key URL.`)
+  throw new PeerFeedError(
+    'KEY_FETCH_FAILED',
+    `no key at ${url} (HTTP ${first.status}). Ask your friend for their key file or exact key URL.`,
+  )
 }

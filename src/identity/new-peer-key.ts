@@ -41,7 +41,10 @@ export async function previewPeerKey(
   if (typeof input === 'string') ({ data, origin } = await readKeySource(input, { fetch, cwd }))
   else {
     if (typeof input.armored !== 'string' || !input.armored.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----')) {
-      throw new PeerFeedError('NOT_A_KEY', 'the pasted text is not a public key: it must contain "-----BEGIN PGP PUBLIC KEY BLOCK-----" (ask your friend for the output of `peerfeed key --armor`).')
+      throw new PeerFeedError(
+        'NOT_A_KEY',
+        'the pasted text is not a public key: it must contain "-----BEGIN PGP PUBLIC KEY BLOCK-----" (ask your friend for the output of `peerfeed key --armor`).',
+      )
     }
     if (input.armored.length > MAX_PASTED) throw new PeerFeedError('NOT_A_KEY', 'the pasted text is far too large to be a public key.')
     data = input.armored
@@ -74,17 +77,29 @@ export async function refuseUnusable(l: Layout, key: PublicKey, origin: string, 
     throw new PeerFeedError('OWN_KEY', `${origin} is your own key (${fp}); add your friends' keys, not yours.`)
   }
   if (key.revoked) {
-    throw new PeerFeedError('KEY_REVOKED', `the key from ${origin} (${fp}) has been revoked by its owner; ask your friend for their new key.`)
+    throw new PeerFeedError(
+      'KEY_REVOKED',
+      `the key from ${origin} (${fp}) has been revoked by its owner; ask your friend for their new key.`,
+    )
   }
   if (key.expired) {
-    throw new PeerFeedError('KEY_EXPIRED', `the key from ${origin} (${fp}) has expired; ask your friend to extend it (\`gpg --quick-set-expire\`) and send it again.`)
+    throw new PeerFeedError(
+      'KEY_EXPIRED',
+      `the key from ${origin} (${fp}) has expired; ask your friend to extend it (\`gpg --quick-set-expire\`) and send it again.`,
+    )
   }
   if (!key.hasEncryptionKey) {
-    throw new PeerFeedError('NO_ENCRYPTION_KEY', `the key from ${origin} (${fp}) has no usable encryption subkey${key.encryptionProblem ? ` (${key.encryptionProblem})` : ''}, so nothing could be encrypted to it. PeerFeed encrypts to RSA (2048 bits or more), Curve25519 and NIST P-256/P-384/P-521 subkeys: ask your friend to add one (\`gpg --quick-add-key FPR cv25519 encr\`).`)
+    throw new PeerFeedError(
+      'NO_ENCRYPTION_KEY',
+      `the key from ${origin} (${fp}) has no usable encryption subkey${key.encryptionProblem ? ` (${key.encryptionProblem})` : ''}, so nothing could be encrypted to it. PeerFeed encrypts to RSA (2048 bits or more), Curve25519 and NIST P-256/P-384/P-521 subkeys: ask your friend to add one (\`gpg --quick-add-key FPR cv25519 encr\`).`,
+    )
   }
   const known = (await scanPeers(l, date)).find((p) => p.key?.fingerprint === key.fingerprint)
   if (known) {
-    throw new PeerFeedError('ALREADY_KNOWN', `this key (${fp}) is already your friend "${known.name}" (${rel(l, known.file)}); one petname per key.`)
+    throw new PeerFeedError(
+      'ALREADY_KNOWN',
+      `this key (${fp}) is already your friend "${known.name}" (${rel(l, known.file)}); one petname per key.`,
+    )
   }
 }
 
@@ -92,7 +107,13 @@ export async function refuseUnusable(l: Layout, key: PublicKey, origin: string, 
 export function suggestName(words: (string | undefined)[], taken: ReadonlySet<string>): string | undefined {
   for (const w of words) {
     if (!w) continue
-    const base = w.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|[-_]+$/g, '').slice(0, 40)
+    const base = w
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .replace(/^[-_]+|[-_]+$/g, '')
+      .slice(0, 40)
     if (!base || nameProblem(base)) continue
     for (let i = 1; i < 100; i++) {
       const n = i === 1 ? base : `${base}-${i}`

@@ -13,7 +13,12 @@ export interface PassphraseSources {
  */
 export async function passphraseFrom(
   opts: PassphraseSources,
-  { env = process.env, prompt = false, stdin = process.stdin, stderr = process.stderr }: {
+  {
+    env = process.env,
+    prompt = false,
+    stdin = process.stdin,
+    stderr = process.stderr,
+  }: {
     env?: NodeJS.ProcessEnv
     prompt?: boolean
     stdin?: NodeJS.ReadStream

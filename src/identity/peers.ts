@@ -39,18 +39,20 @@ export async function scanPeers(l: Layout, date = new Date()): Promise<PeerFile[
     throw e
   }
   const names = entries.filter((f) => f.endsWith('.asc') && !f.startsWith('.') && f !== path.basename(l.selfPublicKey)).sort()
-  return Promise.all(names.map(async (f): Promise<PeerFile> => {
-    const name = f.slice(0, -'.asc'.length)
-    const file = path.join(l.keys, f)
-    const why = nameProblem(name)
-    if (why) return { name, file, error: new PeerFeedError('BAD_PETNAME', `${why}; rename the file`, { file: rel(l, file) }) }
-    try {
-      return { name, file, key: await readKeyFile(l, file, date) }
-    } catch (e) {
-      if (e instanceof PeerFeedError) return { name, file, error: e }
-      throw e
-    }
-  }))
+  return Promise.all(
+    names.map(async (f): Promise<PeerFile> => {
+      const name = f.slice(0, -'.asc'.length)
+      const file = path.join(l.keys, f)
+      const why = nameProblem(name)
+      if (why) return { name, file, error: new PeerFeedError('BAD_PETNAME', `${why}; rename the file`, { file: rel(l, file) }) }
+      try {
+        return { name, file, key: await readKeyFile(l, file, date) }
+      } catch (e) {
+        if (e instanceof PeerFeedError) return { name, file, error: e }
+        throw e
+      }
+    }),
+  )
 }
 
 /** Friends with a readable key. An unreadable key file is an error naming the file (run `peerfeed check`). */
@@ -81,18 +83,28 @@ export async function addPeer(
   assertName(name)
   const file = peerFile(l, name)
   if (await exists(file)) {
-    const old = await readKeyFile(l, file).then((k) => ` (${formatFingerprint(k.fingerprint)})`, () => '')
-    throw new PeerFeedError('PETNAME_TAKEN', `you already have a friend called "${name}"${old} in ${rel(l, file)}; choose another name, or \`peerfeed peer remove ${name}\` first to replace the key.`)
+    const old = await readKeyFile(l, file).then(
+      (k) => ` (${formatFingerprint(k.fingerprint)})`,
+      () => '',
+    )
+    throw new PeerFeedError(
+      'PETNAME_TAKEN',
+      `you already have a friend called "${name}"${old} in ${rel(l, file)}; choose another name, or \`peerfeed peer remove ${name}\` first to replace the key.`,
+    )
   }
   if (await exists(groupFile(l, name))) {
-    throw new PeerFeedError('NAME_IS_GROUP', `"${name}" is already a group (${rel(l, groupFile(l, name))}); friends and groups share one namespace, so choose another name.`)
+    throw new PeerFeedError(
+      'NAME_IS_GROUP',
+      `"${name}" is already a group (${rel(l, groupFile(l, name))}); friends and groups share one namespace, so choose another name.`,
+    )
   }
   // the same reading and refusals as the app's preview: not mine, not revoked or expired, can encrypt, not known
   const { key, origin } = await previewPeerKey(l, source, { fetch, cwd, date })
   try {
     await writeFileAtomic(file, key.armored, { exclusive: true })
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new PeerFeedError('PETNAME_TAKEN', `${rel(l, file)} appeared meanwhile; run the command again.`)
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new PeerFeedError('PETNAME_TAKEN', `${rel(l, file)} appeared meanwhile; run the command again.`)
     throw e
   }
   const blocked = (await loadBlocked(l)).has(key.fingerprint)
@@ -106,7 +118,10 @@ export async function removePeer(l: Layout, name: string): Promise<{ fingerprint
   if (!(await exists(file))) {
     throw new PeerFeedError('NO_SUCH_PEER', `no friend called "${name}" (${rel(l, file)} does not exist); see \`peerfeed peer list\`.`)
   }
-  const fingerprint = await readKeyFile(l, file).then((k) => k.fingerprint, () => undefined)
+  const fingerprint = await readKeyFile(l, file).then(
+    (k) => k.fingerprint,
+    () => undefined,
+  )
   const groups = await removeFromAllGroups(l, name)
   await fs.rm(file)
   return { fingerprint, groups }

@@ -32,6 +32,7 @@ export async function keyQrSvg(text: string): Promise<string> {
 export async function writeKeyQr(file: string, text: string): Promise<void> {
   const ext = path.extname(file).toLowerCase()
   if (ext === '.svg') return writeFileAtomic(file, await keyQrSvg(text))
-  if (ext === '.png') return writeFileAtomic(file, await (await qrcode()).toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 8 }))
+  if (ext === '.png')
+    return writeFileAtomic(file, await (await qrcode()).toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 8 }))
   throw new PeerFeedError('BAD_QR_FILE', `cannot write a QR code to "${file}": the name must end in .svg or .png.`)
 }

@@ -45,11 +45,19 @@ export async function renameGroup(l: Layout, from: string, to: string): Promise<
   assertName(to, 'group name')
   const groups = await loadGroups(l)
   const members = groups.get(from)
-  if (!members) throw new PeerFeedError('NO_SUCH_GROUP', `no group called "${from}" (${rel(l, groupFile(l, from))} does not exist); see \`peerfeed group list\`.`)
+  if (!members)
+    throw new PeerFeedError(
+      'NO_SUCH_GROUP',
+      `no group called "${from}" (${rel(l, groupFile(l, from))} does not exist); see \`peerfeed group list\`.`,
+    )
   if (from === to) return { name: to, members, posts: [], paths: [] }
-  if (groups.has(to) || (await exists(groupFile(l, to)))) throw new PeerFeedError('GROUP_EXISTS', `there is already a group called "${to}"; choose another name.`)
+  if (groups.has(to) || (await exists(groupFile(l, to))))
+    throw new PeerFeedError('GROUP_EXISTS', `there is already a group called "${to}"; choose another name.`)
   if (await exists(peerFile(l, to))) {
-    throw new PeerFeedError('NAME_IS_PEER', `"${to}" is already a friend's petname (${rel(l, peerFile(l, to))}); friends and groups share one namespace, so choose another group name.`)
+    throw new PeerFeedError(
+      'NAME_IS_PEER',
+      `"${to}" is already a friend's petname (${rel(l, peerFile(l, to))}); friends and groups share one namespace, so choose another group name.`,
+    )
   }
   const posts = await postsAddressedTo(l, from)
   // Posts first: if this stops halfway, `check` names the posts still addressed to the old name, and running
@@ -66,7 +74,8 @@ export async function renameGroup(l: Layout, from: string, to: string): Promise<
     // exclusive: never replaces a file that appeared under the new name meanwhile
     await writeFileAtomic(groupFile(l, to), src, { exclusive: true })
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new PeerFeedError('GROUP_EXISTS', `${rel(l, groupFile(l, to))} appeared meanwhile; choose another name.`)
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new PeerFeedError('GROUP_EXISTS', `${rel(l, groupFile(l, to))} appeared meanwhile; choose another name.`)
     throw e
   }
   await fs.unlink(groupFile(l, from))

@@ -40,12 +40,17 @@ export async function ensureIdentity(
   const config = await loadConfig(l)
   // never the operating-system user: a site titled "root" is not anyone's name
   const who = name?.trim() || config.name
-  if (!who) throw new PeerFeedError('NAME_REQUIRED', 'your name is needed to make your key (friends see it): run `peerfeed init --name "Your Name"`.')
+  if (!who)
+    throw new PeerFeedError(
+      'NAME_REQUIRED',
+      'your name is needed to make your key (friends see it): run `peerfeed init --name "Your Name"`.',
+    )
   const mail = email?.trim() || config.email || undefined
   const id = await generateIdentity({ name: who, email: mail, passphrase, date })
   await fs.mkdir(l.state, { recursive: true, mode: 0o700 })
   // Belt and braces: even a feed whose .gitignore forgot .peerfeed/ never commits the secret key.
-  if (!(await exists(`${l.state}/.gitignore`))) await writeFileAtomic(`${l.state}/.gitignore`, '# Local state: never commit or publish.\n*\n')
+  if (!(await exists(`${l.state}/.gitignore`)))
+    await writeFileAtomic(`${l.state}/.gitignore`, '# Local state: never commit or publish.\n*\n')
   // Secret first, exclusively: a crash leaves a half that the next run reports instead of overwriting.
   await writeFileAtomic(l.selfSecretKey, id.secretArmored, { mode: 0o600, exclusive: true })
   await fs.chmod(l.selfSecretKey, 0o600)
@@ -78,7 +83,8 @@ export async function renameSelf(
   }
   if (!keySame) {
     const id = await renameIdentity({ key: self.secretKey!, name: newName, email: newEmail || undefined, passphrase, date })
-    if (id.fingerprint !== self.fingerprint) throw new PeerFeedError('RENAME_FAILED', 'renaming changed the fingerprint; nothing was written')
+    if (id.fingerprint !== self.fingerprint)
+      throw new PeerFeedError('RENAME_FAILED', 'renaming changed the fingerprint; nothing was written')
     await writeFileAtomic(l.selfSecretKey, id.secretArmored, { mode: 0o600 })
     await writeFileAtomic(l.selfPublicKey, id.publicArmored)
   }
@@ -126,7 +132,10 @@ export async function loadSelf(
     publicKey = await readKeyFile(l, l.selfPublicKey)
   } catch (e) {
     if ((e as PeerFeedError).code === 'NO_KEY_FILE') {
-      throw new PeerFeedError('NO_IDENTITY', `no identity in ${l.root}: ${rel(l, l.selfPublicKey)} is missing. Run \`peerfeed init\` first (or pass --root).`)
+      throw new PeerFeedError(
+        'NO_IDENTITY',
+        `no identity in ${l.root}: ${rel(l, l.selfPublicKey)} is missing. Run \`peerfeed init\` first (or pass --root).`,
+      )
     }
     throw e
   }
@@ -136,7 +145,10 @@ export async function loadSelf(
     armored = await fs.readFile(l.selfSecretKey, 'utf8')
   } catch (e) {
     if (requireSecret) {
-      throw new PeerFeedError('NO_SECRET_KEY', `the secret key ${rel(l, l.selfSecretKey)} is missing; restore it from your backup.`, { cause: e, file: rel(l, l.selfSecretKey) })
+      throw new PeerFeedError('NO_SECRET_KEY', `the secret key ${rel(l, l.selfSecretKey)} is missing; restore it from your backup.`, {
+        cause: e,
+        file: rel(l, l.selfSecretKey),
+      })
     }
   }
   if (armored !== undefined) {

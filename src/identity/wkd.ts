@@ -38,7 +38,11 @@ export function wkdLocalPartHash(local: string): string {
  */
 export async function writeWkd(outDir: string, email: string, publicKey: PublicKey): Promise<string[]> {
   const at = email.lastIndexOf('@')
-  if (at <= 0 || at === email.length - 1) throw new PeerFeedError('BAD_EMAIL', `"${email}" is not an email address; set \`email\` in peerfeed.yaml to publish a Web Key Directory entry.`)
+  if (at <= 0 || at === email.length - 1)
+    throw new PeerFeedError(
+      'BAD_EMAIL',
+      `"${email}" is not an email address; set \`email\` in peerfeed.yaml to publish a Web Key Directory entry.`,
+    )
   const base = path.join(outDir, '.well-known', 'openpgpkey')
   const hu = path.join('hu', wkdLocalPartHash(email.slice(0, at)))
   await writeFileAtomic(path.join(base, hu), publicKey.bytes)

@@ -81,7 +81,8 @@ export class LiveIndex {
     this.fingerprints.clear()
     this.names.set(self.fingerprint, 'me')
     for (const p of await scanPeers(this.layout)) if (p.key) this.#name(p.name, p.key.fingerprint)
-    for (const f of await readFollows(this.layout).catch(() => [])) if (f.fingerprint && !this.fingerprints.has(f.name)) this.#name(f.name, f.fingerprint)
+    for (const f of await readFollows(this.layout).catch(() => []))
+      if (f.fingerprint && !this.fingerprints.has(f.name)) this.#name(f.name, f.fingerprint)
   }
 
   #name(name: string, fingerprint: string) {
@@ -97,7 +98,10 @@ export class LiveIndex {
     } catch {
       return []
     }
-    return dirs.filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort()
+    return dirs
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name)
+      .sort()
   }
 
   /** How a friend's post reached me: 'you' (for me alone), their group's name, or undefined for a public post. */
@@ -112,7 +116,10 @@ export class LiveIndex {
     this.#reached.set(name, after)
     const fpr = this.fingerprints.get(name) ?? 'self'
     const stems = new Set([...before.keys(), ...after.keys()])
-    return [...stems].filter((s) => before.get(s) !== after.get(s)).map((s) => postId(fpr, s)).filter((id) => this.byId.has(id))
+    return [...stems]
+      .filter((s) => before.get(s) !== after.get(s))
+      .map((s) => postId(fpr, s))
+      .filter((id) => this.byId.has(id))
   }
 
   onChange(fn: (c: IndexChange) => void): () => void {
@@ -201,7 +208,11 @@ export class LiveIndex {
     const fpr = where.author === 'me' ? this.selfFingerprint : (this.fingerprints.get(where.author) ?? 'self')
     const id = postId(fpr, stem)
     const fix = (v?: string) => (v && !v.includes('/') ? postId(fpr, v) : v)
-    const data = { ...entry.data, ...(entry.data.inReplyTo ? { inReplyTo: fix(entry.data.inReplyTo) } : {}), ...(entry.data.object ? { object: fix(entry.data.object) } : {}) }
+    const data = {
+      ...entry.data,
+      ...(entry.data.inReplyTo ? { inReplyTo: fix(entry.data.inReplyTo) } : {}),
+      ...(entry.data.object ? { object: fix(entry.data.object) } : {}),
+    }
     this.#put({ author: where.author, post: { id, stem, file, hash: entry.hash, author: fpr, data } })
     return { changed: [id], removed: [] }
   }
@@ -267,7 +278,9 @@ export class LiveIndex {
     let isDir = false
     try {
       isDir = fs.statSync(abs).isDirectory()
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
     if (isDir) {
       for (const ent of fs.readdirSync(abs, { recursive: true, withFileTypes: true })) {
         if (!ent.isFile() || !ent.name.endsWith('.yaml') || ent.name.startsWith('.')) continue

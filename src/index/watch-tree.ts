@@ -22,5 +22,9 @@ export function watchTree(dirs: string[], onPath: (abs: string) => void, { creat
     w.on('error', () => {}) // a folder removed under us: its parent's watcher reports what matters
     watchers.push(w)
   }
-  return { close: () => { for (const w of watchers) w.close() } }
+  return {
+    close: () => {
+      for (const w of watchers) w.close()
+    },
+  }
 }

@@ -15,7 +15,8 @@ export interface AudienceContext {
 export async function loadAudienceContext(l: Layout): Promise<AudienceContext> {
   const { scanPeers, scanGroups, loadBlocked } = await import('../identity/index.ts')
   const [peers, groups, blocked] = await Promise.all([
-    scanPeers(l), scanGroups(l),
+    scanPeers(l),
+    scanGroups(l),
     // a broken block list is reported by checkIdentity; here it blocks nobody
     loadBlocked(l).catch(() => new Set<string>()),
   ])
@@ -50,12 +51,21 @@ export function audienceProblems(data: PostData, file: string, text: () => strin
       }
     } else {
       unknown = true
-      out.push({ file, ...at(i), message: `'to' names '${name}', who is neither a friend (keys/${name}.asc) nor a group (groups/${name}.yaml); ${known(ctx)}. Add them or fix the name` })
+      out.push({
+        file,
+        ...at(i),
+        message: `'to' names '${name}', who is neither a friend (keys/${name}.asc) nor a group (groups/${name}.yaml); ${known(ctx)}. Add them or fix the name`,
+      })
     }
   }
   if (!unknown && !names.includes('public') && fingerprints.size > 0 && [...fingerprints].every((fp) => ctx.blocked.has(fp))) {
     const who = names.join(', ')
-    out.push({ file, ...at(0), warning: true, message: `everyone this post is for (${who}) is blocked, so nobody receives it; unblock someone (\`peerfeed unblock NAME\`) or change 'to'` })
+    out.push({
+      file,
+      ...at(0),
+      warning: true,
+      message: `everyone this post is for (${who}) is blocked, so nobody receives it; unblock someone (\`peerfeed unblock NAME\`) or change 'to'`,
+    })
   }
   return out
 }

@@ -37,7 +37,16 @@ export function checkFile(abs: string, file: string): CacheEntry {
       const message = st.isFile()
         ? `the post file is ${humanBytes(st.size)}; a post file may be at most ${humanBytes(MAX_POST_BYTES)} — put big content in an attachment`
         : 'not a regular file; a post must be a plain file inside the feed'
-      return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, hash: '', data: null, problems: [{ file, message }], att: [] }
+      return {
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        ctimeMs: st.ctimeMs,
+        ino: st.ino,
+        hash: '',
+        data: null,
+        problems: [{ file, message }],
+        att: [],
+      }
     }
     bytes = fs.readFileSync(fd)
   } finally {
@@ -52,27 +61,43 @@ export function checkFile(abs: string, file: string): CacheEntry {
       const target = path.resolve(path.dirname(abs), a.path)
       const outside = insideProblem(path.dirname(abs), a.path)
       if (outside) {
-        problems.push({ file, ...positionOf(text, ['attachments', i, 'path']), message: `attachments[${i}]: '${a.path}' ${outside}; it is never published or encrypted — put the file itself beside the post` })
+        problems.push({
+          file,
+          ...positionOf(text, ['attachments', i, 'path']),
+          message: `attachments[${i}]: '${a.path}' ${outside}; it is never published or encrypted — put the file itself beside the post`,
+        })
         att.push([-1, -1])
         return
       }
       const ast = fs.lstatSync(target, { throwIfNoEntry: false })
       if (!ast?.isFile()) {
-        problems.push({ file, ...positionOf(text, ['attachments', i, 'path']), message: `attachments[${i}]: file '${a.path}' not found beside the post; add it or fix the path` })
+        problems.push({
+          file,
+          ...positionOf(text, ['attachments', i, 'path']),
+          message: `attachments[${i}]: file '${a.path}' not found beside the post; add it or fix the path`,
+        })
         att.push([-1, -1])
         return
       }
       att.push([ast.size, ast.mtimeMs])
       if (a.size !== undefined && a.size !== ast.size) {
-        problems.push({ file, ...positionOf(text, ['attachments', i, 'size']), message: `attachments[${i}]: '${a.path}' is ${ast.size} bytes, the post says ${a.size}; the file changed — update size and sha256` })
+        problems.push({
+          file,
+          ...positionOf(text, ['attachments', i, 'size']),
+          message: `attachments[${i}]: '${a.path}' is ${ast.size} bytes, the post says ${a.size}; the file changed — update size and sha256`,
+        })
       }
       if (a.sha256) {
         const h = crypto.createHash('sha256').update(fs.readFileSync(target)).digest('hex')
-        if (h !== a.sha256) problems.push({ file, ...positionOf(text, ['attachments', i, 'sha256']), message: `attachments[${i}]: sha256 of '${a.path}' does not match (file has ${h}); the file changed or the hash is wrong` })
+        if (h !== a.sha256)
+          problems.push({
+            file,
+            ...positionOf(text, ['attachments', i, 'sha256']),
+            message: `attachments[${i}]: sha256 of '${a.path}' does not match (file has ${h}); the file changed or the hash is wrong`,
+          })
       }
     })
   }
   const ok = problems.length === 0
   return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, hash, data: ok ? data! : null, problems, att }
 }
-

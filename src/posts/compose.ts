@@ -30,8 +30,13 @@ export interface PostFlags {
 
 /** The type a flag implies, in order of precedence: `--image` makes an image post, and so on. */
 const IMPLIED: [keyof PostFlags, PostType][] = [
-  ['images', 'image'], ['url', 'link'], ['lat', 'location'], ['start', 'event'],
-  ['activity', 'activity'], ['inReplyTo', 'comment'], ['object', 'like'],
+  ['images', 'image'],
+  ['url', 'link'],
+  ['lat', 'location'],
+  ['start', 'event'],
+  ['activity', 'activity'],
+  ['inReplyTo', 'comment'],
+  ['object', 'like'],
 ]
 
 export function inferType(type: string | undefined, f: PostFlags): PostType {
@@ -52,9 +57,14 @@ export function compose(type: PostType, f: PostFlags): NewPost {
   if (f.to.length && !(f.to.length === 1 && f.to[0] === 'public')) data.to = f.to
   if (f.tags.length) data.tags = f.tags.map((t) => t.replace(/^#/, ''))
   const fields: Record<PostType, (keyof PostFlags)[]> = {
-    status: [], image: [], link: ['url', 'title'], location: ['lat', 'lon', 'place'],
-    event: ['name', 'start', 'end', 'location'], activity: ['activity', 'distance', 'duration', 'elevation'],
-    comment: ['inReplyTo'], like: ['object'],
+    status: [],
+    image: [],
+    link: ['url', 'title'],
+    location: ['lat', 'lon', 'place'],
+    event: ['name', 'start', 'end', 'location'],
+    activity: ['activity', 'distance', 'duration', 'elevation'],
+    comment: ['inReplyTo'],
+    like: ['object'],
   }
   const rename: Partial<Record<keyof PostFlags, string>> = { distance: 'distanceKm', elevation: 'elevationM' }
   for (const k of fields[type]) if (f[k] !== undefined) data[rename[k] ?? k] = f[k]

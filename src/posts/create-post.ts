@@ -36,7 +36,10 @@ export async function createPost(layout: Layout, post: NewPost, opts: CreateOpti
   problems.push(...audienceProblems(prepared.data, prepared.file, () => prepared.text, ctx))
   problems.push(...(await identityProblemsFor(layout, audienceOf(prepared.data), ctx)))
   if (problems.length) {
-    throw new PeerFeedError('INVALID_POST', `the post was not written:\n${problems.map((p) => `  ${formatProblem(p, p.message)}`).join('\n')}`)
+    throw new PeerFeedError(
+      'INVALID_POST',
+      `the post was not written:\n${problems.map((p) => `  ${formatProblem(p, p.message)}`).join('\n')}`,
+    )
   }
 
   const written = await writePrepared(layout, prepared)
@@ -47,7 +50,11 @@ export async function createPost(layout: Layout, post: NewPost, opts: CreateOpti
 }
 
 /** Problems in the files this post's audience depends on: my key, the named friends' keys and groups, their members. */
-async function identityProblemsFor(layout: Layout, names: string[], ctx: Awaited<ReturnType<typeof loadAudienceContext>>): Promise<Problem[]> {
+async function identityProblemsFor(
+  layout: Layout,
+  names: string[],
+  ctx: Awaited<ReturnType<typeof loadAudienceContext>>,
+): Promise<Problem[]> {
   const { checkIdentity } = await import('../identity/index.ts')
   const files = new Set(['keys/self.asc'])
   for (const n of names) {

@@ -14,9 +14,13 @@ export function fieldProblems(data: Record<string, unknown>): Record<string, str
     let field = 'post'
     for (let l = (p.line ?? 1) - 1; l >= 0; l--) {
       const m = /^([A-Za-z][\w-]*):/.exec(lines[l] ?? '')
-      if (m) { field = m[1]; break }
+      if (m) {
+        field = m[1]
+        break
+      }
     }
-    const missing = /missing (?:the )?(?:required )?field '?(\w+)'?/i.exec(p.message) ?? /must have (?:required property )?'(\w+)'/.exec(p.message)
+    const missing =
+      /missing (?:the )?(?:required )?field '?(\w+)'?/i.exec(p.message) ?? /must have (?:required property )?'(\w+)'/.exec(p.message)
     if (missing) field = missing[1]
     out[field] ??= p.message
   }

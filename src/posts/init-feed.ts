@@ -45,7 +45,8 @@ export function normalizeSiteUrl(url: string): string {
   } catch {
     throw new PeerFeedError('BAD_URL', `--url '${url}' is not a web address; write it like https://ada.example.org/ (or leave it out)`)
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new PeerFeedError('BAD_URL', `--url must start with https:// or http://, not '${u.protocol}'`)
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new PeerFeedError('BAD_URL', `--url must start with https:// or http://, not '${u.protocol}'`)
   if (!u.pathname.endsWith('/')) u.pathname += '/'
   return u.href
 }
@@ -55,8 +56,11 @@ export async function initFeed(layout: Layout, opts: InitOptions = {}): Promise<
   const hasIdentity = await exists(layout.selfPublicKey)
   const url = opts.url === undefined || opts.url === '' ? undefined : normalizeSiteUrl(opts.url)
   // refuse before creating anything: a new feed needs a person's name, never the operating-system user's
-  if (!hasIdentity && !opts.name?.trim() && !(await loadConfig(layout).catch(() => ({} as { name?: string }))).name) {
-    throw new PeerFeedError('NAME_REQUIRED', 'your name is needed to make your key (friends and your site show it): run `peerfeed init --name "Your Name"` (optionally --email and --url).')
+  if (!hasIdentity && !opts.name?.trim() && !(await loadConfig(layout).catch(() => ({}) as { name?: string })).name) {
+    throw new PeerFeedError(
+      'NAME_REQUIRED',
+      'your name is needed to make your key (friends and your site show it): run `peerfeed init --name "Your Name"` (optionally --email and --url).',
+    )
   }
 
   const log: string[] = []
@@ -68,7 +72,7 @@ export async function initFeed(layout: Layout, opts: InitOptions = {}): Promise<
     }
   }
   const gitignore = path.join(layout.root, '.gitignore')
-  const current = (await fs.readFile(gitignore, 'utf8').catch(() => ''))
+  const current = await fs.readFile(gitignore, 'utf8').catch(() => '')
   const have = new Set(current.split('\n').map((l) => l.trim()))
   const missing = IGNORED.filter((l) => !have.has(l))
   if (missing.length) {
@@ -86,7 +90,9 @@ export async function initFeed(layout: Layout, opts: InitOptions = {}): Promise<
     fingerprint = id.fingerprint
     const who = (await loadConfig(layout)).name
     message = `init: feed of ${who}`
-    log.push(`created your key ${id.fingerprint} for "${who}": public keys/self.asc (committed), secret ${path.relative(layout.root, layout.selfSecretKey)} (never leaves this machine)`)
+    log.push(
+      `created your key ${id.fingerprint} for "${who}": public keys/self.asc (committed), secret ${path.relative(layout.root, layout.selfSecretKey)} (never leaves this machine)`,
+    )
     const { revocationFile, REVOCATION_ADVICE } = await import('../identity/key-life.ts')
     log.push(`made a revocation certificate, ${path.relative(layout.root, revocationFile(layout))}: ${REVOCATION_ADVICE}`)
   } else if (opts.name !== undefined || opts.email !== undefined) {
@@ -94,9 +100,11 @@ export async function initFeed(layout: Layout, opts: InitOptions = {}): Promise<
     fingerprint = r.fingerprint
     const now = `${r.name}${r.email ? ` <${r.email}>` : ''}`
     message = `settings: name ${now}`
-    log.push(r.changed
-      ? `you are now "${now}" (was "${r.before}"): changed in peerfeed.yaml and in your key's user ID with a new self-certification; same key, same fingerprint ${r.fingerprint}. The next build publishes the updated key.`
-      : `your name is already "${now}"; nothing to change`)
+    log.push(
+      r.changed
+        ? `you are now "${now}" (was "${r.before}"): changed in peerfeed.yaml and in your key's user ID with a new self-certification; same key, same fingerprint ${r.fingerprint}. The next build publishes the updated key.`
+        : `your name is already "${now}"; nothing to change`,
+    )
   } else {
     const { selfFingerprint } = await import('../identity/index.ts')
     fingerprint = (await selfFingerprint(layout))!
@@ -114,7 +122,11 @@ export async function initFeed(layout: Layout, opts: InitOptions = {}): Promise<
   const paths = [...INIT_PATHS]
   if (opts.examples) {
     const n = await copyExamples(layout)
-    log.push(n ? `copied ${n} example files into feed/ (delete them before you publish, or keep them as a start)` : 'the example posts are already in feed/')
+    log.push(
+      n
+        ? `copied ${n} example files into feed/ (delete them before you publish, or keep them as a start)`
+        : 'the example posts are already in feed/',
+    )
     paths.push('feed')
   }
   let commit: string | undefined

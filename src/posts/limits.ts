@@ -20,7 +20,10 @@ export function lexPost(text: string, onNewLine?: (offset: number) => void): { t
   let at = 0
   const stack: [unknown, number][] = tokens.map((t) => [t, 0])
   while (stack.length) {
-    const [t, d] = stack.pop() as [{ type?: string; offset?: number; value?: unknown; items?: { key?: unknown; value?: unknown }[] } | null, number]
+    const [t, d] = stack.pop() as [
+      { type?: string; offset?: number; value?: unknown; items?: { key?: unknown; value?: unknown }[] } | null,
+      number,
+    ]
     if (!t || typeof t !== 'object') continue
     const here = t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection' ? d + 1 : d
     if (here > depth) {

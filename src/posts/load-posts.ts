@@ -110,7 +110,11 @@ function addPost(posts: Post[], problems: Problem[], row: Row, json: Buffer | st
   const post: Loaded_ = data
     ? { id, stem, file, hash: row[5], author: fingerprint, data: withFullIds(data, fingerprint) }
     : {
-        id, stem, file, hash: row[5], author: fingerprint,
+        id,
+        stem,
+        file,
+        hash: row[5],
+        author: fingerprint,
         [RAW]: json,
         // parsed on first read, then kept as a plain value
         get data(): PostData {
@@ -160,15 +164,26 @@ function listPostFiles(dir: string, root: string, problems: Problem[]): string[]
   for (const ent of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (ent.name.startsWith('.')) continue
     const parent = ent.parentPath ?? (ent as unknown as { path: string }).path
-    const sub = parent.length > dir.length ? `${parent.slice(dir.length + 1).split(path.sep).join('/')}/` : ''
+    const sub =
+      parent.length > dir.length
+        ? `${parent
+            .slice(dir.length + 1)
+            .split(path.sep)
+            .join('/')}/`
+        : ''
     const rel = `${prefix ? `${prefix}/` : ''}${sub}${ent.name}`
     // a symlink could bring in any file of the machine (~/.ssh/id_rsa); a recursive listing does not follow it
     if (ent.isSymbolicLink()) {
-      problems.push({ file: rel, message: 'is a symbolic link; posts and attachments must be regular files inside the feed, so nothing in or under it is published — replace the link with the file itself' })
+      problems.push({
+        file: rel,
+        message:
+          'is a symbolic link; posts and attachments must be regular files inside the feed, so nothing in or under it is published — replace the link with the file itself',
+      })
       continue
     }
     if (!ent.isFile()) {
-      if (!ent.isDirectory()) problems.push({ file: rel, message: 'is not a regular file (a pipe, socket or device); remove it from the feed' })
+      if (!ent.isDirectory())
+        problems.push({ file: rel, message: 'is not a regular file (a pipe, socket or device); remove it from the feed' })
       continue
     }
     if (ent.name.endsWith('.yaml')) out.push(rel)
@@ -195,7 +210,13 @@ function duplicateIds(posts: Post[]): Problem[] {
   const out: Problem[] = []
   for (const p of posts) {
     const prev = first.get(p.stem)
-    if (prev) out.push({ file: p.file, line: 1, col: 1, message: `duplicate post id '${p.stem}': ${prev.file} has the same file name; rename one of them` })
+    if (prev)
+      out.push({
+        file: p.file,
+        line: 1,
+        col: 1,
+        message: `duplicate post id '${p.stem}': ${prev.file} has the same file name; rename one of them`,
+      })
     else first.set(p.stem, p)
   }
   return out

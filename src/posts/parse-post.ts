@@ -66,7 +66,12 @@ export function parseWithYaml(text: string, file: string): Parsed {
   const validate = validatorFor(type)!
   const problems: Problem[] = []
   for (const [key, size] of oversizedFields(data)) {
-    problems.push(at(nodeOffset(doc, [key], true), `'${key}' holds ${size.toLocaleString('en')} characters; an x- field may hold at most ${MAX_FIELD_CHARS.toLocaleString('en')} (as JSON) — put big data in an attachment`))
+    problems.push(
+      at(
+        nodeOffset(doc, [key], true),
+        `'${key}' holds ${size.toLocaleString('en')} characters; an x- field may hold at most ${MAX_FIELD_CHARS.toLocaleString('en')} (as JSON) — put big data in an attachment`,
+      ),
+    )
   }
   if (problems.length) return { problems }
   if (!validate(data)) {
@@ -110,7 +115,9 @@ function composeOne(tokens: ReturnType<typeof lexPost>['tokens'], length: number
     if (!doc) doc = d as Document
     else {
       doc.errors.push(...(d as Document).errors)
-      doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'a post file holds one YAML document; remove the second `---`'))
+      doc.errors.push(
+        new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'a post file holds one YAML document; remove the second `---`'),
+      )
       break
     }
   }
@@ -144,7 +151,10 @@ const fieldName = (path: (string | number)[]) =>
 
 /** Turns an ajv error into a field path and a sentence a person can act on. */
 function explain(err: ErrorObject, type: string): { path: (string | number)[]; message: string; key?: boolean } {
-  const path = err.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')))
+  const path = err.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')))
   const field = fieldName(path)
   const desc = (err.parentSchema as { description?: string } | undefined)?.description
   const hint = desc ? ` (${desc})` : ''
@@ -155,18 +165,23 @@ function explain(err: ErrorObject, type: string): { path: (string | number)[]; m
     case 'unevaluatedProperties':
     case 'additionalProperties': {
       const name = String(p.unevaluatedProperty ?? p.additionalProperty)
-      return { path: [...path, name], key: true, message: `unknown field '${field ? `${field}.` : ''}${name}' in ${article(type)} post; check its spelling, or prefix extensions with x-` }
+      return {
+        path: [...path, name],
+        key: true,
+        message: `unknown field '${field ? `${field}.` : ''}${name}' in ${article(type)} post; check its spelling, or prefix extensions with x-`,
+      }
     }
     case 'type':
       return { path, message: `'${field}' must be ${article(String(p.type))}${hint}` }
     case 'format':
-      return { path, message: p.format === 'date-time'
-        ? dateMessage(field)
-        : `'${field}' is not a valid ${p.format}${hint}` }
+      return { path, message: p.format === 'date-time' ? dateMessage(field) : `'${field}' is not a valid ${p.format}${hint}` }
     case 'pattern':
       if ((err.parentSchema as { format?: string } | undefined)?.format === 'date-time') return { path, message: dateMessage(field) }
       return { path, message: `'${field}' is not in the right form${hint}` }
-    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
       return { path, message: `'${field}' must be ${err.message?.replace(/^must be /, '')}${hint}` }
     case 'minItems':
       return { path, message: `'${field}' needs at least ${p.limit} item${p.limit === 1 ? '' : 's'}${hint}` }

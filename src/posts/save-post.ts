@@ -18,7 +18,11 @@ export interface Saved extends Written {
 }
 
 /** Checks everything `check` would (createPost), then writes and commits one new post. */
-export async function savePost(layout: Layout, post: NewPost, { commit = true, now = new Date() }: { commit?: boolean; now?: Date } = {}): Promise<Saved> {
+export async function savePost(
+  layout: Layout,
+  post: NewPost,
+  { commit = true, now = new Date() }: { commit?: boolean; now?: Date } = {},
+): Promise<Saved> {
   const { file, stem, paths, commit: sha } = await createPost(layout, post, { commit, now })
   return { file, stem, paths, commit: sha }
 }
@@ -27,18 +31,30 @@ export async function savePost(layout: Layout, post: NewPost, { commit = true, n
  * Replaces the fields of my post in `file` (relative to the root) with `data`, keeping its name (so its id), its
  * published time and its attachments (their alt text may change); sets `updated`. Validated before writing.
  */
-export async function editPost(layout: Layout, file: string, data: Partial<PostData>, { now = new Date(), alts }: { now?: Date; alts?: string[] } = {}): Promise<Saved> {
+export async function editPost(
+  layout: Layout,
+  file: string,
+  data: Partial<PostData>,
+  { now = new Date(), alts }: { now?: Date; alts?: string[] } = {},
+): Promise<Saved> {
   const abs = resolveOwn(layout, file)
   const old = parse(await fs.readFile(abs, 'utf8')) as PostData
-  if (data.type && data.type !== old.type) throw new PeerFeedError('TYPE_CHANGE', `a ${old.type} post cannot become a ${data.type} post; write a new one instead`)
+  if (data.type && data.type !== old.type)
+    throw new PeerFeedError('TYPE_CHANGE', `a ${old.type} post cannot become a ${data.type} post; write a new one instead`)
   const attachments = old.attachments?.map((a, i) => (alts?.[i] !== undefined ? { ...a, alt: alts[i] } : a))
   const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
   const next: Record<string, unknown> = { ...data, type: old.type, published: old.published, updated: [stamp, old.published].sort()[1] }
   if (attachments?.length) next.attachments = attachments
   const text = serializePost(next)
   const parsed = parsePost(text, file)
-  const problems = parsed.data ? audienceProblems(parsed.data, file, () => text, await loadAudienceContext(layout)).filter((p) => !p.warning) : parsed.problems
-  if (problems.length) throw new PeerFeedError('INVALID_POST', `the edit is not valid, nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`)
+  const problems = parsed.data
+    ? audienceProblems(parsed.data, file, () => text, await loadAudienceContext(layout)).filter((p) => !p.warning)
+    : parsed.problems
+  if (problems.length)
+    throw new PeerFeedError(
+      'INVALID_POST',
+      `the edit is not valid, nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`,
+    )
   await writeFileAtomic(abs, text)
   const stem = path.basename(file, '.yaml')
   return { file, stem, paths: [file], commit: await commitIfRepo(layout, [file], `edit: ${stem}`) }
@@ -63,7 +79,8 @@ export async function deletePost(layout: Layout, file: string): Promise<Saved> {
 
 function resolveOwn(layout: Layout, file: string): string {
   const abs = path.resolve(layout.root, file)
-  if (!abs.startsWith(layout.feed + path.sep) || !abs.endsWith('.yaml')) throw new PeerFeedError('NOT_MINE', `${file} is not one of your posts under feed/`)
+  if (!abs.startsWith(layout.feed + path.sep) || !abs.endsWith('.yaml'))
+    throw new PeerFeedError('NOT_MINE', `${file} is not one of your posts under feed/`)
   return abs
 }
 

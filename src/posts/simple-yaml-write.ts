@@ -4,7 +4,8 @@
 // `yaml`; test/posts/simple-yaml.test.ts checks the two write the same bytes for every post this accepts.
 
 const KEY = /^[A-Za-z][A-Za-z0-9_-]*$/
-const NOT_STRING = /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?)$/
+const NOT_STRING =
+  /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?)$/
 // characters `yaml` never leaves plain, or that change meaning at the start of a scalar
 const NEEDS_QUOTES = /[^\u0020-\u007e\u00a1-\ud7ff\ue000-\ufefe\uff00-\ufffd]|^[\s\-?:,[\]{}#&*!|>'"%@`.]|\s$|: |:$| #/
 const FLOW_UNSAFE = /[,[\]{}]/
@@ -18,7 +19,10 @@ const no = (): never => {
  * The YAML text of `data` (keys in their order; `flow` keys as `[ a, b ]`, `quoted` keys' strings in double quotes),
  * or undefined to leave it to `yaml`.
  */
-export function writeSimpleYaml(data: Record<string, unknown>, { flow, quoted }: { flow: ReadonlySet<string>; quoted: ReadonlySet<string> }): string | undefined {
+export function writeSimpleYaml(
+  data: Record<string, unknown>,
+  { flow, quoted }: { flow: ReadonlySet<string>; quoted: ReadonlySet<string> },
+): string | undefined {
   try {
     let out = ''
     for (const [k, v] of Object.entries(data)) {

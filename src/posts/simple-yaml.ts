@@ -85,7 +85,10 @@ function nestedBlock(lines: string[], start: number): [Value, number] {
     const list: Value[] = []
     while (i < lines.length) {
       const line = lines[i]
-      if (isBlankOrComment(line)) { i++; continue }
+      if (isBlankOrComment(line)) {
+        i++
+        continue
+      }
       const ind = indentOf(line)
       if (ind === 0) break
       if (ind !== n || !line.startsWith('- ', n)) no()
@@ -97,7 +100,10 @@ function nestedBlock(lines: string[], start: number): [Value, number] {
         addPair(map, item)
         while (i < lines.length) {
           const l = lines[i]
-          if (isBlankOrComment(l)) { i++; continue }
+          if (isBlankOrComment(l)) {
+            i++
+            continue
+          }
           const ind2 = indentOf(l)
           if (ind2 <= n) break
           if (ind2 !== n + 2) no()
@@ -114,7 +120,10 @@ function nestedBlock(lines: string[], start: number): [Value, number] {
   const map: Record<string, Value> = {}
   while (i < lines.length) {
     const line = lines[i]
-    if (isBlankOrComment(line)) { i++; continue }
+    if (isBlankOrComment(line)) {
+      i++
+      continue
+    }
     const ind = indentOf(line)
     if (ind === 0) break
     if (ind !== n) no()

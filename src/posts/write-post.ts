@@ -26,8 +26,29 @@ export interface Written {
 }
 
 /** Field order in written files: the shared fields first, then the type's, attachments last. */
-const ORDER = ['type', 'published', 'updated', 'to', 'tags', 'name', 'title', 'url', 'start', 'end', 'location',
-  'activity', 'distanceKm', 'duration', 'elevationM', 'lat', 'lon', 'place', 'inReplyTo', 'object', 'text']
+const ORDER = [
+  'type',
+  'published',
+  'updated',
+  'to',
+  'tags',
+  'name',
+  'title',
+  'url',
+  'start',
+  'end',
+  'location',
+  'activity',
+  'distanceKm',
+  'duration',
+  'elevationM',
+  'lat',
+  'lon',
+  'place',
+  'inReplyTo',
+  'object',
+  'text',
+]
 
 /** A post ready to be written: its file, text and attachment copies, already valid against its schema. */
 export interface PreparedPost {
@@ -46,7 +67,9 @@ export async function preparePost(layout: Layout, post: NewPost, now = new Date(
   const published = post.data.published ?? now.toISOString().replace(/\.\d{3}Z$/, 'Z')
   const when = new Date(published)
   if (Number.isNaN(when.getTime())) throw new PeerFeedError('BAD_DATE', `'${published}' is not a date; write it like 2026-11-24T09:30:00Z`)
-  const words = String(post.data.text ?? post.data.name ?? post.data.title ?? post.data.place ?? post.data.activity ?? post.data.url ?? post.data.type)
+  const words = String(
+    post.data.text ?? post.data.name ?? post.data.title ?? post.data.place ?? post.data.activity ?? post.data.url ?? post.data.type,
+  )
   const dir = path.join(layout.feed, String(when.getUTCFullYear()), String(when.getUTCMonth() + 1).padStart(2, '0'))
   const stem = await freeStem(dir, stemFor(when, words))
 
@@ -56,7 +79,7 @@ export async function preparePost(layout: Layout, post: NewPost, now = new Date(
     const bytes = await fs.readFile(f.source).catch((e) => {
       throw new PeerFeedError('NO_FILE', `cannot read attachment '${f.source}': ${e.code ?? e.message}`, { cause: e })
     })
-    const name = `${stem}${(post.files!.length > 1) ? `-${i + 1}` : ''}${path.extname(f.source).toLowerCase()}`
+    const name = `${stem}${post.files!.length > 1 ? `-${i + 1}` : ''}${path.extname(f.source).toLowerCase()}`
     copies.push({ from: f.source, to: path.join(dir, name) })
     attachments.push({
       path: name,
@@ -74,7 +97,10 @@ export async function preparePost(layout: Layout, post: NewPost, now = new Date(
   const rel = path.relative(layout.root, abs).split(path.sep).join('/')
   const parsed = parsePost(text, rel)
   if (parsed.problems.length) {
-    throw new PeerFeedError('INVALID_POST', `the post is not valid, nothing was written:\n${parsed.problems.map((p) => `  ${p.message}`).join('\n')}`)
+    throw new PeerFeedError(
+      'INVALID_POST',
+      `the post is not valid, nothing was written:\n${parsed.problems.map((p) => `  ${p.message}`).join('\n')}`,
+    )
   }
   return { abs, file: rel, stem, text, data: parsed.data!, copies }
 }

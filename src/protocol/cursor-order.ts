@@ -3,7 +3,11 @@ import { PeerFeedError } from '../errors.ts'
 
 /** A cursor as sent by a client, without leading zeros; throws BAD_QUERY when it is not a cursor. */
 export function normalizeCursor(s: string, what = 'since'): string {
-  if (!/^\d{1,20}$/.test(s)) throw new PeerFeedError('BAD_QUERY', `'${what}' must be a cursor (decimal digits, as received in 'next'), not ${JSON.stringify(s.slice(0, 40))}.`)
+  if (!/^\d{1,20}$/.test(s))
+    throw new PeerFeedError(
+      'BAD_QUERY',
+      `'${what}' must be a cursor (decimal digits, as received in 'next'), not ${JSON.stringify(s.slice(0, 40))}.`,
+    )
   return s.replace(/^0+(?=\d)/, '')
 }
 

@@ -11,16 +11,35 @@ export const WORKER_HEAP_MB = 96
 /** One request's decryption takes milliseconds; one this slow is ended with its worker. */
 export const WORKER_JOB_MS = 10_000
 
-const spawn = (workerData: object): Worker => startWorker(new URL('./decrypt-worker.ts', import.meta.url), {
-  workerData,
-  resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
-})
+const spawn = (workerData: object): Worker =>
+  startWorker(new URL('./decrypt-worker.ts', import.meta.url), {
+    workerData,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
+  })
 
-interface Job { resolve: (v: Opened) => void; reject: (e: unknown) => void; timer: NodeJS.Timeout }
-interface Slot { w: Worker; jobs: Map<number, Job>; ready: Promise<void> }
+interface Job {
+  resolve: (v: Opened) => void
+  reject: (e: unknown) => void
+  timer: NodeJS.Timeout
+}
+interface Slot {
+  w: Worker
+  jobs: Map<number, Job>
+  ready: Promise<void>
+}
 
-export async function workerDecryptor({ layout, passphrase, workers, jobMs = WORKER_JOB_MS, log = () => {} }: {
-  layout: Layout; passphrase?: string; workers: number; jobMs?: number; log?: (m: string) => void
+export async function workerDecryptor({
+  layout,
+  passphrase,
+  workers,
+  jobMs = WORKER_JOB_MS,
+  log = () => {},
+}: {
+  layout: Layout
+  passphrase?: string
+  workers: number
+  jobMs?: number
+  log?: (m: string) => void
 }): Promise<Decryptor> {
   let nextId = 0
   let closing = false
@@ -39,8 +58,13 @@ export async function workerDecryptor({ layout, passphrase, workers, jobMs = WOR
         if (m.error) job.reject(new PeerFeedError(m.error.code, m.error.message))
         else job.resolve(m.opened!)
       })
-      w.once('error', (e) => { reject(e); replace(slot, `a decrypt worker failed: ${(e as Error).message}`, 'TOO_LARGE') })
-      w.once('exit', () => { if (!closing) replace(slot, 'a decrypt worker stopped', 'BUSY') })
+      w.once('error', (e) => {
+        reject(e)
+        replace(slot, `a decrypt worker failed: ${(e as Error).message}`, 'TOO_LARGE')
+      })
+      w.once('exit', () => {
+        if (!closing) replace(slot, 'a decrypt worker stopped', 'BUSY')
+      })
     })
     return slot
   }
@@ -55,7 +79,14 @@ export async function workerDecryptor({ layout, passphrase, workers, jobMs = WOR
     log(why)
     for (const job of slot.jobs.values()) {
       clearTimeout(job.timer)
-      job.reject(new PeerFeedError(code, code === 'TIMEOUT' ? 'the request took too long to open; it was dropped.' : 'the request could not be opened within this server\'s limits.'))
+      job.reject(
+        new PeerFeedError(
+          code,
+          code === 'TIMEOUT'
+            ? 'the request took too long to open; it was dropped.'
+            : "the request could not be opened within this server's limits.",
+        ),
+      )
     }
     slot.jobs.clear()
     void slot.w.terminate()
@@ -69,7 +100,10 @@ export async function workerDecryptor({ layout, passphrase, workers, jobMs = WOR
       const slot = pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a))
       const id = nextId++
       return new Promise<Opened>((resolve, reject) => {
-        const timer = setTimeout(() => replace(slot, `a request took more than ${jobMs} ms to open; its worker was replaced`, 'TIMEOUT'), jobMs)
+        const timer = setTimeout(
+          () => replace(slot, `a request took more than ${jobMs} ms to open; its worker was replaced`, 'TIMEOUT'),
+          jobMs,
+        )
         slot.jobs.set(id, { resolve, reject, timer })
         slot.w.postMessage({ id, message, now })
       })
@@ -77,7 +111,11 @@ export async function workerDecryptor({ layout, passphrase, workers, jobMs = WOR
     pending: () => pool.reduce((n, s) => n + s.jobs.size, 0),
     async close() {
       closing = true
-      for (const s of pool) for (const job of s.jobs.values()) { clearTimeout(job.timer); job.reject(new PeerFeedError('CLOSED', 'the server is closing.')) }
+      for (const s of pool)
+        for (const job of s.jobs.values()) {
+          clearTimeout(job.timer)
+          job.reject(new PeerFeedError('CLOSED', 'the server is closing.'))
+        }
       await Promise.all(pool.map((s) => s.w.terminate()))
     },
   }

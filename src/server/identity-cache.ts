@@ -28,7 +28,9 @@ export function identityCache(layout: Layout, log: (m: string) => void = () => {
         for (const p of peers) if (p.error) log(`ignoring ${p.name}: ${p.error.message}`)
         return { keys: peers.flatMap((p) => (p.key ? [p.key] : [])), blocked }
       })()
-      current.catch(() => { key = '' })
+      current.catch(() => {
+        key = ''
+      })
       return current
     },
   }

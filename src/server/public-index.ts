@@ -16,7 +16,11 @@ export interface PublicIndex {
   answer(since: string | null, limit: number, type?: string): string
 }
 
-interface Slice { cursors: string[]; json: string[]; page: number[] }
+interface Slice {
+  cursors: string[]
+  json: string[]
+  page: number[]
+}
 
 const CACHE_MAX = 512
 

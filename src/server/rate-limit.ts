@@ -1,7 +1,10 @@
 // Token buckets per client (IP or key fingerprint): cheap, in memory, forgotten when full again.
 import { PeerFeedError } from '../errors.ts'
 
-export interface Bucket { rate: number; burst: number }
+export interface Bucket {
+  rate: number
+  burst: number
+}
 
 export interface RateLimiter {
   /** Takes one token for `who` or throws RATE_LIMITED. */

@@ -29,7 +29,15 @@ function load(file: string, now: number, seen: Map<string, number>): void {
   }
 }
 
-export function replayCache({ max = 200_000, file, now: start = Date.now() }: { max?: number; file?: string; now?: number } = {}): ReplayCache {
+export function replayCache({
+  max = 200_000,
+  file,
+  now: start = Date.now(),
+}: {
+  max?: number
+  file?: string
+  now?: number
+} = {}): ReplayCache {
   const seen = new Map<string, number>() // key → expiry (insertion order ≈ expiry order)
   let appended = 0
   const rewrite = () => {
@@ -54,7 +62,8 @@ export function replayCache({ max = 200_000, file, now: start = Date.now() }: { 
     check(signer, nonce, now) {
       const key = `${signer}:${nonce}`
       const exp = seen.get(key)
-      if (exp !== undefined && exp > now) throw new PeerFeedError('REPLAYED', 'this request (its nonce) was already used; send a fresh request with a new nonce.')
+      if (exp !== undefined && exp > now)
+        throw new PeerFeedError('REPLAYED', 'this request (its nonce) was already used; send a fresh request with a new nonce.')
       prune(now)
       // A nonce stays remembered for two windows: sentAt may be up to 5 minutes in the future.
       const expiry = now + 2 * FRESHNESS_MS

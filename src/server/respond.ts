@@ -60,7 +60,7 @@ export function sendError(res: http.ServerResponse, e: unknown, log: (msg: strin
     if (status === 500) log(`unmapped error ${e.code}: ${e.message}`)
     else message = e.message
   } else {
-    log(`unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`)
+    log(`unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
   }
   const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {}
   if (status === 413 || status === 408) headers.connection = 'close'

@@ -30,7 +30,8 @@ export function parsePublicQuery(search: string): { since: string | null; limit:
     }
     limit = Number(limitRaw)
   }
-  if (type !== undefined && !isPostType(type)) throw new PeerFeedError('BAD_QUERY', `'type' must be a known post type, not ${JSON.stringify(type.slice(0, 40))}.`)
+  if (type !== undefined && !isPostType(type))
+    throw new PeerFeedError('BAD_QUERY', `'type' must be a known post type, not ${JSON.stringify(type.slice(0, 40))}.`)
   return { since: since === null || since === '' ? null : normalizeCursor(since), limit, type }
 }
 

@@ -13,7 +13,12 @@ export interface Selection {
  * until about `limit` entries. Pages sharing the last cursor of the final one all go in, so asking again
  * with `next` can never skip one.
  */
-export function selectPages(audiences: readonly AudienceManifest[], since: string | null, limit: number, types?: readonly string[]): Selection {
+export function selectPages(
+  audiences: readonly AudienceManifest[],
+  since: string | null,
+  limit: number,
+  types?: readonly string[],
+): Selection {
   const seen = new Set<string>()
   const candidates: PageRef[] = []
   for (const a of audiences) {

@@ -44,19 +44,26 @@ export async function loadSnapshot(layout: Layout): Promise<Snapshot> {
   try {
     manifest = await readJson<BuildManifest>(manifestFile)
   } catch (cause) {
-    throw new PeerFeedError('NOT_BUILT', `this feed has not been built yet (its build manifest is missing or unreadable); the owner should run \`peerfeed build\`.`, { cause })
+    throw new PeerFeedError(
+      'NOT_BUILT',
+      `this feed has not been built yet (its build manifest is missing or unreadable); the owner should run \`peerfeed build\`.`,
+      { cause },
+    )
   }
   const distDir = await fs.promises.realpath(live.distDir)
   const pub = path.join(distDir, 'api', 'public')
-  const publicPages = await Promise.all(manifest.public.pages.map(async (p) => {
-    if (!PAGE_NAME.test(p.name)) throw new PeerFeedError('BAD_BUILD', `the build manifest names a public page '${p.name}' that is not a plain file name.`)
-    const [page, text, signature] = await Promise.all([
-      readJson<{ entries: Entry[] }>(path.join(pub, `${p.name}.json`)),
-      fs.promises.readFile(path.join(pub, `${p.name}.manifest.json`), 'utf8'),
-      fs.promises.readFile(path.join(pub, `${p.name}.manifest.json.asc`), 'utf8'),
-    ])
-    return { name: p.name, entries: page.entries, manifest: text, signature }
-  }))
+  const publicPages = await Promise.all(
+    manifest.public.pages.map(async (p) => {
+      if (!PAGE_NAME.test(p.name))
+        throw new PeerFeedError('BAD_BUILD', `the build manifest names a public page '${p.name}' that is not a plain file name.`)
+      const [page, text, signature] = await Promise.all([
+        readJson<{ entries: Entry[] }>(path.join(pub, `${p.name}.json`)),
+        fs.promises.readFile(path.join(pub, `${p.name}.manifest.json`), 'utf8'),
+        fs.promises.readFile(path.join(pub, `${p.name}.manifest.json.asc`), 'utf8'),
+      ])
+      return { name: p.name, entries: page.entries, manifest: text, signature }
+    }),
+  )
   const audiencesOf = new Map<string, AudienceManifest[]>()
   for (const a of manifest.audiences) {
     for (const fp of a.members) {
@@ -75,10 +82,13 @@ export async function loadSnapshot(layout: Layout): Promise<Snapshot> {
       if (!PAGE_NAME.test(name)) return Promise.reject(new PeerFeedError('BAD_BUILD', `bad page name '${name}' in the build manifest.`))
       let p = pages.get(name)
       if (!p) {
-        p = fs.promises.readFile(path.join(distDir, 'p', `${name}.asc`), 'utf8').then((t) => JSON.stringify(t), (cause) => {
-          // A build replaced this generation meanwhile; the next request loads the new manifest.
-          throw new PeerFeedError('NOT_BUILT', `page ${name} of the build is missing (a rebuild is in progress?); try again.`, { cause })
-        })
+        p = fs.promises.readFile(path.join(distDir, 'p', `${name}.asc`), 'utf8').then(
+          (t) => JSON.stringify(t),
+          (cause) => {
+            // A build replaced this generation meanwhile; the next request loads the new manifest.
+            throw new PeerFeedError('NOT_BUILT', `page ${name} of the build is missing (a rebuild is in progress?); try again.`, { cause })
+          },
+        )
         p.catch(() => pages.delete(name))
         pages.set(name, p)
       }
@@ -97,16 +107,19 @@ export function snapshotSource(layout: Layout, log: (m: string) => void = () => 
       const k = statKey(liveBuild(layout).manifest)
       if (current && k === key) return current
       if (loading && loading.key === k) return loading.promise
-      const promise = loadSnapshot(layout).then((s) => {
-        if (loading?.promise === promise) loading = undefined
-        key = k
-        current = s
-        log(`loaded build of ${s.manifest.builtAt}: ${s.publicIndex.size} public entries, ${s.manifest.audiences.length} audiences`)
-        return s
-      }, (e) => {
-        if (loading?.promise === promise) loading = undefined
-        throw e
-      })
+      const promise = loadSnapshot(layout).then(
+        (s) => {
+          if (loading?.promise === promise) loading = undefined
+          key = k
+          current = s
+          log(`loaded build of ${s.manifest.builtAt}: ${s.publicIndex.size} public entries, ${s.manifest.audiences.length} audiences`)
+          return s
+        },
+        (e) => {
+          if (loading?.promise === promise) loading = undefined
+          throw e
+        },
+      )
       loading = { key: k, promise }
       return promise
     },

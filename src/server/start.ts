@@ -36,7 +36,13 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-async function makeDecryptor(key: SecretKey, layout: Layout, passphrase: string | undefined, workers: number, log: (m: string) => void): Promise<Decryptor> {
+async function makeDecryptor(
+  key: SecretKey,
+  layout: Layout,
+  passphrase: string | undefined,
+  workers: number,
+  log: (m: string) => void,
+): Promise<Decryptor> {
   if (workers <= 0) return inThreadDecryptor(key)
   const { workerDecryptor } = await import('./decrypt-pool.ts')
   return workerDecryptor({ layout, passphrase, workers, log })
@@ -67,12 +73,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     known: () => known.get(),
     snapshot: () => snapshots.get(),
   })
-  const server = http.createServer({ requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, maxHeaderSize: 16 * 1024 }, handler)
+  const server = http.createServer(
+    { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, maxHeaderSize: 16 * 1024 },
+    handler,
+  )
   server.keepAliveTimeout = limits.keepAliveTimeoutMs
   server.on('clientError', (err, socket) => {
     if (!socket.writable) return socket.destroy()
-    const body = JSON.stringify({ error: { code: 'bad_request', message: `malformed HTTP request (${(err as NodeJS.ErrnoException).code ?? err.message})` } })
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+    const body = JSON.stringify({
+      error: { code: 'bad_request', message: `malformed HTTP request (${(err as NodeJS.ErrnoException).code ?? err.message})` },
+    })
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    )
   })
   try {
     await new Promise<void>((resolve, reject) => {
@@ -109,9 +122,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 }
 
 function listenError(e: NodeJS.ErrnoException, host: string, port: number): PeerFeedError {
-  const why = e.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (another server is running there); choose another with --port, e.g. --port ${port === 8080 ? 8081 : 8080}.`
-    : e.code === 'EACCES' ? `no permission to listen on ${host}:${port}${port < 1024 ? ' (ports below 1024 need administrator rights)' : ''}; choose another with --port, e.g. --port 8080.`
-    : e.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine; use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface).`
-    : `cannot listen on ${host}:${port}: ${e.message}`
+  const why =
+    e.code === 'EADDRINUSE'
+      ? `port ${port} on ${host} is already in use (another server is running there); choose another with --port, e.g. --port ${port === 8080 ? 8081 : 8080}.`
+      : e.code === 'EACCES'
+        ? `no permission to listen on ${host}:${port}${port < 1024 ? ' (ports below 1024 need administrator rights)' : ''}; choose another with --port, e.g. --port 8080.`
+        : e.code === 'EADDRNOTAVAIL'
+          ? `${host} is not an address of this machine; use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface).`
+          : `cannot listen on ${host}:${port}: ${e.message}`
   return new PeerFeedError('LISTEN_FAILED', why, { cause: e })
 }

@@ -23,7 +23,8 @@ export function jsonDepthOver(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (inString) {
-      if (c === 92) i++ // backslash: skip the escaped character
+      if (c === 92)
+        i++ // backslash: skip the escaped character
       else if (c === 34) inString = false
     } else if (c === 34) inString = true
     else if (c === 91 || c === 123) {
@@ -34,8 +35,13 @@ export function jsonDepthOver(text: string, max: number): boolean {
 }
 
 export function parseUpdatesRequest(text: string, now: number, server: string): UpdatesRequest {
-  if (text.length > MAX_REQUEST_BYTES) throw new PeerFeedError('TOO_LARGE', `the decrypted request is longer than ${MAX_REQUEST_BYTES} bytes; a request is a small JSON object (docs/protocol.md).`)
-  if (jsonDepthOver(text, MAX_REQUEST_DEPTH)) throw new PeerFeedError('BAD_JSON', `the decrypted request nests deeper than ${MAX_REQUEST_DEPTH} levels.`)
+  if (text.length > MAX_REQUEST_BYTES)
+    throw new PeerFeedError(
+      'TOO_LARGE',
+      `the decrypted request is longer than ${MAX_REQUEST_BYTES} bytes; a request is a small JSON object (docs/protocol.md).`,
+    )
+  if (jsonDepthOver(text, MAX_REQUEST_DEPTH))
+    throw new PeerFeedError('BAD_JSON', `the decrypted request nests deeper than ${MAX_REQUEST_DEPTH} levels.`)
   let v: unknown
   try {
     v = JSON.parse(text)
@@ -44,17 +50,23 @@ export function parseUpdatesRequest(text: string, now: number, server: string): 
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw bad('the request must be a JSON object')
   const r = v as Record<string, unknown>
-  if (typeof r.server !== 'string' || !/^[0-9a-fA-F]{40}$/.test(r.server)) throw bad("'server' must be the fingerprint of the server's key (40 hex digits, from /key.asc)")
+  if (typeof r.server !== 'string' || !/^[0-9a-fA-F]{40}$/.test(r.server))
+    throw bad("'server' must be the fingerprint of the server's key (40 hex digits, from /key.asc)")
   if (r.server.toLowerCase() !== server) {
-    throw new PeerFeedError('WRONG_SERVER', `this request is for the server with key ${r.server.toLowerCase()}, not for this one (${server}); a request cannot be forwarded to another server.`)
+    throw new PeerFeedError(
+      'WRONG_SERVER',
+      `this request is for the server with key ${r.server.toLowerCase()}, not for this one (${server}); a request cannot be forwarded to another server.`,
+    )
   }
   if (r.since !== null && r.since !== undefined && typeof r.since !== 'string') throw bad("'since' must be a cursor string or null")
   const since = typeof r.since === 'string' ? normalizeCursor(r.since) : null
   const limit = r.limit === undefined ? DEFAULT_LIMIT : r.limit
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw bad(`'limit' must be an integer from 1 to ${MAX_LIMIT}`)
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw bad(`'limit' must be an integer from 1 to ${MAX_LIMIT}`)
   let types: string[] | undefined
   if (r.types !== undefined) {
-    if (!Array.isArray(r.types) || r.types.length === 0 || r.types.length > 32 || !r.types.every(isPostType)) throw bad("'types' must be a non-empty list of known post types")
+    if (!Array.isArray(r.types) || r.types.length === 0 || r.types.length > 32 || !r.types.every(isPostType))
+      throw bad("'types' must be a non-empty list of known post types")
     types = r.types as string[]
   }
   if (typeof r.nonce !== 'string' || !/^[0-9a-fA-F]{16,128}$/.test(r.nonce)) throw bad("'nonce' must be 16 to 128 hex digits")
@@ -62,7 +74,10 @@ export function parseUpdatesRequest(text: string, now: number, server: string): 
   const sent = Date.parse(r.sentAt)
   if (Number.isNaN(sent)) throw bad("'sentAt' must be an ISO 8601 date and time")
   if (Math.abs(now - sent) > FRESHNESS_MS) {
-    throw new PeerFeedError('STALE', `the request was sent at ${r.sentAt}, more than 5 minutes from this server's clock (${new Date(now).toISOString()}); check your clock and send a fresh request.`)
+    throw new PeerFeedError(
+      'STALE',
+      `the request was sent at ${r.sentAt}, more than 5 minutes from this server's clock (${new Date(now).toISOString()}); check your clock and send a fresh request.`,
+    )
   }
   return { since, limit, ...(types ? { types } : {}), nonce: r.nonce.toLowerCase(), sentAt: r.sentAt, server }
 }

@@ -12,7 +12,12 @@ import { selectPages } from './select-pages.ts'
 import type { Snapshot } from './snapshot.ts'
 
 /** Counters for operators and benchmarks: how many update requests got as far as decryption. */
-export interface UpdatesStats { received: number; refusedBeforeCrypto: number; decrypted: number; answered: number }
+export interface UpdatesStats {
+  received: number
+  refusedBeforeCrypto: number
+  decrypted: number
+  answered: number
+}
 
 export interface UpdatesDeps {
   stats: UpdatesStats
@@ -39,7 +44,9 @@ export async function handleUpdates(req: http.IncomingMessage, d: UpdatesDeps): 
   d.stats.received++
   let early = true
   try {
-    const answer = await respond(req, d, () => { early = false })
+    const answer = await respond(req, d, () => {
+      early = false
+    })
     d.stats.answered++
     return answer
   } catch (e) {
@@ -50,15 +57,26 @@ export async function handleUpdates(req: http.IncomingMessage, d: UpdatesDeps): 
 
 async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: () => void): Promise<string> {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-  if (type !== CONTENT_TYPE) throw new PeerFeedError('UNSUPPORTED_MEDIA_TYPE', `send the request as Content-Type: ${CONTENT_TYPE} (got '${type.slice(0, 60) || 'none'}').`)
+  if (type !== CONTENT_TYPE)
+    throw new PeerFeedError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `send the request as Content-Type: ${CONTENT_TYPE} (got '${type.slice(0, 60) || 'none'}').`,
+    )
   d.perIp.take(req.socket.remoteAddress ?? '?', d.now())
   const body = await readBody(req, d.bodyLimit)
   const ids = recipientKeyIds(body)
   // Each recipient may cost one key agreement: a request is for this server (and perhaps its sender's own key).
-  if (ids.length > MAX_RECIPIENTS) throw new PeerFeedError('NOT_FOR_ME', `the request is encrypted to ${ids.length} recipients; at most ${MAX_RECIPIENTS} are accepted. Encrypt it to this server's key.`)
+  if (ids.length > MAX_RECIPIENTS)
+    throw new PeerFeedError(
+      'NOT_FOR_ME',
+      `the request is encrypted to ${ids.length} recipients; at most ${MAX_RECIPIENTS} are accepted. Encrypt it to this server's key.`,
+    )
   // Anonymous recipients (key id 0, as every PeerFeed message and gpg --throw-keyids make) could be this server: only decryption can tell.
   if (!ids.some((id) => id === WILDCARD || d.key.publicKey.hasKeyId(id))) {
-    throw new PeerFeedError('NOT_FOR_ME', `the request is not encrypted to this server's key ${d.key.fingerprint} (recipients: ${ids.join(', ')}); fetch /key.asc.`)
+    throw new PeerFeedError(
+      'NOT_FOR_ME',
+      `the request is not encrypted to this server's key ${d.key.fingerprint} (recipients: ${ids.join(', ')}); fetch /key.asc.`,
+    )
   }
   if (d.decryptor.pending() >= d.maxPending) throw new PeerFeedError('BUSY', 'the server is busy; try again in a moment.')
   const known = await d.known().catch((e) => {
@@ -87,4 +105,7 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
 }
 
 const unknownKey = () =>
-  new PeerFeedError('UNKNOWN_KEY', 'the request is not signed by a key this server knows; ask the owner to add your key, or read the public API (GET /api/v1/public).')
+  new PeerFeedError(
+    'UNKNOWN_KEY',
+    'the request is not signed by a key this server knows; ask the owner to add your key, or read the public API (GET /api/v1/public).',
+  )

@@ -15,10 +15,14 @@ const UNITS: Record<string, number> = { s: 1000, m: 60_000, min: 60_000, h: 3_60
 export function parseSyncInterval(v: unknown): number {
   if (v === undefined || v === null) return DEFAULT_SYNC_INTERVAL_MS
   if (v === false || v === 'off' || v === 0 || v === '0') return 0
-  const m = typeof v === 'number' ? [String(v), String(v), 'm'] : typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h)?\s*$/.exec(v) : null
+  const m =
+    typeof v === 'number' ? [String(v), String(v), 'm'] : typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h)?\s*$/.exec(v) : null
   const ms = m ? Number(m[1]) * UNITS[m[2] ?? 'm'] : Number.NaN
   if (!Number.isFinite(ms) || ms < 10_000) {
-    throw new PeerFeedError('BAD_CONFIG', `peerfeed.yaml: sync.interval must be a duration of at least 10 s such as 15m, 1h or 90s (a bare number is minutes), or off; found ${JSON.stringify(v)}.`)
+    throw new PeerFeedError(
+      'BAD_CONFIG',
+      `peerfeed.yaml: sync.interval must be a duration of at least 10 s such as 15m, 1h or 90s (a bare number is minutes), or off; found ${JSON.stringify(v)}.`,
+    )
   }
   return ms
 }
@@ -116,8 +120,12 @@ export async function startBackgroundSync(layout: Layout, opts: BackgroundOption
   schedule(opts.firstAfterMs ?? intervalMs)
   return {
     syncNow,
-    get running() { return current },
-    get nextAt() { return nextAt },
+    get running() {
+      return current
+    },
+    get nextAt() {
+      return nextAt
+    },
     intervalMs,
     async close() {
       closed = true
@@ -135,7 +143,14 @@ export async function startBackgroundSync(layout: Layout, opts: BackgroundOption
  */
 export async function syncEverywhere(
   layout: Layout,
-  opts: { signal?: AbortSignal; onEvent?: (e: SyncEvent) => void; passphrase?: string; lan?: boolean; dht?: boolean; names?: string[] } = {},
+  opts: {
+    signal?: AbortSignal
+    onEvent?: (e: SyncEvent) => void
+    passphrase?: string
+    lan?: boolean
+    dht?: boolean
+    names?: string[]
+  } = {},
 ): Promise<SyncSummary> {
   const { syncAll } = await import('./sync.ts')
   const { discoveryRoutes } = await import('../discovery/sync-routes.ts')
@@ -143,7 +158,13 @@ export async function syncEverywhere(
   const bootstrap = opts.dht === false ? undefined : (await dhtSettings(layout)).bootstrap
   const found = discoveryRoutes({ lan: opts.lan === false ? false : {}, dht: opts.dht === false ? false : { bootstrap } })
   try {
-    return await syncAll(layout, { names: opts.names, passphrase: opts.passphrase, routes: found.routes, signal: opts.signal, onEvent: opts.onEvent })
+    return await syncAll(layout, {
+      names: opts.names,
+      passphrase: opts.passphrase,
+      routes: found.routes,
+      signal: opts.signal,
+      onEvent: opts.onEvent,
+    })
   } finally {
     await found.close()
   }

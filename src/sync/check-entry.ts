@@ -42,18 +42,21 @@ export function checkEntry(raw: unknown, owner: string): Checked {
   if (!isPostType(type)) return no(`unknown post type ${JSON.stringify(String(type)).slice(0, 40)}`)
   // Exactly what `peerfeed check` does to a post file, on exactly the text that will be stored.
   const { data, problems } = parsePost(serializePost(post), `${stem}.yaml`)
-  if (!data || problems.length) return no(`the post fails the ${type} schema, as \`peerfeed check\` applies it: ${problems[0]?.message ?? 'it is invalid'}`)
+  if (!data || problems.length)
+    return no(`the post fails the ${type} schema, as \`peerfeed check\` applies it: ${problems[0]?.message ?? 'it is invalid'}`)
   const p = data
   const attachments = p.attachments ?? []
   for (const a of attachments) {
-    if (!SAFE_PATH.test(a.path) || a.path.endsWith('.yaml') || a.path.length > 200) return no(`attachment path ${JSON.stringify(a.path).slice(0, 80)} is not a plain relative file name`)
+    if (!SAFE_PATH.test(a.path) || a.path.endsWith('.yaml') || a.path.length > 200)
+      return no(`attachment path ${JSON.stringify(a.path).slice(0, 80)} is not a plain relative file name`)
   }
   let files: Record<string, string> | undefined
   if (e.files !== undefined) {
     if (!e.files || typeof e.files !== 'object' || Array.isArray(e.files)) return no("its 'files' is not an object")
     files = {}
     for (const [k, v] of Object.entries(e.files)) {
-      if (typeof v !== 'string' || !attachments.some((a) => a.path === k)) return no(`its 'files' names ${JSON.stringify(k).slice(0, 60)}, which is not an attachment of the post`)
+      if (typeof v !== 'string' || !attachments.some((a) => a.path === k))
+        return no(`its 'files' names ${JSON.stringify(k).slice(0, 60)}, which is not an attachment of the post`)
       files[k] = v
     }
   }

@@ -24,7 +24,8 @@ export interface Followed extends Follow {
   friend: boolean
 }
 
-const HEADER = ' Where friends serve their feeds (peerfeed follow NAME [URL]; no URL: sync finds them on the LAN or the DHT).\n Local, never published.'
+const HEADER =
+  ' Where friends serve their feeds (peerfeed follow NAME [URL]; no URL: sync finds them on the LAN or the DHT).\n Local, never published.'
 export const publicKeyFile = (l: Layout, name: string) => path.join(l.state, 'sync', 'keys', `${name}.asc`)
 
 export async function readFollows(l: Layout): Promise<Follow[]> {
@@ -44,9 +45,15 @@ export async function readFollows(l: Layout): Promise<Follow[]> {
   const out: Follow[] = []
   for (const [name, v] of Object.entries(js?.follows ?? {})) {
     if (v !== null && (typeof v !== 'object' || (v.url !== undefined && typeof v.url !== 'string'))) {
-      throw new PeerFeedError('BAD_FOLLOWS', `follows.${name}.url must be a URL (or leave it out to find them on the LAN and the DHT)`, { file: rel(l, l.follows) })
+      throw new PeerFeedError('BAD_FOLLOWS', `follows.${name}.url must be a URL (or leave it out to find them on the LAN and the DHT)`, {
+        file: rel(l, l.follows),
+      })
     }
-    out.push({ name, ...(typeof v?.url === 'string' ? { url: v.url } : {}), ...(typeof v?.fingerprint === 'string' ? { fingerprint: v.fingerprint } : {}) })
+    out.push({
+      name,
+      ...(typeof v?.url === 'string' ? { url: v.url } : {}),
+      ...(typeof v?.fingerprint === 'string' ? { fingerprint: v.fingerprint } : {}),
+    })
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : 1))
 }
@@ -63,9 +70,13 @@ function checkUrl(url: string): string {
   try {
     u = new URL(url)
   } catch {
-    throw new PeerFeedError('BAD_URL', `'${url}' is not a URL; give the address your friend serves at, e.g. https://bob.example.org/ or http://192.168.1.20:8080/`)
+    throw new PeerFeedError(
+      'BAD_URL',
+      `'${url}' is not a URL; give the address your friend serves at, e.g. https://bob.example.org/ or http://192.168.1.20:8080/`,
+    )
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new PeerFeedError('BAD_URL', `'${url}' must be an http:// or https:// address.`)
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new PeerFeedError('BAD_URL', `'${url}' must be an http:// or https:// address.`)
   if (!u.pathname.endsWith('/')) u.pathname += '/'
   return u.href
 }
@@ -93,7 +104,10 @@ export async function follow(l: Layout, name: string, url?: string, { fetch }: {
     entry = base ? { name, url: base } : { name }
     friend = true
   } else if (!base) {
-    throw new PeerFeedError('NO_URL', `"${name}" is not in keys/, so there is no key to look for on the LAN or the DHT: add their key first (peerfeed peer add ${name} KEY), or give the URL they serve at (peerfeed follow ${name} URL).`)
+    throw new PeerFeedError(
+      'NO_URL',
+      `"${name}" is not in keys/, so there is no key to look for on the LAN or the DHT: add their key first (peerfeed peer add ${name} KEY), or give the URL they serve at (peerfeed follow ${name} URL).`,
+    )
   } else {
     const { data, origin } = await readKeySource(new URL('key.asc', base).href, { fetch })
     key = await readPublicKey(data, { source: origin })
@@ -101,14 +115,20 @@ export async function follow(l: Layout, name: string, url?: string, { fetch }: {
     entry = { name, url: base, fingerprint: key.fingerprint }
     friend = false
   }
-  await writeFollows(l, [...follows, entry].sort((a, b) => (a.name < b.name ? -1 : 1)))
+  await writeFollows(
+    l,
+    [...follows, entry].sort((a, b) => (a.name < b.name ? -1 : 1)),
+  )
   return { ...entry, key, friend }
 }
 
 export async function unfollow(l: Layout, name: string): Promise<boolean> {
   const follows = await readFollows(l)
   if (!follows.some((f) => f.name === name)) return false
-  await writeFollows(l, follows.filter((f) => f.name !== name))
+  await writeFollows(
+    l,
+    follows.filter((f) => f.name !== name),
+  )
   await fs.rm(publicKeyFile(l, name), { force: true })
   return true
 }
@@ -120,9 +140,13 @@ export async function resolveFollow(l: Layout, f: Follow): Promise<Followed> {
   if (await exists(friendFile)) return { ...f, key: await readKeyFile(l, friendFile), friend: true }
   const kept = publicKeyFile(l, f.name)
   if (!(await exists(kept))) {
-    throw new PeerFeedError('NO_KEY', `no key for "${f.name}": add it with \`peerfeed peer add ${f.name} ${f.url ?? 'KEY'}\` or follow again.`)
+    throw new PeerFeedError(
+      'NO_KEY',
+      `no key for "${f.name}": add it with \`peerfeed peer add ${f.name} ${f.url ?? 'KEY'}\` or follow again.`,
+    )
   }
   const key = await readKeyFile(l, kept)
-  if (f.fingerprint && key.fingerprint !== f.fingerprint) throw new PeerFeedError('KEY_MISMATCH', `${rel(l, kept)} is not the key recorded for "${f.name}"; follow again.`)
+  if (f.fingerprint && key.fingerprint !== f.fingerprint)
+    throw new PeerFeedError('KEY_MISMATCH', `${rel(l, kept)} is not the key recorded for "${f.name}"; follow again.`)
   return { ...f, key, friend: false }
 }

@@ -21,8 +21,11 @@ const MAX_CHAIN = 20
 const short = (fp: string) => fp.slice(-16).toUpperCase()
 
 export function revokedError(name: string, key: PublicKey, file: string): PeerFeedError {
-  return new PeerFeedError('KEY_REVOKED', `${name}'s key ${short(key.fingerprint)} has been revoked by its owner: nothing new signed by it is trusted, and sync stops here for ${name}. ` +
-    `What you received before stays in inbox/${name}/. If ${name} has a new key, check its fingerprint with them and add it: peerfeed peer add ${name} KEY (${file} holds the revoked one).`)
+  return new PeerFeedError(
+    'KEY_REVOKED',
+    `${name}'s key ${short(key.fingerprint)} has been revoked by its owner: nothing new signed by it is trusted, and sync stops here for ${name}. ` +
+      `What you received before stays in inbox/${name}/. If ${name} has a new key, check its fingerprint with them and add it: peerfeed peer add ${name} KEY (${file} holds the revoked one).`,
+  )
 }
 
 /** Checks the friend's key on this route; returns a note for the user when the key changed, or nothing. */
@@ -47,9 +50,12 @@ export async function refreshFriendKey(layout: Layout, s: Session, state: SyncSt
     throw revokedError(f.name, merged, rel(layout, file))
   }
   // a different key: only a chain of rotations, each signed by the key before it, starting from ours, is accepted
-  const refused = (why: string) => new PeerFeedError('KEY_ROTATION_REFUSED',
-    `${f.name}'s feed now shows a different key (${short(published.fingerprint)}) and ${why}, so it was not accepted and nothing was fetched from ${f.name}. ` +
-    `If ${f.name} really has a new key, check its fingerprint with them in person, then: peerfeed peer add ${f.name} KEY. Until then ${rel(layout, file)} stays as it was.`)
+  const refused = (why: string) =>
+    new PeerFeedError(
+      'KEY_ROTATION_REFUSED',
+      `${f.name}'s feed now shows a different key (${short(published.fingerprint)}) and ${why}, so it was not accepted and nothing was fetched from ${f.name}. ` +
+        `If ${f.name} really has a new key, check its fingerprint with them in person, then: peerfeed peer add ${f.name} KEY. Until then ${rel(layout, file)} stays as it was.`,
+    )
   const chainGot = await request(s.route, ROTATION_PATH, { maxBytes: KEY_BYTES, timeoutMs: s.limits.timeoutMs }).catch(() => undefined)
   if (chainGot?.status !== 200) throw refused(`no signed hand-over from the key you know (${short(f.key.fingerprint)}) is published`)
   let chain: unknown
@@ -65,7 +71,10 @@ export async function refreshFriendKey(layout: Layout, s: Session, state: SyncSt
     if (hops >= MAX_CHAIN) throw refused('its chain of rotations is too long')
     const from = current
     const step = chain.find((r) => typeof r?.statement === 'string' && r.statement.includes(`"old":"${from.fingerprint}"`))
-    if (!step) throw refused(`no rotation in it starts from ${passed.length ? 'the key it rotated to' : 'the key you know'} (${short(from.fingerprint)})`)
+    if (!step)
+      throw refused(
+        `no rotation in it starts from ${passed.length ? 'the key it rotated to' : 'the key you know'} (${short(from.fingerprint)})`,
+      )
     try {
       current = await verifyRotation({ rotation: step, from, date })
     } catch (e) {

@@ -27,7 +27,13 @@ export interface FriendOverview {
 /** Friends (keys/) and public follows, by name. Reads files only. */
 export async function listFriends(l: Layout): Promise<FriendOverview[]> {
   const { scanPeers, scanGroups, loadBlocked } = await import('../identity/index.ts')
-  const [peers, groups, blocked, follows, status] = await Promise.all([scanPeers(l), scanGroups(l), loadBlocked(l), readFollows(l).catch(() => []), readAllSyncStatus(l)])
+  const [peers, groups, blocked, follows, status] = await Promise.all([
+    scanPeers(l),
+    scanGroups(l),
+    loadBlocked(l),
+    readFollows(l).catch(() => []),
+    readAllSyncStatus(l),
+  ])
   const followed = new Map(follows.map((f) => [f.name, f]))
   const groupsOf = (name: string) => groups.filter((g) => g.members.some((m) => m.name === name)).map((g) => g.name)
   const out: FriendOverview[] = peers.map((p) => {

@@ -9,7 +9,10 @@ import path from 'node:path'
 let serial = 0
 
 /** a written file: where it is now, and where it goes ('' when its staging folder moves as a whole) */
-interface Pending { tmp: string; file: string }
+interface Pending {
+  tmp: string
+  file: string
+}
 
 export class InboxWriter {
   readonly #dirs = new Set<string>()

@@ -35,7 +35,10 @@ export async function acquireLock(file: string, { waitMs = 60_000, pollMs = 100,
     if (holder && !alive(holder)) {
       // Stale: its process died. Rename first so two waiters cannot both delete a fresh lock.
       const aside = `${file}.stale-${pid}`
-      await fs.rename(file, aside).then(() => fs.rm(aside, { force: true }), () => {})
+      await fs.rename(file, aside).then(
+        () => fs.rm(aside, { force: true }),
+        () => {},
+      )
       continue
     }
     if (!holder) {
@@ -43,7 +46,11 @@ export async function acquireLock(file: string, { waitMs = 60_000, pollMs = 100,
       const st = await fs.stat(file).catch(() => undefined)
       if (st && Date.now() - st.mtimeMs > 5_000) await fs.rm(file, { force: true })
     }
-    if (Date.now() > deadline) throw new PeerFeedError('LOCKED', `another sync (pid ${holder || '?'}) is running for this friend (${path.basename(file)}); try again when it is done.`)
+    if (Date.now() > deadline)
+      throw new PeerFeedError(
+        'LOCKED',
+        `another sync (pid ${holder || '?'}) is running for this friend (${path.basename(file)}); try again when it is done.`,
+      )
     await new Promise((r) => setTimeout(r, pollMs))
   }
 }

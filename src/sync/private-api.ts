@@ -14,7 +14,13 @@ export const REQUEST_LIMIT = 500
 
 /** A fresh request body: new nonce, current time. */
 export async function updatesRequest(s: Session, since: string | null, limit = REQUEST_LIMIT): Promise<string> {
-  const req: UpdatesRequest = { since, limit, nonce: s.random(16).toString('hex'), sentAt: new Date(s.now()).toISOString(), server: s.friend.key.fingerprint }
+  const req: UpdatesRequest = {
+    since,
+    limit,
+    nonce: s.random(16).toString('hex'),
+    sentAt: new Date(s.now()).toISOString(),
+    server: s.friend.key.fingerprint,
+  }
   return encryptAndSign({ data: JSON.stringify(req), to: [s.friend.key], signer: s.me })
 }
 
@@ -36,14 +42,21 @@ export async function privateViaApi(s: Session, state: SyncState, out: Sink, max
   for (let round = 1; round <= maxRounds; round++) {
     const body = await updatesRequest(s, ask)
     const got = await request(s.route, 'api/v1/updates', {
-      method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, body, maxBytes: s.limits.answerBytes, timeoutMs: s.limits.timeoutMs,
+      method: 'POST',
+      headers: { 'content-type': 'application/pgp-encrypted' },
+      body,
+      maxBytes: s.limits.answerBytes,
+      timeoutMs: s.limits.timeoutMs,
     })
     const code = errorCodeOf(got)
     if (code === 'unknown_key') return 'unknown_key'
     if (code === 'blocked') return 'blocked'
     if (isStaticHostAnswer(got)) return 'static'
     if (got.status !== 200) {
-      throw new PeerFeedError('REFUSED', `the friend's server refused the request: HTTP ${got.status}${code ? ` ${code}` : ''}: ${got.body.toString('utf8').slice(0, 200)}`)
+      throw new PeerFeedError(
+        'REFUSED',
+        `the friend's server refused the request: HTTP ${got.status}${code ? ` ${code}` : ''}: ${got.body.toString('utf8').slice(0, 200)}`,
+      )
     }
     const answer = jsonOf<{ pages?: unknown; next?: unknown }>(got, 'the answer to POST /api/v1/updates')
     if (!Array.isArray(answer.pages) || !(answer.next === null || isCursor(answer.next))) {
@@ -56,7 +69,10 @@ export async function privateViaApi(s: Session, state: SyncState, out: Sink, max
     await out.take(entries, { isPrivate: true, cursor: 'cursor' })
     if (answer.next === null) return 'done'
     if (newest === null || (ask !== null && compareCursors(newest, ask) <= 0)) {
-      throw new PeerFeedError('STUCK', `${s.friend.name}'s server answered round ${round} with pages holding nothing after cursor ${ask ?? '(start)'} (its 'next' says ${String(answer.next)}); stopped instead of asking again. What was new is stored; tell ${s.friend.name} their server repeats itself.`)
+      throw new PeerFeedError(
+        'STUCK',
+        `${s.friend.name}'s server answered round ${round} with pages holding nothing after cursor ${ask ?? '(start)'} (its 'next' says ${String(answer.next)}); stopped instead of asking again. What was new is stored; tell ${s.friend.name} their server repeats itself.`,
+      )
     }
     ask = newest
   }

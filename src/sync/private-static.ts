@@ -26,16 +26,22 @@ export async function readFriendIndex(s: Session, state: SyncState): Promise<Fri
   }
   if (got.status === 404) return undefined
   if (got.status !== 200) throw new PeerFeedError('REFUSED', `the friend's host answered HTTP ${got.status} for our index.`)
-  const d = await decryptAndVerify({ message: got.body.toString('utf8'), key: s.me, signers: [s.friend.key], date: new Date(s.now()) }).catch((e) => {
+  const d = await decryptAndVerify({
+    message: got.body.toString('utf8'),
+    key: s.me,
+    signers: [s.friend.key],
+    date: new Date(s.now()),
+  }).catch((e) => {
     throw new PeerFeedError('BAD_PAGE', `our index on the friend's host was refused: ${(e as Error).message}`, { cause: e })
   })
   let index: FriendIndex
   try {
     index = JSON.parse(d.text()) as FriendIndex
   } catch {
-    throw new PeerFeedError('BAD_PAGE', 'our index on the friend\'s host is not JSON.')
+    throw new PeerFeedError('BAD_PAGE', "our index on the friend's host is not JSON.")
   }
-  if (index?.v !== 1 || index.owner !== s.friend.key.fingerprint || !Array.isArray(index.pages)) throw new PeerFeedError('BAD_PAGE', 'our index on the friend\'s host is not a PeerFeed friend index.')
+  if (index?.v !== 1 || index.owner !== s.friend.key.fingerprint || !Array.isArray(index.pages))
+    throw new PeerFeedError('BAD_PAGE', "our index on the friend's host is not a PeerFeed friend index.")
   return index
 }
 
@@ -63,7 +69,14 @@ export async function openOwnBox(s: Session): Promise<string | undefined> {
     } catch {
       continue
     }
-    if (v?.v === 1 && v.owner === s.friend.key.fingerprint && v.friend === s.me.fingerprint && typeof v.nameKey === 'string' && /^[0-9a-f]{64}$/.test(v.nameKey)) return v.nameKey
+    if (
+      v?.v === 1 &&
+      v.owner === s.friend.key.fingerprint &&
+      v.friend === s.me.fingerprint &&
+      typeof v.nameKey === 'string' &&
+      /^[0-9a-f]{64}$/.test(v.nameKey)
+    )
+      return v.nameKey
   }
   return undefined
 }
@@ -78,7 +91,7 @@ export async function privateViaStatic(s: Session, state: SyncState, out: Sink):
     .filter((p: PageRef) => PAGE_NAME.test(p?.name) && isCursor(p.last) && (since === null || compareCursors(p.last, since) > 0))
     .sort((a, b) => compareCursors(a.last, b.last))
   // Batches of about REQUEST_LIMIT entries, never splitting pages that share a last cursor.
-  for (let i = 0; i < pages.length;) {
+  for (let i = 0; i < pages.length; ) {
     const batch: PageRef[] = []
     let count = 0
     while (i < pages.length && (count < REQUEST_LIMIT || compareCursors(pages[i].last, batch[batch.length - 1].last) === 0)) {
@@ -89,7 +102,8 @@ export async function privateViaStatic(s: Session, state: SyncState, out: Sink):
     const entries: Entry[] = []
     for (const p of batch) {
       const got = await request(s.route, `p/${p.name}.asc`, { maxBytes: s.limits.pageBytes, timeoutMs: s.limits.timeoutMs })
-      if (got.status !== 200) throw new PeerFeedError('REFUSED', `the friend's host answered HTTP ${got.status} for a page listed in our index.`)
+      if (got.status !== 200)
+        throw new PeerFeedError('REFUSED', `the friend's host answered HTTP ${got.status} for a page listed in our index.`)
       entries.push(...(await openPage(s, got.body.toString('utf8'))).entries)
     }
     await out.take(entries, { isPrivate: true, cursor: 'cursor' })

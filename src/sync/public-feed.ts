@@ -19,12 +19,14 @@ export async function vouchedHashes(s: Session, manifests: unknown): Promise<Set
   if (!Array.isArray(manifests)) throw new PeerFeedError('BAD_ANSWER', "the public answer has no 'manifests' list.")
   const out = new Set<string>()
   for (const m of manifests as { manifest?: unknown; signature?: unknown }[]) {
-    if (typeof m?.manifest !== 'string' || typeof m.signature !== 'string') throw new PeerFeedError('BAD_ANSWER', 'a manifest is not {manifest, signature}.')
+    if (typeof m?.manifest !== 'string' || typeof m.signature !== 'string')
+      throw new PeerFeedError('BAD_ANSWER', 'a manifest is not {manifest, signature}.')
     await verifyDetached({ data: m.manifest, signature: m.signature, signers: [s.friend.key], date: new Date(s.now()) }).catch((e) => {
       throw new PeerFeedError('BAD_PAGE', `a public manifest was refused: ${(e as Error).message}`, { cause: e })
     })
     const parsed = JSON.parse(m.manifest) as PublicManifest
-    if (parsed.owner !== s.friend.key.fingerprint || !Array.isArray(parsed.hashes)) throw new PeerFeedError('BAD_PAGE', 'a signed public manifest belongs to someone else.')
+    if (parsed.owner !== s.friend.key.fingerprint || !Array.isArray(parsed.hashes))
+      throw new PeerFeedError('BAD_PAGE', 'a signed public manifest belongs to someone else.')
     for (const h of parsed.hashes) if (typeof h === 'string') out.add(h)
   }
   return out
@@ -39,7 +41,11 @@ function vouched(entries: unknown[], hashes: Set<string>, out: Sink): Entry[] {
       return false
     }
     const ok = hashes.has(entryHash(e))
-    if (!ok) out.rejected.push({ id: typeof (e as Entry)?.id === 'string' ? (e as Entry).id.slice(0, 200) : undefined, why: 'its hash is in no manifest the friend signed (altered on the way?)' })
+    if (!ok)
+      out.rejected.push({
+        id: typeof (e as Entry)?.id === 'string' ? (e as Entry).id.slice(0, 200) : undefined,
+        why: 'its hash is in no manifest the friend signed (altered on the way?)',
+      })
     return ok
   })
 }
@@ -54,16 +60,21 @@ export async function publicViaApi(s: Session, state: SyncState, out: Sink, maxR
     const q = `api/v1/public?limit=${PUBLIC_LIMIT}${ask ? `&since=${ask}` : ''}`
     const got = await request(s.route, q, { maxBytes: s.limits.answerBytes, timeoutMs: s.limits.timeoutMs })
     if (isStaticHostAnswer(got)) return 'static'
-    if (got.status !== 200) throw new PeerFeedError('REFUSED', `GET /api/v1/public answered HTTP ${got.status}: ${got.body.toString('utf8').slice(0, 200)}`)
+    if (got.status !== 200)
+      throw new PeerFeedError('REFUSED', `GET /api/v1/public answered HTTP ${got.status}: ${got.body.toString('utf8').slice(0, 200)}`)
     const answer = jsonOf<{ posts?: unknown; next?: unknown; manifests?: unknown }>(got, 'the answer to GET /api/v1/public')
-    if (!Array.isArray(answer.posts) || !(answer.next === null || isCursor(answer.next))) throw new PeerFeedError('BAD_ANSWER', 'the public answer is not {posts, next, manifests}.')
+    if (!Array.isArray(answer.posts) || !(answer.next === null || isCursor(answer.next)))
+      throw new PeerFeedError('BAD_ANSWER', 'the public answer is not {posts, next, manifests}.')
     if (answer.posts.length === 0) return 'done'
     const good = vouched(answer.posts, await vouchedHashes(s, answer.manifests), out)
     const newest = newestCursor(good)
     await out.take(good, { isPrivate: false, cursor: 'publicCursor' })
     if (answer.next === null) return 'done'
     if (newest === null || (ask !== null && compareCursors(newest, ask) <= 0)) {
-      throw new PeerFeedError('STUCK', `${s.friend.name}'s public answer (round ${round}) holds nothing signed after cursor ${ask ?? '(start)'} (its 'next' says ${String(answer.next)}); stopped instead of asking again.`)
+      throw new PeerFeedError(
+        'STUCK',
+        `${s.friend.name}'s public answer (round ${round}) holds nothing signed after cursor ${ask ?? '(start)'} (its 'next' says ${String(answer.next)}); stopped instead of asking again.`,
+      )
     }
     ask = newest
   }
@@ -85,8 +96,13 @@ export async function publicViaStatic(s: Session, state: SyncState, out: Sink): 
     .filter((p) => PAGE_NAME.test(p?.name) && isCursor(p.last) && (since === null || compareCursors(p.last, since) > 0))
     .sort((a, b) => compareCursors(a.last, b.last))
   for (const p of pages) {
-    const [page, manifest, signature] = await Promise.all([get(`${p.name}.json`), get(`${p.name}.manifest.json`), get(`${p.name}.manifest.json.asc`)])
-    if (page.status !== 200 || manifest.status !== 200 || signature.status !== 200) throw new PeerFeedError('REFUSED', `public page ${p.name} is incomplete on the friend's host.`)
+    const [page, manifest, signature] = await Promise.all([
+      get(`${p.name}.json`),
+      get(`${p.name}.manifest.json`),
+      get(`${p.name}.manifest.json.asc`),
+    ])
+    if (page.status !== 200 || manifest.status !== 200 || signature.status !== 200)
+      throw new PeerFeedError('REFUSED', `public page ${p.name} is incomplete on the friend's host.`)
     const hashes = await vouchedHashes(s, [{ manifest: manifest.body.toString('utf8'), signature: signature.body.toString('utf8') }])
     const entries = jsonOf<{ entries?: unknown }>(page, `api/public/${p.name}.json`).entries
     if (!Array.isArray(entries)) throw new PeerFeedError('BAD_ANSWER', `api/public/${p.name}.json has no entries.`)

@@ -37,8 +37,10 @@ export async function openPage(s: Session, armored: unknown): Promise<PrivatePag
   } catch {
     throw new PeerFeedError('BAD_PAGE', 'a signed page is not JSON')
   }
-  if (!page || page.v !== 1 || !Array.isArray(page.entries)) throw new PeerFeedError('BAD_PAGE', 'a signed page is not a PeerFeed page (v 1 with entries)')
-  if (page.owner !== s.friend.key.fingerprint) throw new PeerFeedError('BAD_PAGE', `a page says it belongs to ${String(page.owner).slice(0, 50)}, not to ${s.friend.key.fingerprint}`)
+  if (!page || page.v !== 1 || !Array.isArray(page.entries))
+    throw new PeerFeedError('BAD_PAGE', 'a signed page is not a PeerFeed page (v 1 with entries)')
+  if (page.owner !== s.friend.key.fingerprint)
+    throw new PeerFeedError('BAD_PAGE', `a page says it belongs to ${String(page.owner).slice(0, 50)}, not to ${s.friend.key.fingerprint}`)
   if (typeof page.audience === 'string' && /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(page.audience)) {
     for (const e of page.entries) if (e && typeof e === 'object') pageAudience.set(e, page.audience)
   }
@@ -61,7 +63,11 @@ export async function fetchAttachment(s: Session, e: Accepted, a: Attachment, is
     const got = await request(s.route, `p/${where}.asc`, { maxBytes: s.limits.fileBytes, timeoutMs: s.limits.timeoutMs })
     if (got.status !== 200) throw badFile(e, a, `the friend answered HTTP ${got.status} for its blob`)
     const d = await decryptAndVerify({
-      message: got.body.toString('utf8'), key: s.me, signers: [s.friend.key], date: new Date(s.now()), inflation: { compressed: 'allow', maxBytes: inflateCap(a, s.limits.fileBytes) },
+      message: got.body.toString('utf8'),
+      key: s.me,
+      signers: [s.friend.key],
+      date: new Date(s.now()),
+      inflation: { compressed: 'allow', maxBytes: inflateCap(a, s.limits.fileBytes) },
     }).catch((err) => {
       throw badFile(e, a, (err as Error).message)
     })
@@ -70,7 +76,8 @@ export async function fetchAttachment(s: Session, e: Accepted, a: Attachment, is
     if (!a.sha256) throw badFile(e, a, 'a public attachment must carry its sha256')
     const rel = where.replace(/^\/+/, '')
     const url = new URL(rel, s.route.base)
-    if (url.origin !== new URL(s.route.base).origin || /(^|\/)\.\.?(\/|$)/.test(rel)) throw badFile(e, a, 'its location points outside the friend\'s site')
+    if (url.origin !== new URL(s.route.base).origin || /(^|\/)\.\.?(\/|$)/.test(rel))
+      throw badFile(e, a, "its location points outside the friend's site")
     const got = await request(s.route, url.href, { maxBytes: s.limits.fileBytes, timeoutMs: s.limits.timeoutMs })
     if (got.status !== 200) throw badFile(e, a, `the friend answered HTTP ${got.status}`)
     bytes = got.body

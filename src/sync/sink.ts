@@ -20,7 +20,10 @@ export interface Sink {
   problems: string[]
 }
 
-export const tooDeep = (id?: string): Rejection => ({ id, why: `it nests deeper than ${MAX_ENTRY_DEPTH} levels of lists and objects (a post is flat; refusing it)` })
+export const tooDeep = (id?: string): Rejection => ({
+  id,
+  why: `it nests deeper than ${MAX_ENTRY_DEPTH} levels of lists and objects (a post is flat; refusing it)`,
+})
 
 export function sink(layout: Layout, name: string, dir: string, state: SyncState, session: Session): Sink {
   const counts: Counts = { new: 0, updated: 0, deleted: 0, unchanged: 0 }
@@ -42,8 +45,7 @@ export function sink(layout: Layout, name: string, dir: string, state: SyncState
         if ('ok' in c) {
           const audience = isPrivate && r && typeof r === 'object' ? pageAudience.get(r) : undefined
           ok.push(audience ? { ...c.ok, audience } : c.ok)
-        }
-        else rejected.push({ id: c.id, why: c.rejected })
+        } else rejected.push({ id: c.id, why: c.rejected })
       }
       // Journal first: if this batch is interrupted, the next sync knows which files it may have left (journal.ts).
       const planned = plannedFiles(ok)

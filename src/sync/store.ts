@@ -9,8 +9,16 @@ import type { Accepted } from './check-entry.ts'
 import { type InboxWriter, sameBytes } from './inbox-files.ts'
 import type { SyncState } from './sync-state.ts'
 
-export interface Counts { new: number; updated: number; deleted: number; unchanged: number }
-export interface Rejection { id?: string; why: string }
+export interface Counts {
+  new: number
+  updated: number
+  deleted: number
+  unchanged: number
+}
+export interface Rejection {
+  id?: string
+  why: string
+}
 
 export interface StoreContext {
   /** inbox/<name> */
@@ -132,5 +140,10 @@ async function store(ctx: StoreContext, e: Accepted, dir: string): Promise<void>
   if (!held || held.d) ctx.counts.new++
   else if (changed || held.f !== rel) ctx.counts.updated++
   else ctx.counts.unchanged++
-  ctx.state.held[e.stem] = { c: e.cursor, f: rel, ...(atts.length ? { a: atts.map((a) => a.path) } : {}), ...(e.audience ? { to: e.audience } : {}) }
+  ctx.state.held[e.stem] = {
+    c: e.cursor,
+    f: rel,
+    ...(atts.length ? { a: atts.map((a) => a.path) } : {}),
+    ...(e.audience ? { to: e.audience } : {}),
+  }
 }

@@ -48,7 +48,12 @@ export interface SyncOptions {
   onRoute?: (name: string, route: { via: string; label?: string; looking?: true }) => void
 }
 
-export const DEFAULT_SYNC_LIMITS: Session['limits'] = { answerBytes: 64 << 20, pageBytes: 16 << 20, fileBytes: 100 << 20, timeoutMs: 30_000 }
+export const DEFAULT_SYNC_LIMITS: Session['limits'] = {
+  answerBytes: 64 << 20,
+  pageBytes: 16 << 20,
+  fileBytes: 100 << 20,
+  timeoutMs: 30_000,
+}
 
 export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOptions): Promise<FriendReport> {
   const report: FriendReport = { name: friend.name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [] }
@@ -71,7 +76,10 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
     if (repairInterrupted(dir, state)) await writeState(layout, friend.name, state)
     const routes = await opts.routes({ ...friend, fingerprint: friend.key.fingerprint })
     if (routes.length === 0) {
-      throw new PeerFeedError('NO_ROUTE', `no way to reach "${friend.name}": no URL is followed and this sync looks nowhere else; follow them with a URL (peerfeed follow ${friend.name} URL) or let sync look on the LAN and the DHT (drop --no-lan/--no-dht).`)
+      throw new PeerFeedError(
+        'NO_ROUTE',
+        `no way to reach "${friend.name}": no URL is followed and this sync looks nowhere else; follow them with a URL (peerfeed follow ${friend.name} URL) or let sync look on the LAN and the DHT (drop --no-lan/--no-dht).`,
+      )
     }
     const failed: string[] = []
     let lastError: unknown
@@ -93,7 +101,11 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
         continue
       }
       const session: Session = {
-        friend, me: opts.me, route, now: opts.now ?? Date.now, random: opts.random ?? crypto.randomBytes,
+        friend,
+        me: opts.me,
+        route,
+        now: opts.now ?? Date.now,
+        random: opts.random ?? crypto.randomBytes,
         limits: { ...DEFAULT_SYNC_LIMITS, ...opts.limits },
       }
       const out = sink(layout, friend.name, dir, state, session)
@@ -123,14 +135,21 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
     }
     if (lastError) throw lastError
   } catch (e) {
-    report.error = e instanceof PeerFeedError ? { code: e.code, message: e.message } : { code: 'UNEXPECTED', message: (e as Error).message ?? String(e) }
+    report.error =
+      e instanceof PeerFeedError ? { code: e.code, message: e.message } : { code: 'UNEXPECTED', message: (e as Error).message ?? String(e) }
   } finally {
     await release?.()
   }
   return report
 }
 
-async function syncOver(s: Session, state: Parameters<typeof privateViaApi>[1], out: ReturnType<typeof sink>, report: FriendReport, progress: (l: string) => void) {
+async function syncOver(
+  s: Session,
+  state: Parameters<typeof privateViaApi>[1],
+  out: ReturnType<typeof sink>,
+  report: FriendReport,
+  progress: (l: string) => void,
+) {
   report.access = 'public'
   if (s.friend.friend) {
     progress(`asking ${labelOf(s.route)} for updates after ${state.cursor ?? 'the beginning'}…`)
@@ -140,7 +159,10 @@ async function syncOver(s: Session, state: Parameters<typeof privateViaApi>[1], 
     else if (outcome === 'static') {
       progress('no API there: reading our index on the static host…')
       const r = await privateViaStatic(s, state, out)
-      if (r === 'none') report.notes.push(`no index for you on ${labelOf(s.route)}: ${s.friend.name} has not added your key yet (or not rebuilt): public posts only.`)
+      if (r === 'none')
+        report.notes.push(
+          `no index for you on ${labelOf(s.route)}: ${s.friend.name} has not added your key yet (or not rebuilt): public posts only.`,
+        )
       else report.access = 'private+public'
     } else report.access = 'private+public'
   } else {

@@ -58,7 +58,11 @@ export async function writeState(l: Layout, name: string, s: SyncState): Promise
 export async function heldAudiences(l: Layout, name: string): Promise<Map<string, string>> {
   try {
     const s = JSON.parse(await fs.readFile(stateFile(l, name), 'utf8')) as SyncState
-    return new Map(Object.entries(s.held ?? {}).filter(([, h]) => typeof h?.to === 'string' && !h.d).map(([stem, h]) => [stem, h.to as string]))
+    return new Map(
+      Object.entries(s.held ?? {})
+        .filter(([, h]) => typeof h?.to === 'string' && !h.d)
+        .map(([stem, h]) => [stem, h.to as string]),
+    )
   } catch {
     return new Map()
   }

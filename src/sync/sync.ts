@@ -48,15 +48,27 @@ const reachDefault = () => {
   return Number.isFinite(v) && v > 0 ? v : REACH_MS
 }
 
-const failure = (name: string, code: string, message: string): FriendReport =>
-  ({ name, new: 0, updated: 0, deleted: 0, unchanged: 0, rejected: [], notes: [], error: { code, message } })
+const failure = (name: string, code: string, message: string): FriendReport => ({
+  name,
+  new: 0,
+  updated: 0,
+  deleted: 0,
+  unchanged: 0,
+  rejected: [],
+  notes: [],
+  error: { code, message },
+})
 
 export async function syncAll(layout: Layout, opts: SyncAllOptions = {}): Promise<SyncSummary> {
   const { loadSelf } = await import('../identity/index.ts')
   const self = await loadSelf(layout, { passphrase: opts.passphrase, requireSecret: true })
   const follows = await readFollows(layout)
   const names = opts.names?.length ? [...new Set(opts.names)] : follows.map((f) => f.name)
-  if (names.length === 0) throw new PeerFeedError('NO_FOLLOWS', 'you follow nobody yet; start with `peerfeed follow NAME [URL]` (a friend in keys/ needs no URL).')
+  if (names.length === 0)
+    throw new PeerFeedError(
+      'NO_FOLLOWS',
+      'you follow nobody yet; start with `peerfeed follow NAME [URL]` (a friend in keys/ needs no URL).',
+    )
   const routes = opts.routes ?? urlRoutes(opts.fetch)
   const emit = (e: SyncEvent) => {
     try {

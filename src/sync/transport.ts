@@ -39,16 +39,26 @@ export type RouteResolver = (target: FollowTarget) => Promise<Array<Route | Lazy
 export const isLazy = (r: Route | LazyRoute): r is LazyRoute => typeof (r as LazyRoute).open === 'function'
 export const labelOf = (r: Route) => r.label ?? r.base
 
-export const urlRoutes = (fetch: Fetch = globalThis.fetch as Fetch): RouteResolver => async (t) =>
-  t.url ? [{ via: 'url', base: t.url.endsWith('/') ? t.url : `${t.url}/`, fetch }] : []
+export const urlRoutes =
+  (fetch: Fetch = globalThis.fetch as Fetch): RouteResolver =>
+  async (t) =>
+    t.url ? [{ via: 'url', base: t.url.endsWith('/') ? t.url : `${t.url}/`, fetch }] : []
 
 /** Tries each resolver and concatenates their routes, in order. */
-export const chainRoutes = (...resolvers: RouteResolver[]): RouteResolver => async (t) =>
-  (await Promise.all(resolvers.map((r) => r(t).catch(() => [] as Route[])))).flat()
+export const chainRoutes =
+  (...resolvers: RouteResolver[]): RouteResolver =>
+  async (t) =>
+    (await Promise.all(resolvers.map((r) => r(t).catch(() => [] as Route[])))).flat()
 
 const SHORT: Record<string, string> = {
-  ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', ENOTFOUND: 'host not found', EAI_AGAIN: 'host not found (DNS)',
-  EHOSTUNREACH: 'host unreachable', ENETUNREACH: 'network unreachable', ETIMEDOUT: 'timed out', UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found (DNS)',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
 }
 
 /** Why a route failed, in a few words: the network error under fetch's "fetch failed", else the message. */
@@ -61,7 +71,11 @@ export function whyUnreachable(e: unknown): string {
   return (e as Error)?.message ?? String(e)
 }
 
-export interface Got { status: number; contentType: string; body: Buffer }
+export interface Got {
+  status: number
+  contentType: string
+  body: Buffer
+}
 
 /** One request with a timeout and a cap on the answer's size; network failures become UNREACHABLE. */
 export async function request(route: Route, path: string, init: RequestInit & { maxBytes: number; timeoutMs?: number }): Promise<Got> {
@@ -71,7 +85,11 @@ export async function request(route: Route, path: string, init: RequestInit & { 
   try {
     res = await route.fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs) })
   } catch (cause) {
-    throw new PeerFeedError('UNREACHABLE', `cannot reach ${url} (${route.via}): ${(cause as Error).message}${(cause as Error & { cause?: Error }).cause ? ` (${(cause as Error & { cause: Error }).cause.message})` : ''}`, { cause })
+    throw new PeerFeedError(
+      'UNREACHABLE',
+      `cannot reach ${url} (${route.via}): ${(cause as Error).message}${(cause as Error & { cause?: Error }).cause ? ` (${(cause as Error & { cause: Error }).cause.message})` : ''}`,
+      { cause },
+    )
   }
   const declared = Number(res.headers.get('content-length'))
   if (declared > maxBytes) {
@@ -84,7 +102,8 @@ export async function request(route: Route, path: string, init: RequestInit & { 
     if (res.body) {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         size += chunk.length
-        if (size > maxBytes) throw new PeerFeedError('ANSWER_TOO_LARGE', `${url} sent more than the ${maxBytes} bytes allowed; refusing it.`)
+        if (size > maxBytes)
+          throw new PeerFeedError('ANSWER_TOO_LARGE', `${url} sent more than the ${maxBytes} bytes allowed; refusing it.`)
         chunks.push(chunk)
       }
     }
@@ -100,7 +119,10 @@ export function jsonOf<T>(got: Got, what: string): T {
   try {
     return JSON.parse(got.body.toString('utf8')) as T
   } catch {
-    throw new PeerFeedError('BAD_ANSWER', `${what} is not JSON (HTTP ${got.status}, ${got.body.length} bytes); the friend's server is broken or is not a PeerFeed server.`)
+    throw new PeerFeedError(
+      'BAD_ANSWER',
+      `${what} is not JSON (HTTP ${got.status}, ${got.body.length} bytes); the friend's server is broken or is not a PeerFeed server.`,
+    )
   }
 }
 

@@ -11,7 +11,10 @@ export function when(iso: string, now: number): string {
   if (s >= 0 && s < 3600) return `${Math.floor(s / 60)} min ago`
   if (s >= 0 && s < 86400) return `${Math.floor(s / 3600)} h ago`
   if (s >= 0 && s < 7 * 86400) return `${Math.floor(s / 86400)} d ago`
-  return new Date(t).toISOString().replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')
+  return new Date(t)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d(\.\d+)?Z$/, ' UTC')
 }
 
 /** "alice's 2026-11-24T09-30-00Z-first-snow" for a full id, with the author's petname when we know it. */
@@ -58,7 +61,12 @@ export function body(p: PostData, names: ReadonlyMap<string, string>, excerpts?:
   return out
 }
 
-export function formatItem(item: TimelineItem, names: ReadonlyMap<string, string>, now: number, excerpts?: ReadonlyMap<string, string>): string {
+export function formatItem(
+  item: TimelineItem,
+  names: ReadonlyMap<string, string>,
+  now: number,
+  excerpts?: ReadonlyMap<string, string>,
+): string {
   const p = item.post.data
   const audience = p.to?.length && !(p.to.length === 1 && p.to[0] === 'public') ? `  → ${p.to.join(', ')}` : ''
   const edited = p.updated ? ' (edited)' : ''

@@ -32,14 +32,28 @@ export async function loadTimeline(layout: Layout, { limit = 50, from }: { limit
   const self = await loadSelf(layout)
   const names = new Map<string, string>([[self.fingerprint, 'me']])
   const fprOf = new Map<string, string>()
-  for (const p of await scanPeers(layout)) if (p.key) { names.set(p.key.fingerprint, p.name); fprOf.set(p.name, p.key.fingerprint) }
-  for (const f of await readFollows(layout).catch(() => [])) if (f.fingerprint && !fprOf.has(f.name)) { names.set(f.fingerprint, f.name); fprOf.set(f.name, f.fingerprint) }
+  for (const p of await scanPeers(layout))
+    if (p.key) {
+      names.set(p.key.fingerprint, p.name)
+      fprOf.set(p.name, p.key.fingerprint)
+    }
+  for (const f of await readFollows(layout).catch(() => []))
+    if (f.fingerprint && !fprOf.has(f.name)) {
+      names.set(f.fingerprint, f.name)
+      fprOf.set(f.name, f.fingerprint)
+    }
   // a blocked friend's posts leave my timeline (their inbox/ folder stays as it is, for an unblock)
   const blocked = await loadBlocked(layout).catch(() => new Set<string>())
   const isBlocked = (name: string) => blocked.has(fprOf.get(name) ?? '')
-  const friends = (await fs.readdir(layout.inbox, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && !d.name.startsWith('.') && !isBlocked(d.name)).map((d) => d.name).sort()
+  const friends = (await fs.readdir(layout.inbox, { withFileTypes: true }).catch(() => []))
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !isBlocked(d.name))
+    .map((d) => d.name)
+    .sort()
   if (from && from !== 'me' && !friends.includes(from)) {
-    throw new PeerFeedError('UNKNOWN_AUTHOR', `nothing from "${from}" in ${path.relative(layout.root, layout.inbox) || 'inbox'}/; known: me${friends.length ? `, ${friends.join(', ')}` : ''}.`)
+    throw new PeerFeedError(
+      'UNKNOWN_AUTHOR',
+      `nothing from "${from}" in ${path.relative(layout.root, layout.inbox) || 'inbox'}/; known: me${friends.length ? `, ${friends.join(', ')}` : ''}.`,
+    )
   }
   const items: TimelineItem[] = []
   const problems: Problem[] = []

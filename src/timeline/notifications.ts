@@ -61,11 +61,17 @@ export async function loadNotifications(layout: Layout, { limit = 200 }: { limit
   const { loadTimeline } = await import('./load-timeline.ts')
   const { loadBlocked } = await import('../identity/index.ts')
   const { heldAudiences } = await import('../sync/sync-state.ts')
-  const [timeline, blocked, read] = await Promise.all([loadTimeline(layout, { limit: Number.POSITIVE_INFINITY }), loadBlocked(layout), readNotificationState(layout)])
+  const [timeline, blocked, read] = await Promise.all([
+    loadTimeline(layout, { limit: Number.POSITIVE_INFINITY }),
+    loadBlocked(layout),
+    readNotificationState(layout),
+  ])
   const mine = new Set(timeline.items.filter((i) => i.author === 'me').map((i) => i.post.id))
   const audiences = new Map<string, Map<string, string>>()
   for (const name of new Set(timeline.items.map((i) => i.author))) if (name !== 'me') audiences.set(name, await heldAudiences(layout, name))
-  const friends = timeline.items.filter((i) => i.author !== 'me').map((i) => ({ ...i, audience: audiences.get(i.author)?.get(i.post.stem) }))
+  const friends = timeline.items
+    .filter((i) => i.author !== 'me')
+    .map((i) => ({ ...i, audience: audiences.get(i.author)?.get(i.post.stem) }))
   const items = computeNotifications({ mine, friends, read, blocked })
   return { items: items.slice(0, limit), unread: items.filter((n) => !n.read).length }
 }

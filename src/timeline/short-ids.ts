@@ -24,10 +24,16 @@ export function matchRef(items: readonly Pick<TimelineItem, 'author' | 'post'>[]
   }
   if (hits.size === 1) return [...hits.keys()][0]
   if (hits.size === 0) {
-    throw new PeerFeedError('NO_SUCH_POST', `no post matches '${r}'; \`peerfeed timeline\` prints each post's short id (like me/2026-11-24T09-30-00Z-first-snow), or give the full id (fingerprint/stem)`)
+    throw new PeerFeedError(
+      'NO_SUCH_POST',
+      `no post matches '${r}'; \`peerfeed timeline\` prints each post's short id (like me/2026-11-24T09-30-00Z-first-snow), or give the full id (fingerprint/stem)`,
+    )
   }
   const some = [...hits.values()].sort().slice(0, 5)
-  throw new PeerFeedError('AMBIGUOUS_POST', `'${r}' matches ${hits.size} posts (${some.join(', ')}${hits.size > 5 ? ', …' : ''}); give more of it`)
+  throw new PeerFeedError(
+    'AMBIGUOUS_POST',
+    `'${r}' matches ${hits.size} posts (${some.join(', ')}${hits.size > 5 ? ', …' : ''}); give more of it`,
+  )
 }
 
 /** Resolves a reference against my posts (feed/) and my friends' (inbox/). */

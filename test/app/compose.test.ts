@@ -39,7 +39,10 @@ s.after(async () => {
 const root = () => ctx.sam!.layout.root
 async function postFiles(): Promise<string[]> {
   const all = await fs.readdir(ctx.sam!.layout.feed, { recursive: true }).catch(() => [] as string[])
-  return all.filter((f) => f.endsWith('.yaml')).map((f) => `feed/${f}`).sort()
+  return all
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `feed/${f}`)
+    .sort()
 }
 /** The one file that appeared since `before`, checked like `peerfeed check` would, and committed. */
 async function newFile(before: string[]): Promise<Record<string, unknown>> {
@@ -141,7 +144,10 @@ t('pictures upload, need a description, and come back to the page decoded', asyn
   await p.goto(`${ctx.app!.url}/`)
   await p.getByRole('radio', { name: 'Picture' }).check({ force: true })
   const png = landscapePng(64, 48)
-  await p.getByLabel('Pictures').setInputFiles([{ name: 'hills.png', mimeType: 'image/png', buffer: png }, { name: 'b.png', mimeType: 'image/png', buffer: landscapePng(32, 24, 2) }])
+  await p.getByLabel('Pictures').setInputFiles([
+    { name: 'hills.png', mimeType: 'image/png', buffer: png },
+    { name: 'b.png', mimeType: 'image/png', buffer: landscapePng(32, 24, 2) },
+  ])
   await p.getByLabel('Describe picture 2').waitFor()
   await p.getByLabel('Describe picture 1').fill('Green hills')
   await p.getByLabel('Write a post').fill('Two views')
@@ -153,7 +159,13 @@ t('pictures upload, need a description, and come back to the page decoded', asyn
   await p.getByRole('button', { name: 'Post', exact: true }).click()
   const data = await newFile(before)
   const atts = data.attachments as { path: string; alt: string; mediaType: string; sha256: string }[]
-  assert.equal(atts.map((a) => [a.alt, a.mediaType]), [['Green hills', 'image/png'], ['A smaller view', 'image/png']])
+  assert.equal(
+    atts.map((a) => [a.alt, a.mediaType]),
+    [
+      ['Green hills', 'image/png'],
+      ['A smaller view', 'image/png'],
+    ],
+  )
   const dir = path.dirname(path.join(root(), (await postFiles()).find((f) => f.includes('two-views'))!))
   assert.ok((await fs.readFile(path.join(dir, atts[0].path))).equals(png), 'the bytes on disk are the uploaded bytes')
   const img = p.locator('article.entry', { hasText: 'Two views' }).locator('img').first()

@@ -31,8 +31,15 @@ s.after(async () => {
 })
 
 async function mine(): Promise<Record<string, any>[]> {
-  const files = (await fs.readdir(ctx.p!.sam.layout.feed, { recursive: true }).catch(() => [] as string[])).filter((f) => f.endsWith('.yaml'))
-  return Promise.all(files.map(async (f) => ({ stem: path.basename(f, '.yaml'), ...parse(await fs.readFile(path.join(ctx.p!.sam.layout.feed, f), 'utf8')) })))
+  const files = (await fs.readdir(ctx.p!.sam.layout.feed, { recursive: true }).catch(() => [] as string[])).filter((f) =>
+    f.endsWith('.yaml'),
+  )
+  return Promise.all(
+    files.map(async (f) => ({
+      stem: path.basename(f, '.yaml'),
+      ...parse(await fs.readFile(path.join(ctx.p!.sam.layout.feed, f), 'utf8')),
+    })),
+  )
 }
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms
@@ -44,10 +51,12 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_
   }
 }
 
-t('a friend\'s new post, fetched by `peerfeed sync` beside the app, appears in the open page without a reload', async () => {
+t("a friend's new post, fetched by `peerfeed sync` beside the app, appears in the open page without a reload", async () => {
   const page = ctx.page!
   await page.getByText('the spare key is under the blue pot').waitFor()
-  await page.evaluate(() => { (window as unknown as { __same: number }).__same = 1 })
+  await page.evaluate(() => {
+    ;(window as unknown as { __same: number }).__same = 1
+  })
   await ctx.p!.alice.post({ text: 'Fresh bread at the corner bakery' })
   await ctx.p!.alice.build()
   const r = await cli(['sync', '--root', ctx.p!.sam.layout.root])
@@ -65,7 +74,9 @@ t('Reply and Like on her post write a comment and a like addressed to her alone'
   assert.ok(id?.startsWith(`${ctx.p!.alice.fingerprint}/`))
   await entry.getByRole('button', { name: 'Reply' }).click()
   await entry.getByLabel('Write a reply to alice').fill('Save me a loaf!')
-  assert.equal(await entry.locator('.reply-form select').evaluate((s: HTMLSelectElement) => [...s.selectedOptions].map((o) => o.value)), ['alice'])
+  assert.equal(await entry.locator('.reply-form select').evaluate((s: HTMLSelectElement) => [...s.selectedOptions].map((o) => o.value)), [
+    'alice',
+  ])
   await entry.getByRole('button', { name: 'Send reply' }).click()
   await entry.locator('.thread article', { hasText: 'Save me a loaf!' }).waitFor()
   const reply = (await mine()).find((p) => p.type === 'comment')!
@@ -78,7 +89,7 @@ t('Reply and Like on her post write a comment and a like addressed to her alone'
   assert.match(await page.locator('.feed > article.entry', { hasText: 'Fresh bread' }).locator('.likes').innerText(), 'Sam')
 })
 
-t('a reply to my own post goes to that post\'s audience', async () => {
+t("a reply to my own post goes to that post's audience", async () => {
   const page = ctx.page!
   await page.getByLabel('Write a post').fill('Family dinner at eight')
   await page.getByLabel('Audience').selectOption(['family'])
@@ -97,7 +108,12 @@ t('the app rebuilds by itself: my reply reaches Alice through her next sync, the
   await page.getByLabel('Write a post').fill('Hello world from the app')
   await page.getByRole('button', { name: 'Post', exact: true }).click()
   const stem = await until('the post file', async () => (await mine()).find((p) => p.text === 'Hello world from the app')?.stem)
-  await until('the public site page', async () => fs.access(path.join(ctx.p!.sam.layout.dist, 'posts', stem, 'index.html')).then(() => true, () => false))
+  await until('the public site page', async () =>
+    fs.access(path.join(ctx.p!.sam.layout.dist, 'posts', stem, 'index.html')).then(
+      () => true,
+      () => false,
+    ),
+  )
   const server = await ctx.p!.sam.serve()
   await ctx.p!.alice.follow('sam', server.url)
   // sync gives each route a short deadline; on a loaded machine a second run finishes what the first did not
@@ -107,10 +123,19 @@ t('the app rebuilds by itself: my reply reaches Alice through her next sync, the
     summary = await ctx.p!.alice.sync()
     got = await ctx.p!.alice.inbox('sam')
   }
-  assert.ok(got.some((x) => x.includes('save-me-a-loaf')), `Alice has the reply: ${got.join(', ')}`)
-  assert.ok(got.some((x) => x === stem), `and the public post ${stem}: ${got.join(', ')} ${JSON.stringify(summary)}`)
+  assert.ok(
+    got.some((x) => x.includes('save-me-a-loaf')),
+    `Alice has the reply: ${got.join(', ')}`,
+  )
+  assert.ok(
+    got.some((x) => x === stem),
+    `and the public post ${stem}: ${got.join(', ')} ${JSON.stringify(summary)}`,
+  )
   // the like of Alice's post came with it, so her site can count it
-  assert.ok(got.some((x) => x.includes('like') || x.includes('fresh-bread')), got.join(', '))
+  assert.ok(
+    got.some((x) => x.includes('like') || x.includes('fresh-bread')),
+    got.join(', '),
+  )
 })
 
 t('deleting my reply in the app reaches Alice as a deletion on her next sync', async () => {
@@ -129,7 +154,10 @@ t('deleting my reply in the app reaches Alice as a deletion on her next sync', a
     if (!got.some((x) => x.includes('save-me-a-loaf'))) break
     await new Promise((r) => setTimeout(r, 500)) // the app's build after the delete may still be running
   }
-  assert.not.ok(got.some((x) => x.includes('save-me-a-loaf')), `the reply is gone from Alice's inbox: ${got.join(', ')}`)
+  assert.not.ok(
+    got.some((x) => x.includes('save-me-a-loaf')),
+    `the reply is gone from Alice's inbox: ${got.join(', ')}`,
+  )
 })
 
 s.run()

@@ -9,11 +9,17 @@ import { makeFeed, type TestFeed } from '../helpers/peers.ts'
 const test = suite('peerfeed app --lan (CLI)')
 let sam: TestFeed
 
-test.before(async () => { sam = await makeFeed('sam') })
-test.after(async () => { await sam?.close() })
+test.before(async () => {
+  sam = await makeFeed('sam')
+})
+test.after(async () => {
+  await sam?.close()
+})
 
 test('prints the LAN address; unpaired requests there get the pairing page; SIGINT stops it', async () => {
-  const child = spawn(process.execPath, [BIN, 'app', '--no-open', '--port', '0', '--lan-host', '127.0.0.2', '--root', sam.layout.root], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, 'app', '--no-open', '--port', '0', '--lan-host', '127.0.0.2', '--root', sam.layout.root], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   let err = ''
   child.stderr.on('data', (d) => (err += d))
@@ -22,7 +28,10 @@ test('prints the LAN address; unpaired requests there get the pairing page; SIGI
     child.stdout.on('data', (d) => {
       out += d
       const m = /^On your LAN: (http:\/\/127\.0\.0\.2:\d+) — pair a phone from Devices in the app/m.exec(out)
-      if (m) { clearTimeout(t); resolve(m[1]) }
+      if (m) {
+        clearTimeout(t)
+        resolve(m[1])
+      }
     })
     child.on('exit', () => reject(new Error(`exited: ${out}${err}`)))
   })
@@ -33,7 +42,10 @@ test('prints the LAN address; unpaired requests there get the pairing page; SIGI
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
   child.kill('SIGINT')
   assert.is(await exited, 0)
-  await fetch(`${lanUrl}/`).then(() => assert.unreachable('still listening'), () => {})
+  await fetch(`${lanUrl}/`).then(
+    () => assert.unreachable('still listening'),
+    () => {},
+  )
 })
 
 test.run()

@@ -20,7 +20,10 @@ test.before(async () => {
   const dir = path.join(ctx.feed.layout.inbox, 'alice', '2026', '11')
   await fs.mkdir(dir, { recursive: true })
   const post = (stem: string, p: string, mediaType = 'image/png') =>
-    fs.writeFile(path.join(dir, `${stem}.yaml`), `type: image\npublished: "2026-11-20T10:00:00Z"\nattachments:\n  - path: ${p}\n    mediaType: ${mediaType}\n    alt: x\n`)
+    fs.writeFile(
+      path.join(dir, `${stem}.yaml`),
+      `type: image\npublished: "2026-11-20T10:00:00Z"\nattachments:\n  - path: ${p}\n    mediaType: ${mediaType}\n    alt: x\n`,
+    )
   await fs.writeFile(path.join(dir, 'ok.png'), landscapePng(8, 8))
   await post('2026-11-20T10-00-00Z-ok', 'ok.png')
   await post('2026-11-20T10-00-01Z-escape', '../../../../.peerfeed/self.secret.asc')
@@ -39,7 +42,7 @@ test.after(async () => {
 
 const media = (stem: string) => request(`${ctx.app!.url}/media/${ctx.alice!.fingerprint}/${stem}/0`, { headers: { cookie: ctx.cookie! } })
 
-test('a friend\'s picture beside her post is served as an image, in a sandbox', async () => {
+test("a friend's picture beside her post is served as an image, in a sandbox", async () => {
   const r = await media('2026-11-20T10-00-00Z-ok')
   assert.is(r.status, 200)
   assert.is(r.headers['content-type'], 'image/png')

@@ -45,7 +45,12 @@ t('unpaired, the LAN address serves nothing but the pairing page; the owner logi
   // a Host other than the LAN address is refused (DNS rebinding)
   const u = new URL(lan)
   const status = await new Promise<number>((resolve, reject) => {
-    http.get({ host: u.hostname, port: u.port, path: '/pair', headers: { host: 'evil.example' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0) }).on('error', reject)
+    http
+      .get({ host: u.hostname, port: u.port, path: '/pair', headers: { host: 'evil.example' } }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      .on('error', reject)
   })
   assert.is(status, 421)
 })

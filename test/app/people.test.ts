@@ -11,7 +11,16 @@ import { pair, type Pair } from './fixture.ts'
 
 const s = suite('friends, groups, sync and notifications in the app')
 const t = testIf(s, need.chromium())
-const ctx: { browser?: Browser; app?: RunningApp; p?: Pair; carol?: TestFeed; dave?: TestFeed; page?: Page; carolUrl?: string; silent?: net.Server } = {}
+const ctx: {
+  browser?: Browser
+  app?: RunningApp
+  p?: Pair
+  carol?: TestFeed
+  dave?: TestFeed
+  page?: Page
+  carolUrl?: string
+  silent?: net.Server
+} = {}
 
 s.before(async () => {
   if (!need.chromium().ok) return
@@ -29,7 +38,12 @@ s.before(async () => {
   await new Promise<void>((r) => ctx.silent!.listen(0, '127.0.0.1', r))
   await sam.follow('dave', `http://127.0.0.1:${(ctx.silent.address() as net.AddressInfo).port}/`)
   void alice
-  ctx.app = await startApp({ layout: sam.layout, port: 0, autoBuild: false, sync: { intervalMs: 0, lan: false, dht: false, reachMs: 10_000 } })
+  ctx.app = await startApp({
+    layout: sam.layout,
+    port: 0,
+    autoBuild: false,
+    sync: { intervalMs: 0, lan: false, dht: false, reachMs: 10_000 },
+  })
   ctx.browser = await launch()
   ctx.page = (await loggedIn(ctx.browser, ctx.app.newLoginUrl())).page
 })
@@ -47,12 +61,12 @@ const go = async (path: string) => {
   await ctx.page!.locator('#view > h1').first().waitFor()
 }
 
-t('add a friend by their feed URL: the key\'s name and fingerprint are shown, confirmed, then followed', async () => {
+t("add a friend by their feed URL: the key's name and fingerprint are shown, confirmed, then followed", async () => {
   const page = ctx.page!
   await go('/friends/add')
   await page.getByLabel('Their feed address').fill(ctx.carolUrl!)
   await page.getByRole('button', { name: 'Show their key' }).click()
-  await page.getByRole('heading', { name: 'Is this your friend\'s key?' }).waitFor()
+  await page.getByRole('heading', { name: "Is this your friend's key?" }).waitFor()
   assert.is(await page.locator('.key-name').innerText(), 'Carol')
   assert.is((await page.locator('.key-fingerprint').innerText()).replace(/ /g, '').toLowerCase(), ctx.carol!.fingerprint)
   assert.is(await page.getByLabel('Call them').inputValue(), 'carol')
@@ -75,12 +89,22 @@ t('`Sync now` with one friend down: the live ones finish while the silent one is
   await go('/friends')
   await page.getByRole('button', { name: 'Sync now' }).click()
   const line = (name: string) => page.locator(`.sync-progress li[data-name="${name}"]`)
-  await line('carol').getByText(/^done: 1 new/).waitFor()
-  await line('alice').getByText(/^done:/).waitFor()
+  await line('carol')
+    .getByText(/^done: 1 new/)
+    .waitFor()
+  await line('alice')
+    .getByText(/^done:/)
+    .waitFor()
   // carol's posts are in while dave is still being tried
   assert.match(await line('dave').innerText(), /syncing/)
-  await line('dave').getByText(/failed: could not reach dave: url .*: no answer within 10 s/).waitFor({ timeout: 30_000 })
-  await page.locator('li.friend', { hasText: 'dave' }).locator('.last-sync').getByText(/failed .*no answer within 10 s/).waitFor()
+  await line('dave')
+    .getByText(/failed: could not reach dave: url .*: no answer within 10 s/)
+    .waitFor({ timeout: 30_000 })
+  await page
+    .locator('li.friend', { hasText: 'dave' })
+    .locator('.last-sync')
+    .getByText(/failed .*no answer within 10 s/)
+    .waitFor()
   assert.equal(await axeProblems(page), [])
   // the new post is on the home timeline
   await go('/')
@@ -123,10 +147,18 @@ t("a friend's comment on my post raises the notification count; seeing it marks 
   await alice.post({ type: 'comment', inReplyTo: `${sam.fingerprint}/${mine}`, text: 'Me please!', to: ['sam'] })
   await alice.build()
   await go('/friends')
-  const count = () => page.evaluate(() => fetch('/api/notifications/count').then((r) => r.json()).then((j) => j.unread as number))
+  const count = () =>
+    page.evaluate(() =>
+      fetch('/api/notifications/count')
+        .then((r) => r.json())
+        .then((j) => j.unread as number),
+    )
   const before = await count()
   await page.getByRole('button', { name: 'Sync now' }).click()
-  await page.locator('.sync-progress li[data-name="alice"]').getByText(/^done: 1 new/).waitFor()
+  await page
+    .locator('.sync-progress li[data-name="alice"]')
+    .getByText(/^done: 1 new/)
+    .waitFor()
   await page.getByRole('link', { name: new RegExp(`^Notifications\\s*,\\s*${before + 1} unread$`) }).waitFor()
   await page.getByRole('link', { name: /^Notifications/ }).click()
   await page.getByText('replied to your post').first().waitFor()
@@ -135,7 +167,7 @@ t("a friend's comment on my post raises the notification count; seeing it marks 
   await page.getByRole('link', { name: 'Notifications', exact: true }).waitFor()
 })
 
-t("block a friend: a plain sentence says what it does, and their posts leave my timeline", async () => {
+t('block a friend: a plain sentence says what it does, and their posts leave my timeline', async () => {
   const page = ctx.page!
   await go('/friends')
   const card = page.locator('li.friend', { hasText: 'carol' }).first()
@@ -151,23 +183,33 @@ t("block a friend: a plain sentence says what it does, and their posts leave my 
   await page.getByText('Carol says hi to everyone').waitFor()
 })
 
-t('my key: name, fingerprint in groups of four, the QR payload of `key --qr`, the key text; no axe problems on a phone in dark mode', async () => {
-  const { page, context } = await loggedIn(ctx.browser!, ctx.app!.newLoginUrl(), { viewport: { width: 390, height: 844 }, colorScheme: 'dark' })
-  await page.goto(`${ctx.app!.url}/me`)
-  await page.locator('.my-fingerprint').waitFor()
-  const fp = await page.locator('.my-fingerprint').innerText()
-  assert.match(fp, /^([0-9A-F]{4} ){9}[0-9A-F]{4}$/)
-  assert.is(await page.locator('img.qr').getAttribute('alt'), `QR code of my key: OPENPGP4FPR:${ctx.p!.sam.fingerprint.toUpperCase()}`)
-  assert.match(await page.locator('#my-key').inputValue(), '-----BEGIN PGP PUBLIC KEY BLOCK-----')
-  for (const v of ['/me', '/friends', '/groups', '/notifications', '/friends/add']) {
-    await page.goto(ctx.app!.url + v)
-    await page.locator('#view > h1').first().waitFor().catch(async () => assert.unreachable(`${v}: ${await page.locator('body').innerText()}`))
-    await page.waitForLoadState('networkidle')
-    assert.equal(await axeProblems(page), [], `${v} (390 px, dark)`)
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-    assert.ok(overflow <= 0, `${v} scrolls sideways by ${overflow}px at 390px`)
-  }
-  await context.close()
-})
+t(
+  'my key: name, fingerprint in groups of four, the QR payload of `key --qr`, the key text; no axe problems on a phone in dark mode',
+  async () => {
+    const { page, context } = await loggedIn(ctx.browser!, ctx.app!.newLoginUrl(), {
+      viewport: { width: 390, height: 844 },
+      colorScheme: 'dark',
+    })
+    await page.goto(`${ctx.app!.url}/me`)
+    await page.locator('.my-fingerprint').waitFor()
+    const fp = await page.locator('.my-fingerprint').innerText()
+    assert.match(fp, /^([0-9A-F]{4} ){9}[0-9A-F]{4}$/)
+    assert.is(await page.locator('img.qr').getAttribute('alt'), `QR code of my key: OPENPGP4FPR:${ctx.p!.sam.fingerprint.toUpperCase()}`)
+    assert.match(await page.locator('#my-key').inputValue(), '-----BEGIN PGP PUBLIC KEY BLOCK-----')
+    for (const v of ['/me', '/friends', '/groups', '/notifications', '/friends/add']) {
+      await page.goto(ctx.app!.url + v)
+      await page
+        .locator('#view > h1')
+        .first()
+        .waitFor()
+        .catch(async () => assert.unreachable(`${v}: ${await page.locator('body').innerText()}`))
+      await page.waitForLoadState('networkidle')
+      assert.equal(await axeProblems(page), [], `${v} (390 px, dark)`)
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      assert.ok(overflow <= 0, `${v} scrolls sideways by ${overflow}px at 390px`)
+    }
+    await context.close()
+  },
+)
 
 s.run()

@@ -36,12 +36,23 @@ export function landscapePng(width = 480, height = 320, hue = 0): Buffer {
       else if (sun) rgb = [255, 214, 102]
       else rgb = [110 + y / 3 + hue * 20, 160 + y / 4, 230 - hue * 10]
       const o = y * (width * 3 + 1) + 1 + x * 3
-      raw[o] = Math.min(255, rgb[0]); raw[o + 1] = Math.min(255, rgb[1]); raw[o + 2] = Math.min(255, Math.max(0, rgb[2]))
+      raw[o] = Math.min(255, rgb[0])
+      raw[o + 1] = Math.min(255, rgb[1])
+      raw[o + 2] = Math.min(255, Math.max(0, rgb[2]))
     }
   }
   const ihdr = Buffer.alloc(13)
   ihdr.writeUInt32BE(width, 0)
   ihdr.writeUInt32BE(height, 4)
-  ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+  ihdr[8] = 8
+  ihdr[9] = 2
+  ihdr[10] = 0
+  ihdr[11] = 0
+  ihdr[12] = 0
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
 }

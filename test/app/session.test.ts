@@ -63,14 +63,26 @@ test('a cross-origin or origin-less POST changes nothing; the same POST from the
   const body = JSON.stringify({ type: 'status', text: 'forged' })
   const before = await posts()
   for (const origin of ['http://evil.example', 'null', undefined]) {
-    const r = await request(`${ctx.app!.url}/api/posts`, { method: 'POST', body, headers: { cookie, 'content-type': 'application/json', ...(origin ? { origin } : {}) } })
+    const r = await request(`${ctx.app!.url}/api/posts`, {
+      method: 'POST',
+      body,
+      headers: { cookie, 'content-type': 'application/json', ...(origin ? { origin } : {}) },
+    })
     assert.is(r.status, 403, `origin ${origin}`)
   }
   // a form post (no JSON) from the app's own origin is not accepted either
-  const form = await request(`${ctx.app!.url}/api/posts`, { method: 'POST', body: 'type=status&text=x', headers: { cookie, origin: ctx.app!.url, 'content-type': 'application/x-www-form-urlencoded' } })
+  const form = await request(`${ctx.app!.url}/api/posts`, {
+    method: 'POST',
+    body: 'type=status&text=x',
+    headers: { cookie, origin: ctx.app!.url, 'content-type': 'application/x-www-form-urlencoded' },
+  })
   assert.is(form.status, 415)
   assert.is(await posts(), before)
-  const ok = await request(`${ctx.app!.url}/api/posts`, { method: 'POST', body, headers: { cookie, origin: ctx.app!.url, 'content-type': 'application/json' } })
+  const ok = await request(`${ctx.app!.url}/api/posts`, {
+    method: 'POST',
+    body,
+    headers: { cookie, origin: ctx.app!.url, 'content-type': 'application/json' },
+  })
   assert.is(ok.status, 201)
   assert.is(ok.json().entry.data.text, 'forged', 'the answer is the new entry')
   assert.is(await posts(), before + 1)

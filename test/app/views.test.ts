@@ -23,7 +23,7 @@ s.after(async () => {
   await ctx.p?.close()
 })
 
-t('the printed link logs in, lands on a clean URL, and shows my posts and my friend\'s', async () => {
+t("the printed link logs in, lands on a clean URL, and shows my posts and my friend's", async () => {
   const { page, context } = await loggedIn(ctx.browser!, ctx.app!.newLoginUrl())
   assert.is(new URL(page.url()).pathname, '/')
   assert.not.match(page.url(), 'token')
@@ -46,7 +46,7 @@ t('the printed link logs in, lands on a clean URL, and shows my posts and my fri
   await context.close()
 })
 
-t('a friend\'s page shows their key fingerprint, the last sync and only their posts', async () => {
+t("a friend's page shows their key fingerprint, the last sync and only their posts", async () => {
   const { page, context } = await loggedIn(ctx.browser!, ctx.app!.newLoginUrl())
   await page.getByRole('link', { name: 'alice' }).first().click()
   await page.getByRole('heading', { name: 'alice' }).waitFor()
@@ -82,8 +82,17 @@ t('search finds words, #tags and authors', async () => {
 })
 
 t('every view has no serious or critical axe-core violations, light and dark, desktop and phone', async () => {
-  const views = ['/', '/friend/alice', '/search?q=%23garden', '/write', `/post/${ctx.p!.alice.fingerprint}/${(await ctx.p!.sam.inbox('alice')).find((x) => x.includes('view'))}`]
-  for (const [viewport, colorScheme] of [[{ width: 1280, height: 900 }, 'light'], [{ width: 390, height: 844 }, 'dark']] as const) {
+  const views = [
+    '/',
+    '/friend/alice',
+    '/search?q=%23garden',
+    '/write',
+    `/post/${ctx.p!.alice.fingerprint}/${(await ctx.p!.sam.inbox('alice')).find((x) => x.includes('view'))}`,
+  ]
+  for (const [viewport, colorScheme] of [
+    [{ width: 1280, height: 900 }, 'light'],
+    [{ width: 390, height: 844 }, 'dark'],
+  ] as const) {
     const { page, context } = await loggedIn(ctx.browser!, ctx.app!.newLoginUrl(), { viewport, colorScheme })
     for (const v of views) {
       await page.goto(ctx.app!.url + v)

@@ -22,7 +22,10 @@ test.after(async () => {
 async function keyIdsSeen(g: GpgHome, file: string): Promise<{ ids: string[]; pkesk: number }> {
   const r = await g.run(['--list-packets', file])
   const text = r.stdout + r.stderr
-  return { ids: [...text.matchAll(/keyid ([0-9A-F]{16})/gi)].map((m) => m[1].toLowerCase()), pkesk: (text.match(/:pubkey enc packet:/g) ?? []).length }
+  return {
+    ids: [...text.matchAll(/keyid ([0-9A-F]{16})/gi)].map((m) => m[1].toLowerCase()),
+    pkesk: (text.match(/:pubkey enc packet:/g) ?? []).length,
+  }
 }
 
 t('a stranger reads no reader key id from any private page, index or blob; gpg with a reader key decrypts them', async () => {

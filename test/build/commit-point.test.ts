@@ -48,17 +48,25 @@ function hammer(base: string, paths: string[]) {
         // Only the status counts: a body cut short at the very moment of a swap (the static handler stats a file, then
         // opens it by path) is the server's matter, not a missing page.
         const status = await new Promise<string | number>((resolve) => {
-          http.get(new URL(p, base), { agent: false }, (res) => {
-            resolve(res.statusCode ?? 0)
-            res.on('error', () => {})
-            res.resume()
-          }).on('error', (e) => resolve(e.message))
+          http
+            .get(new URL(p, base), { agent: false }, (res) => {
+              resolve(res.statusCode ?? 0)
+              res.on('error', () => {})
+              res.resume()
+            })
+            .on('error', (e) => resolve(e.message))
         })
         if (status !== 200) bad.push(`${p}: ${status}`)
       }
     }
   })()
-  return { async stop() { running = false; await loop; return { bad, requests } } }
+  return {
+    async stop() {
+      running = false
+      await loop
+      return { bad, requests }
+    },
+  }
 }
 
 const kill = suite('build commit point')
@@ -114,8 +122,11 @@ kill('the server answers from the manifest of the tree dist/ points at, even aft
     const body = await (await fetch(new URL('/api/v1/public?since=0&limit=1000', server.url))).text()
     assert.ok(body.includes('doomed-api'), 'API and tree agree: the old build is still the live one')
     assert.is((await build(ada)).code, 0)
-    const again = await (await fetch(new URL('/api/v1/public?since=0&limit=1000', server.url))).json() as { posts: Entry[] }
-    assert.ok(again.posts.every((e) => !e.id.endsWith('/doomed-api') || e.deleted), 'the next build publishes the deletion')
+    const again = (await (await fetch(new URL('/api/v1/public?since=0&limit=1000', server.url))).json()) as { posts: Entry[] }
+    assert.ok(
+      again.posts.every((e) => !e.id.endsWith('/doomed-api') || e.deleted),
+      'the next build publishes the deletion',
+    )
   } finally {
     await server.close()
   }
@@ -170,7 +181,10 @@ lock('acquireLock: a second holder in the same process waits until the first rel
   const file = path.join(cy.layout.state, 'test-lock')
   const release = await acquireLock(file)
   let second = false
-  const waiting = acquireLock(file, { pollMs: 10 }).then((r) => { second = true; return r })
+  const waiting = acquireLock(file, { pollMs: 10 }).then((r) => {
+    second = true
+    return r
+  })
   await new Promise((r) => setTimeout(r, 100))
   assert.not.ok(second, 'the second waits')
   await release()
@@ -189,10 +203,12 @@ function startBuild(f: TestFeed) {
     stderr += d
     if (stderr.includes('waiting for it to finish')) onWait()
   })
-  const done = new Promise<{ code: number; stderr: string }>((r) => child.on('close', (code) => {
-    onWait()
-    r({ code: code ?? -1, stderr })
-  }))
+  const done = new Promise<{ code: number; stderr: string }>((r) =>
+    child.on('close', (code) => {
+      onWait()
+      r({ code: code ?? -1, stderr })
+    }),
+  )
   return { waiting, done }
 }
 

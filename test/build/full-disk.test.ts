@@ -12,7 +12,9 @@ import { testIf, type Need } from '../helpers/tools.ts'
 
 function tmpfsNeed(): Need {
   try {
-    execFileSync('unshare', ['-rm', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=16k tmpfs "$d" && umount "$d" && rmdir "$d"'], { stdio: 'ignore' })
+    execFileSync('unshare', ['-rm', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=16k tmpfs "$d" && umount "$d" && rmdir "$d"'], {
+      stdio: 'ignore',
+    })
     return { ok: true }
   } catch (e) {
     return { ok: false, why: `a tmpfs in a private mount namespace (unshare -rm, mount -t tmpfs): ${(e as Error).message.split('\n')[0]}` }
@@ -38,15 +40,29 @@ async function onFullCache(args: string[]) {
   const script = 'mount -t tmpfs -o size=32k tmpfs "$1" || exit 99; shift; "$@"; echo "exit=$?"; echo "left:"; ls -A "$0"'
   const r = await run('unshare', ['-rm', 'sh', '-c', script, cache, cache, process.execPath, BIN, ...args], { cwd: ada.layout.root })
   assert.not.match(r.stdout, 'exit=99', 'the tmpfs was mounted')
-  return { ...r, left: r.stdout.slice(r.stdout.indexOf('left:') + 5).split('\n').filter(Boolean) }
+  return {
+    ...r,
+    left: r.stdout
+      .slice(r.stdout.indexOf('left:') + 5)
+      .split('\n')
+      .filter(Boolean),
+  }
 }
 
 t('a check and a build with a full cache folder leave no temp file there', async () => {
   const check = await onFullCache(['check'])
-  assert.equal(check.left.filter((f) => f.endsWith('.tmp')), [], `temp files left after check: ${check.left.join(' ')}`)
+  assert.equal(
+    check.left.filter((f) => f.endsWith('.tmp')),
+    [],
+    `temp files left after check: ${check.left.join(' ')}`,
+  )
   assert.match(check.stdout, 'exit=0', `check still works without its cache: ${check.stdout}${check.stderr}`)
   const build = await onFullCache(['build'])
-  assert.equal(build.left.filter((f) => f.endsWith('.tmp')), [], `temp files left after build: ${build.left.join(' ')}`)
+  assert.equal(
+    build.left.filter((f) => f.endsWith('.tmp')),
+    [],
+    `temp files left after build: ${build.left.join(' ')}`,
+  )
   assert.match(build.stdout, 'exit=0', `the build still works without its cache: ${build.stdout}${build.stderr}`)
 })
 
@@ -60,7 +76,13 @@ echo "left:"; ls -A "$0"`
   await fs.mkdir(dir, { recursive: true })
   const r = await run('unshare', ['-rm', 'sh', '-c', script, dir], { cwd: REPO })
   assert.match(r.stdout, 'failed ENOSPC', r.stdout + r.stderr)
-  assert.equal(r.stdout.slice(r.stdout.indexOf('left:') + 5).split('\n').filter(Boolean), [])
+  assert.equal(
+    r.stdout
+      .slice(r.stdout.indexOf('left:') + 5)
+      .split('\n')
+      .filter(Boolean),
+    [],
+  )
 })
 
 test.run()

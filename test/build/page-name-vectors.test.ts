@@ -31,7 +31,10 @@ test('the documented keys, secret, index name and page names are what the code c
   const friendSecret = hex(v['friend X25519 secret (little-endian)'])
   assert.is(x25519Public(ownerSecret).toString('hex'), v['owner X25519 public'])
   assert.is(x25519Public(friendSecret).toString('hex'), v['friend X25519 public'])
-  assert.is(Buffer.from(ownerSecret).reverse().toString('hex'), v['owner X25519 secret as stored in its OpenPGP key packet (d, big-endian)'])
+  assert.is(
+    Buffer.from(ownerSecret).reverse().toString('hex'),
+    v['owner X25519 secret as stored in its OpenPGP key packet (d, big-endian)'],
+  )
   assert.is(`40${v['owner X25519 public']}`, v['owner X25519 public as stored in its OpenPGP key packet (Q)'])
   assert.is(v['HKDF info'], JSON.stringify(PAGE_NAME_INFO))
 
@@ -53,7 +56,11 @@ test('the same values from the documented steps alone (X25519, HKDF-SHA256, HMAC
   const v = await vectors()
   const der = (prefix: string, raw: string) => Buffer.concat([hex(prefix), hex(raw)])
   const ikm = crypto.diffieHellman({
-    privateKey: crypto.createPrivateKey({ key: der('302e020100300506032b656e04220420', v['owner X25519 secret (little-endian)']), format: 'der', type: 'pkcs8' }),
+    privateKey: crypto.createPrivateKey({
+      key: der('302e020100300506032b656e04220420', v['owner X25519 secret (little-endian)']),
+      format: 'der',
+      type: 'pkcs8',
+    }),
     publicKey: crypto.createPublicKey({ key: der('302a300506032b656e032100', v['friend X25519 public']), format: 'der', type: 'spki' }),
   })
   assert.is(ikm.toString('hex'), v['X25519 output (IKM)'])

@@ -56,7 +56,8 @@ test('each reader finds exactly the posts addressed to them or their groups', as
 test('no file in dist/ holds a private post in clear, nor any secret key', async () => {
   for (const f of await allFiles(alice.layout.dist)) {
     const text = await fs.readFile(path.join(alice.layout.dist, f), 'latin1')
-    for (const secret of ['secret family dinner', 'just for bob', 'just for dave']) assert.not.ok(text.includes(secret), `${f} contains "${secret}"`)
+    for (const secret of ['secret family dinner', 'just for bob', 'just for dave'])
+      assert.not.ok(text.includes(secret), `${f} contains "${secret}"`)
     assert.not.ok(text.includes('PRIVATE KEY BLOCK'), `${f} holds a secret key`)
   }
 })
@@ -78,15 +79,21 @@ test('pages never reveal who else a post was addressed to', async () => {
   for (const ref of idx.pages) for (const e of (await readPage(alice, bob, ref.name)).entries) assert.is(e.post?.to, undefined)
 })
 
-test('a non-member cannot decrypt another audience\'s page', async () => {
+test("a non-member cannot decrypt another audience's page", async () => {
   const bobIdx = await readIndex(alice, bob)
   const bobOnly = bobIdx.pages.find((p) => p.audience === 'you')!
-  await rejects(() => readPage(alice, dave, bobOnly.name), (e: { code?: string }) => e.code === 'NOT_FOR_ME')
+  await rejects(
+    () => readPage(alice, dave, bobOnly.name),
+    (e: { code?: string }) => e.code === 'NOT_FOR_ME',
+  )
   // and a stranger cannot even find an index: dave's index name is not bob's
-  assert.is.not(friendIndexName(friendNameKey(dave.secretKey, alice.publicKey)), friendIndexName(friendNameKey(bob.secretKey, alice.publicKey)))
+  assert.is.not(
+    friendIndexName(friendNameKey(dave.secretKey, alice.publicKey)),
+    friendIndexName(friendNameKey(bob.secretKey, alice.publicKey)),
+  )
 })
 
-test('adding one post re-encrypts only the newest page of its audience and the members\' indexes', async () => {
+test("adding one post re-encrypts only the newest page of its audience and the members' indexes", async () => {
   const before = await readIndex(alice, bob)
   const bobPage = before.pages.find((p) => p.audience === 'you')!
   const inode = (await fs.stat(path.join(alice.layout.dist, privatePath(bobPage.name)))).ino
@@ -137,7 +144,10 @@ test('edits and deletions reach the pages as new versions and tombstones', async
   const pages = (await readIndex(alice, bob)).pages
   const entries = (await Promise.all(pages.map((p) => readPage(alice, bob, p.name)))).flatMap((p) => p.entries)
   const mine = entries.filter((e) => e.id.endsWith(`/${stem}`))
-  assert.equal(mine.map((e) => e.deleted), [true])
+  assert.equal(
+    mine.map((e) => e.deleted),
+    [true],
+  )
 })
 
 test('a blocked friend gets no pages and no index', async () => {
@@ -151,7 +161,10 @@ test('a build with a check error leaves dist/ exactly as it was', async () => {
   const target = await fs.readlink(alice.layout.dist)
   const bad = path.join(alice.layout.feed, 'broken.yaml')
   await fs.writeFile(bad, 'type: status\npublished: 2026-13-01T00:00:00Z\ntext: x\n')
-  await rejects(() => buildFeed(alice.layout), (e: Error) => /broken\.yaml:2:12/.test(e.message))
+  await rejects(
+    () => buildFeed(alice.layout),
+    (e: Error) => /broken\.yaml:2:12/.test(e.message),
+  )
   assert.is(await fs.readlink(alice.layout.dist), target)
   await fs.rm(bad)
 })

@@ -32,7 +32,7 @@ test.after(async () => {
 async function publicEntries(f: TestFeed): Promise<Entry[]> {
   const server = await f.serve()
   try {
-    const body = await (await fetch(new URL('/api/v1/public?since=0', server.url))).json() as { posts: Entry[] }
+    const body = (await (await fetch(new URL('/api/v1/public?since=0', server.url))).json()) as { posts: Entry[] }
     return body.posts
   } finally {
     await server.close()

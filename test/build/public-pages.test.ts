@@ -37,7 +37,10 @@ test('public pages hold only public posts, each hash vouched for by a signed man
   await buildFeed(alice.layout)
   const pages = await readPublic()
   const entries = pages.flatMap((p) => p.page.entries)
-  assert.equal(entries.map((e) => e.post?.text), ['public one', 'public two'])
+  assert.equal(
+    entries.map((e) => e.post?.text),
+    ['public one', 'public two'],
+  )
   for (const p of pages) {
     const signer = await verifyDetached({ data: p.manifestText, signature: p.signature, signers: [alice.publicKey] })
     assert.is(signer.fingerprint, alice.fingerprint)

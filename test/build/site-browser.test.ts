@@ -16,7 +16,10 @@ browserSuite.before(async () => {
   await render(d, everyType())
   ctx.server = await serveStatic(path.resolve(d.out))
   const { chromium } = await import('playwright-core')
-  ctx.browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+  ctx.browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  })
   ctx.page = await ctx.browser.newPage()
 })
 

@@ -30,17 +30,39 @@ feeds('feed.xml parses as Atom with every post, newest first, and absolute links
   assert.is(first.link, 'https://ada.example.org/posts/2026-11-04T18-00-00Z-friend-reply/')
   assert.is(first.id, `urn:peerfeed:${FPR}:2026-11-04T18-00-00Z-friend-reply`)
   assert.is(first.published, '2026-11-04T18:00:00.000Z')
-  for (const must of ['<id>', '<updated>2026-11-04T18:00:00Z</updated>', '<author><name>Ada Example</name>', 'rel="self"', 'href="https://ada.example.org/feed.xml"', 'rel="alternate"']) {
+  for (const must of [
+    '<id>',
+    '<updated>2026-11-04T18:00:00Z</updated>',
+    '<author><name>Ada Example</name>',
+    'rel="self"',
+    'href="https://ada.example.org/feed.xml"',
+    'rel="alternate"',
+  ]) {
     assert.ok(xml.includes(must), must)
   }
   const image = feed.entries!.find((e) => e.title === 'First snow')!
-  const content = (image.content as { '#text': string; '@_type': string })
+  const content = image.content as { '#text': string; '@_type': string }
   assert.is(content['@_type'], 'html')
   assert.match(content['#text'], '<img src="https://ada.example.org/posts/2026-10-02T09-00-00Z-snow/snow.png" alt="Snow on a red roof">')
 })
 
 feeds('feed.xml stays well-formed whatever the text holds', () => {
-  const v = { id: `${FPR}/x`, type: STATUS, slug: 'x', url: '/posts/x/', title: `bad \u0001 ${XSS} & ]]>`, paragraphs: [`\u0000nul \uD800 ${XSS}`], published: '2026-01-01T00:00:00Z', publishedHuman: '', tags: [], images: [], files: [], comments: [], commentCount: 0, likeCount: 0 }
+  const v = {
+    id: `${FPR}/x`,
+    type: STATUS,
+    slug: 'x',
+    url: '/posts/x/',
+    title: `bad \u0001 ${XSS} & ]]>`,
+    paragraphs: [`\u0000nul \uD800 ${XSS}`],
+    published: '2026-01-01T00:00:00Z',
+    publishedHuman: '',
+    tags: [],
+    images: [],
+    files: [],
+    comments: [],
+    commentCount: 0,
+    likeCount: 0,
+  }
   const xml = atomFeed(siteView(owner({ name: 'A & <B>' })), [v])
   assert.not.match(xml, /[\u0000\u0001]/)
   assert.not.match(xml, '<script>')
@@ -60,7 +82,11 @@ feeds('feed.json is JSON Feed 1.1 with the same entries', async (ctx) => {
   const img = json.items.find((i: { image?: string }) => i.image)
   assert.is(img.image, 'https://ada.example.org/posts/2026-10-02T09-00-00Z-snow/snow.png')
   assert.is(img.attachments[0].mime_type, 'image/png')
-  assert.ok(json.items.every((i: { content_html: string; content_text: string }) => typeof i.content_html === 'string' && typeof i.content_text === 'string'))
+  assert.ok(
+    json.items.every(
+      (i: { content_html: string; content_text: string }) => typeof i.content_html === 'string' && typeof i.content_text === 'string',
+    ),
+  )
 })
 
 feeds('outbox.json is an ActivityStreams collection with one object type per post type', async (ctx) => {
@@ -76,7 +102,10 @@ feeds('outbox.json is an ActivityStreams collection with one object type per pos
   assert.is(obj('-link').attachment[0].type, 'Link')
   assert.is(obj('-link').attachment[0].href, 'https://example.com/article')
   assert.equal([obj('place').type, obj('place').latitude, obj('place').longitude], ['Place', 52.52, 13.405])
-  assert.equal([obj('party').type, obj('party').startTime, obj('party').location.name], ['Event', '2026-12-19T19:30:00+01:00', 'The old barn, Lindenweg 3'])
+  assert.equal(
+    [obj('party').type, obj('party').startTime, obj('party').location.name],
+    ['Event', '2026-12-19T19:30:00+01:00', 'The old barn, Lindenweg 3'],
+  )
   assert.is(obj('run').type, 'Note')
   assert.match(obj('run').content, '10.5 km')
   assert.is(obj('00Z-reply/').inReplyTo, 'https://ada.example.org/posts/2026-10-01T08-00-00Z-hello/')
@@ -87,7 +116,8 @@ feeds('outbox.json is an ActivityStreams collection with one object type per pos
 })
 
 feeds('pages carry h-entry microformats: name, content, published, url, author, reply and like targets, events', async (ctx) => {
-  const parse = async (rel: string) => mf2(await read(ctx, rel), { baseUrl: 'https://ada.example.org/' + rel.replace('index.html', '') }) as unknown as { items: Item[] }
+  const parse = async (rel: string) =>
+    mf2(await read(ctx, rel), { baseUrl: 'https://ada.example.org/' + rel.replace('index.html', '') }) as unknown as { items: Item[] }
   const entryOf = (doc: { items: Item[] }) => doc.items.find((i) => i.type.includes('h-entry'))!
   const hello = entryOf(await parse('posts/2026-10-01T08-00-00Z-hello/index.html'))
   assert.ok(hello.properties.name && hello.properties.content && hello.properties.published)
@@ -96,7 +126,10 @@ feeds('pages carry h-entry microformats: name, content, published, url, author, 
   const author = hello.properties.author![0] as Item
   assert.equal(author.type, ['h-card'])
   assert.equal(author.properties.name, ['Ada Example'])
-  assert.equal(hello.properties.category, ['Intro', 'Life'].map((t) => `#${t}`))
+  assert.equal(
+    hello.properties.category,
+    ['Intro', 'Life'].map((t) => `#${t}`),
+  )
   assert.is((hello.properties.comment as Item[]).length, 1)
 
   const reply = entryOf(await parse('posts/2026-11-01T15-00-00Z-reply/index.html'))
@@ -109,7 +142,9 @@ feeds('pages carry h-entry microformats: name, content, published, url, author, 
   assert.equal(event.properties.start, ['2026-12-19T19:30:00+01:00'])
   assert.equal(event.properties.location, ['The old barn, Lindenweg 3'])
   const image = entryOf(await parse('posts/2026-10-02T09-00-00Z-snow/index.html'))
-  assert.equal(image.properties.photo, [{ value: 'https://ada.example.org/posts/2026-10-02T09-00-00Z-snow/snow.png', alt: 'Snow on a red roof' }])
+  assert.equal(image.properties.photo, [
+    { value: 'https://ada.example.org/posts/2026-10-02T09-00-00Z-snow/snow.png', alt: 'Snow on a red roof' },
+  ])
 
   const home = await parse('index.html')
   const feed = home.items.find((i) => i.type.includes('h-feed')) as Item

@@ -17,7 +17,13 @@ const stems: Record<string, string> = {}
 
 /** A dumb static host serving `dir` below /sub/ (folders → index.html, anything missing → 404.html with status 404). */
 async function serveUnder(dir: string, prefix: string) {
-  const types: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css', js: 'text/javascript', png: 'image/png', json: 'application/json' }
+  const types: Record<string, string> = {
+    html: 'text/html; charset=utf-8',
+    css: 'text/css',
+    js: 'text/javascript',
+    png: 'image/png',
+    json: 'application/json',
+  }
   const server = http.createServer(async (req, res) => {
     const p = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
     const root = await fs.realpath(dir)
@@ -29,7 +35,10 @@ async function serveUnder(dir: string, prefix: string) {
     res.writeHead(404, { 'content-type': types.html }).end(await fs.readFile(path.join(root, '404.html')))
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise<void>((r) => server.close(() => r())) }
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  }
 }
 
 test.before(async () => {
@@ -37,14 +46,23 @@ test.before(async () => {
   await ada.befriend(bob, 'bobby') // a petname of my own: the site must use the name in bob's key instead
   await ada.follow('bobby', 'http://bob.example.net/')
   stems.theirs = await bob.post({ text: 'Snow!' }, { now: new Date('2026-11-19T07:00:00Z') })
-  stems.reply = await ada.post({ type: 'comment', inReplyTo: `${bob.fingerprint}/${stems.theirs}`, text: 'Lovely, see https://example.org/snow.' }, { now: new Date('2026-11-20T09:00:00Z') })
+  stems.reply = await ada.post(
+    { type: 'comment', inReplyTo: `${bob.fingerprint}/${stems.theirs}`, text: 'Lovely, see https://example.org/snow.' },
+    { now: new Date('2026-11-20T09:00:00Z') },
+  )
   stems.like = await ada.post({ type: 'like', object: `${bob.fingerprint}/${stems.theirs}` }, { now: new Date('2026-11-20T09:05:00Z') })
-  stems.orphan = await ada.post({ type: 'comment', inReplyTo: '2026-01-01T00-00-00Z-never-written', text: 'An answer to nothing' }, { now: new Date('2026-11-20T09:10:00Z') })
+  stems.orphan = await ada.post(
+    { type: 'comment', inReplyTo: '2026-01-01T00-00-00Z-never-written', text: 'An answer to nothing' },
+    { now: new Date('2026-11-20T09:10:00Z') },
+  )
   await ada.build()
   host = await serveUnder(ada.layout.dist, '/sub/')
   if (need.chromium().ok) {
     const { chromium } = await import('playwright-core')
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    })
   }
 })
 test.after(async () => {
@@ -54,13 +72,23 @@ test.after(async () => {
   await bob?.close()
 })
 
-t('under a sub-path without url: every link and the stylesheet work; times show in the reader\'s zone, UTC in the markup', async () => {
+t("under a sub-path without url: every link and the stylesheet work; times show in the reader's zone, UTC in the markup", async () => {
   const ctx = await browser!.newContext({ timezoneId: 'Asia/Tokyo', locale: 'en-GB' })
   const page = await ctx.newPage()
   const res = await page.goto(`${host.url}/sub/`)
   assert.is(res?.status(), 200)
-  assert.ok(await page.evaluate(() => getComputedStyle(document.body).fontFamily !== '' && document.styleSheets.length > 0 && [...document.styleSheets].every((s) => s.cssRules.length > 0)), 'the stylesheet loads')
-  const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href).filter((h) => h.startsWith(location.origin)))
+  assert.ok(
+    await page.evaluate(
+      () =>
+        getComputedStyle(document.body).fontFamily !== '' &&
+        document.styleSheets.length > 0 &&
+        [...document.styleSheets].every((s) => s.cssRules.length > 0),
+    ),
+    'the stylesheet loads',
+  )
+  const hrefs = await page.$$eval('a[href]', (as) =>
+    as.map((a) => (a as HTMLAnchorElement).href).filter((h) => h.startsWith(location.origin)),
+  )
   assert.ok(hrefs.length > 5)
   for (const h of new Set(hrefs)) {
     assert.ok(h.startsWith(`${host.url}/sub/`), `${h} stays under /sub/`)
@@ -71,11 +99,11 @@ t('under a sub-path without url: every link and the stylesheet work; times show 
   const time = page.locator('time.dt-published').first()
   assert.is(await time.getAttribute('datetime'), '2026-11-20T09:00:00Z')
   assert.match(await time.innerText(), /18:00/, 'Tokyo is UTC+9')
-  assert.match(await time.getAttribute('title') ?? '', /09:00 UTC/)
+  assert.match((await time.getAttribute('title')) ?? '', /09:00 UTC/)
   await ctx.close()
 })
 
-t('replies and likes of a friend\'s post name them by the name in their key and link to their site', async () => {
+t("replies and likes of a friend's post name them by the name in their key and link to their site", async () => {
   const page = await browser!.newPage()
   await page.goto(`${host.url}/sub/posts/${stems.reply}/`)
   const context = await page.locator('p.context').innerText()
@@ -100,7 +128,7 @@ t('URLs in the text are links; a reply to a post that does not exist says so', a
   await page.close()
 })
 
-t('a missing page gets the site\'s 404 page, from a static host and from peerfeed serve', async () => {
+t("a missing page gets the site's 404 page, from a static host and from peerfeed serve", async () => {
   const page = await browser!.newPage()
   const res = await page.goto(`${host.url}/sub/no/such/page/`)
   assert.is(res?.status(), 404)

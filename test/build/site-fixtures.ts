@@ -49,20 +49,46 @@ export const owner = (over: Partial<Owner> = {}): Owner => ({
 export function everyType(): Post[] {
   return [
     post('2026-10-01T08-00-00Z-hello', { type: STATUS, text: `Hello world.\n\nSecond paragraph ${XSS}`, tags: ['Intro', 'Life'] }),
-    post('2026-10-02T09-00-00Z-snow', { type: IMAGE, text: 'First snow', attachments: [{ path: 'snow.png', mediaType: 'image/png', alt: 'Snow on a red roof' }], tags: ['life'] }),
+    post('2026-10-02T09-00-00Z-snow', {
+      type: IMAGE,
+      text: 'First snow',
+      attachments: [{ path: 'snow.png', mediaType: 'image/png', alt: 'Snow on a red roof' }],
+      tags: ['life'],
+    }),
     post('2026-10-03T10-00-00Z-link', { type: LINK, url: 'https://example.com/article', title: 'A good article', text: 'Worth reading.' }),
     post('2026-10-03T11-00-00Z-badlink', { type: LINK, url: 'javascript:alert(1)', title: `Bad ${XSS}` }),
     post('2026-10-04T12-00-00Z-place', { type: LOCATION, lat: 52.52, lon: 13.405, place: 'Alexanderplatz', text: 'Here now.' }),
-    post('2026-10-05T13-00-00Z-party', { type: EVENT, name: 'Winter party', start: '2026-12-19T19:30:00+01:00', end: '2026-12-19T23:00:00+01:00', location: 'The old barn, Lindenweg 3' }),
-    post('2026-10-06T14-00-00Z-run', { type: ACTIVITY, activity: 'run', distanceKm: 10.5, duration: 'PT52M30S', elevationM: 120, text: 'Windy.' }),
-    post('2026-11-01T15-00-00Z-reply', { type: COMMENT, inReplyTo: `${FPR}/2026-10-01T08-00-00Z-hello`, text: `Replying to myself ${XSS}` }),
+    post('2026-10-05T13-00-00Z-party', {
+      type: EVENT,
+      name: 'Winter party',
+      start: '2026-12-19T19:30:00+01:00',
+      end: '2026-12-19T23:00:00+01:00',
+      location: 'The old barn, Lindenweg 3',
+    }),
+    post('2026-10-06T14-00-00Z-run', {
+      type: ACTIVITY,
+      activity: 'run',
+      distanceKm: 10.5,
+      duration: 'PT52M30S',
+      elevationM: 120,
+      text: 'Windy.',
+    }),
+    post('2026-11-01T15-00-00Z-reply', {
+      type: COMMENT,
+      inReplyTo: `${FPR}/2026-10-01T08-00-00Z-hello`,
+      text: `Replying to myself ${XSS}`,
+    }),
     post('2026-11-02T16-00-00Z-like', { type: LIKE, object: `${FPR}/2026-10-01T08-00-00Z-hello` }),
     post('2026-11-03T17-00-00Z-like2', { type: LIKE, object: `${FPR}/2026-10-01T08-00-00Z-hello` }),
     post('2026-11-04T18-00-00Z-friend-reply', { type: COMMENT, inReplyTo: `${FRIEND}/2026-11-01T00-00-00Z-their-post`, text: 'Nice one!' }),
   ]
 }
 
-export interface SiteDirs { root: string; out: string; cache: string }
+export interface SiteDirs {
+  root: string
+  out: string
+  cache: string
+}
 
 /** A feed root with the PNG beside the image post, an output folder and a cache folder. */
 const made: string[] = []
@@ -101,7 +127,14 @@ export async function linkCopy(from: string, to: string): Promise<void> {
 /** A static file server on 127.0.0.1, port 0 — what a dumb static host does, directories answered by index.html. */
 export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
   const { createServer } = await import('node:http')
-  const types: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css', png: 'image/png', xml: 'application/atom+xml', json: 'application/json', asc: 'application/pgp-keys' }
+  const types: Record<string, string> = {
+    html: 'text/html; charset=utf-8',
+    css: 'text/css',
+    png: 'image/png',
+    xml: 'application/atom+xml',
+    json: 'application/json',
+    asc: 'application/pgp-keys',
+  }
   const server = createServer(async (req, res) => {
     const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
     let file = path.join(dir, rel)

@@ -3,7 +3,20 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ACTIVITY, COMMENT, everyType, FPR, linkCopy, post, render, siteDirs, STATUS, TEMPLATES, type SiteDirs, cleanup } from './site-fixtures.ts'
+import {
+  ACTIVITY,
+  COMMENT,
+  everyType,
+  FPR,
+  linkCopy,
+  post,
+  render,
+  siteDirs,
+  STATUS,
+  TEMPLATES,
+  type SiteDirs,
+  cleanup,
+} from './site-fixtures.ts'
 import type { Post } from '../../src/posts/types.ts'
 
 const inc = suite('site incremental')
@@ -43,9 +56,16 @@ const NEW = post('2026-11-20T10-00-00Z-new', { type: STATUS, text: 'Fresh', tags
 inc('adding a post writes its page, its month, its tags, home, indexes and feeds — nothing else', async () => {
   const { r, touched } = await rebuild(everyType(), [...everyType(), NEW])
   const expected = [
-    '2026/11/index.html', 'archive/index.html', 'feed.json', 'feed.xml', 'index.html', 'outbox.json',
+    '2026/11/index.html',
+    'archive/index.html',
+    'feed.json',
+    'feed.xml',
+    'index.html',
+    'outbox.json',
     'posts/2026-11-04T18-00-00Z-friend-reply/index.html', // its "newer" link now points at the new post
-    'posts/2026-11-20T10-00-00Z-new/index.html', 'tags/index.html', 'tags/life/index.html',
+    'posts/2026-11-20T10-00-00Z-new/index.html',
+    'tags/index.html',
+    'tags/life/index.html',
   ]
   assert.equal(r.written, expected)
   assert.equal(touched, expected)
@@ -57,7 +77,13 @@ inc('a new comment also re-renders the post it answers, wherever that post is li
   const run = `${FPR}/2026-10-06T14-00-00Z-run`
   const comment = post('2026-11-21T10-00-00Z-nice-run', { type: COMMENT, inReplyTo: run, text: 'Nice run!' })
   const { r, next } = await rebuild(everyType(), [...everyType(), comment])
-  for (const f of ['posts/2026-10-06T14-00-00Z-run/index.html', '2026/10/index.html', 'posts/2026-11-21T10-00-00Z-nice-run/index.html', '2026/11/index.html', 'index.html']) {
+  for (const f of [
+    'posts/2026-10-06T14-00-00Z-run/index.html',
+    '2026/10/index.html',
+    'posts/2026-11-21T10-00-00Z-nice-run/index.html',
+    '2026/11/index.html',
+    'index.html',
+  ]) {
     assert.ok(r.written.includes(f), f)
   }
   assert.not.ok(r.written.includes('posts/2026-10-02T09-00-00Z-snow/index.html'))
@@ -66,10 +92,17 @@ inc('a new comment also re-renders the post it answers, wherever that post is li
 })
 
 inc('editing a post re-renders its page and the lists that show it', async () => {
-  const edited = everyType().map((p) => (p.stem.endsWith('-run') ? { ...p, data: { ...p.data, type: ACTIVITY, text: 'Calm after all.' } } : p))
+  const edited = everyType().map((p) =>
+    p.stem.endsWith('-run') ? { ...p, data: { ...p.data, type: ACTIVITY, text: 'Calm after all.' } } : p,
+  )
   const { r, next } = await rebuild(everyType(), edited)
   assert.equal(r.written, [
-    '2026/10/index.html', 'feed.json', 'feed.xml', 'index.html', 'outbox.json', 'posts/2026-10-06T14-00-00Z-run/index.html',
+    '2026/10/index.html',
+    'feed.json',
+    'feed.xml',
+    'index.html',
+    'outbox.json',
+    'posts/2026-10-06T14-00-00Z-run/index.html',
   ])
   assert.match(await fs.readFile(path.join(next, 'posts/2026-10-06T14-00-00Z-run/index.html'), 'utf8'), 'Calm after all.')
 })
@@ -117,9 +150,16 @@ inc('full: true re-renders everything; a page deleted from the output is rendere
 inc('a missing attachment is reported and the rest of the site is built', async () => {
   const d = await siteDirs()
   await fs.rm(path.join(d.root, 'feed/2026/10/snow.png'))
-  const outside = post('2026-10-09T08-00-00Z-escape', { type: STATUS, text: 'x', attachments: [{ path: '../../../../etc/passwd', alt: '' }] })
+  const outside = post('2026-10-09T08-00-00Z-escape', {
+    type: STATUS,
+    text: 'x',
+    attachments: [{ path: '../../../../etc/passwd', alt: '' }],
+  })
   const r = await render(d, [...everyType(), outside])
-  assert.equal(r.problems.map((p) => p.file), ['feed/2026/10/2026-10-02T09-00-00Z-snow.yaml', 'feed/2026/10/2026-10-09T08-00-00Z-escape.yaml'].sort())
+  assert.equal(
+    r.problems.map((p) => p.file),
+    ['feed/2026/10/2026-10-02T09-00-00Z-snow.yaml', 'feed/2026/10/2026-10-09T08-00-00Z-escape.yaml'].sort(),
+  )
   assert.ok(r.files.includes('posts/2026-10-02T09-00-00Z-snow/index.html'))
   assert.not.ok(r.files.some((f) => f.endsWith('passwd')))
 })

@@ -5,15 +5,37 @@ import path from 'node:path'
 import { mf2 } from 'microformats-parser'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ACTIVITY, cleanup, EVENT, everyType, FRIEND, FPR, IMAGE, LIKE, LINK, LOCATION, owner, post, render, siteDirs } from './site-fixtures.ts'
+import {
+  ACTIVITY,
+  cleanup,
+  EVENT,
+  everyType,
+  FRIEND,
+  FPR,
+  IMAGE,
+  LIKE,
+  LINK,
+  LOCATION,
+  owner,
+  post,
+  render,
+  siteDirs,
+} from './site-fixtures.ts'
 
 const test = suite('site: h-entry names and absolute ids')
 test.after(cleanup)
 
-interface Item { type: string[]; properties: Record<string, unknown[]>; children?: Item[] }
+interface Item {
+  type: string[]
+  properties: Record<string, unknown[]>
+  children?: Item[]
+}
 
 const textless = () => [
-  post('2026-10-07T08-00-00Z-bare-image', { type: IMAGE, attachments: [{ path: 'snow.png', mediaType: 'image/png', alt: 'Snow on a red roof' }] }),
+  post('2026-10-07T08-00-00Z-bare-image', {
+    type: IMAGE,
+    attachments: [{ path: 'snow.png', mediaType: 'image/png', alt: 'Snow on a red roof' }],
+  }),
   post('2026-10-07T09-00-00Z-bare-link', { type: LINK, url: 'https://example.com/a' }),
   post('2026-10-07T10-00-00Z-bare-place', { type: LOCATION, lat: 1.5, lon: 2.5 }),
   post('2026-10-07T11-00-00Z-bare-event', { type: EVENT, name: 'Meetup', start: '2026-12-01T18:00:00Z' }),
@@ -40,19 +62,28 @@ test('every h-entry on every post page has a non-empty p-name and e-content; a l
     if (p.data.type === LIKE) assert.match(name, /^Ada Example liked /, p.stem)
   }
   const like = await fs.readFile(path.join(d.out, 'posts/2026-11-02T16-00-00Z-like/index.html'), 'utf8')
-  const entry = (mf2(like, { baseUrl: 'https://ada.example.org/' }) as unknown as { items: Item[] }).items.find((i) => i.type.includes('h-entry'))!
+  const entry = (mf2(like, { baseUrl: 'https://ada.example.org/' }) as unknown as { items: Item[] }).items.find((i) =>
+    i.type.includes('h-entry'),
+  )!
   assert.is(text(entry.properties.name[0]), 'Ada Example liked Hello world.')
   assert.equal(entry.properties['like-of'], ['https://ada.example.org/posts/2026-10-01T08-00-00Z-hello/'])
   const image = await fs.readFile(path.join(d.out, 'posts/2026-10-07T08-00-00Z-bare-image/index.html'), 'utf8')
-  const img = (mf2(image, { baseUrl: 'https://ada.example.org/' }) as unknown as { items: Item[] }).items.find((i) => i.type.includes('h-entry'))!
+  const img = (mf2(image, { baseUrl: 'https://ada.example.org/' }) as unknown as { items: Item[] }).items.find((i) =>
+    i.type.includes('h-entry'),
+  )!
   assert.is(text(img.properties.name[0]).trim(), 'Snow on a red roof')
 })
 
 test('without url: outbox ids are urn:peerfeed: ids and JSON Feed has no relative home_page_url/feed_url', async () => {
   const d = await siteDirs()
   await render(d, [...everyType(), ...textless()], { owner: owner({ url: undefined }) })
-  const box = JSON.parse(await fs.readFile(path.join(d.out, 'outbox.json'), 'utf8')) as { id: string; orderedItems: { id: string; actor: string; object: string | { id: string } }[] }
-  const ids = [box.id, ...box.orderedItems.flatMap((i) => [i.id, i.actor, typeof i.object === 'string' ? i.object : i.object?.id])].filter((x) => x !== undefined)
+  const box = JSON.parse(await fs.readFile(path.join(d.out, 'outbox.json'), 'utf8')) as {
+    id: string
+    orderedItems: { id: string; actor: string; object: string | { id: string } }[]
+  }
+  const ids = [box.id, ...box.orderedItems.flatMap((i) => [i.id, i.actor, typeof i.object === 'string' ? i.object : i.object?.id])].filter(
+    (x) => x !== undefined,
+  )
   assert.ok(ids.length > 20)
   for (const id of ids) assert.match(id, /^urn:peerfeed:[0-9a-f]{40}(:|#|$)/, id)
   const like = box.orderedItems.find((i) => i.id.includes('-like#'))!

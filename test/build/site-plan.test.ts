@@ -18,7 +18,12 @@ fmt('durations read like people write them', () => {
 })
 
 fmt('event times stay in the zone they were written in', () => {
-  assert.equal(wallTime('2026-12-19T19:30:00+01:00'), { iso: '2026-12-19T19:30:00+01:00', date: 'Sat 19 December 2026', time: '19:30', zone: '+01:00' })
+  assert.equal(wallTime('2026-12-19T19:30:00+01:00'), {
+    iso: '2026-12-19T19:30:00+01:00',
+    date: 'Sat 19 December 2026',
+    time: '19:30',
+    zone: '+01:00',
+  })
   assert.equal(wallTime('2026-12-19'), { iso: '2026-12-19', date: 'Sat 19 December 2026', time: undefined, zone: undefined })
   assert.is(wallTime('2026-12-19T08:00:00Z').zone, 'UTC')
 })
@@ -79,13 +84,21 @@ plan('a page hash changes exactly when the data the page shows changes', () => {
   // Compare every page's data with the data after each edit: a hash must change iff the data does.
   const base = everyType()
   const edits: [string, Post[]][] = [
-    ['comment text', base.map((p) => (p.data.type === COMMENT && p.stem.endsWith('-reply') && !p.stem.includes('friend') ? { ...p, data: { ...p.data, text: 'changed' } } : p))],
+    [
+      'comment text',
+      base.map((p) =>
+        p.data.type === COMMENT && p.stem.endsWith('-reply') && !p.stem.includes('friend')
+          ? { ...p, data: { ...p.data, text: 'changed' } }
+          : p,
+      ),
+    ],
     ['liked post text', base.map((p) => (p.stem.endsWith('-hello') ? { ...p, data: { ...p.data, text: 'New first line' } } : p))],
     ['activity figures', base.map((p) => (p.data.type === ACTIVITY ? { ...p, data: { ...p.data, distanceKm: 21.1 } } : p))],
     ['one more like', [...base, post('2026-11-09T08-00-00Z-like3', { type: LIKE, object: `${FPR}/2026-10-06T14-00-00Z-run` })]],
     ['a new tag', base.map((p) => (p.data.type === STATUS ? { ...p, data: { ...p.data, tags: ['intro', 'new'] } } : p))],
   ]
-  const pagesData = (posts: Post[]) => new Map(planSite({ posts, owner: owner(), templateHash: 't' }).pages.map((p) => [p.path, JSON.stringify(p.data())]))
+  const pagesData = (posts: Post[]) =>
+    new Map(planSite({ posts, owner: owner(), templateHash: 't' }).pages.map((p) => [p.path, JSON.stringify(p.data())]))
   const before = pagesData(base)
   for (const [what, after] of edits) {
     const now = pagesData(after)
@@ -105,7 +118,10 @@ plan('a like changes the liked post page and every list showing it, not unrelate
 
 plan('the manifest diff writes new and changed outputs, keeps the rest, removes the gone', () => {
   assert.equal(diffOutputs({ a: '1', b: '2', c: '3' }, { a: '1', b: '9', d: '4' }), { write: ['b', 'd'], keep: ['a'], remove: ['c'] })
-  assert.equal(diffOutputs({ a: '1' }, { a: '1' }, () => false), { write: ['a'], keep: [], remove: [] })
+  assert.equal(
+    diffOutputs({ a: '1' }, { a: '1' }, () => false),
+    { write: ['a'], keep: [], remove: [] },
+  )
 })
 
 fmt.run()

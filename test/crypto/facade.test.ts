@@ -1,8 +1,17 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  generateIdentity, readPublicKey, readSecretKey, encryptAndSign, decryptAndVerify,
-  signDetached, verifyDetached, sharedSecret, revokeIdentity, PublicKey, SecretKey,
+  generateIdentity,
+  readPublicKey,
+  readSecretKey,
+  encryptAndSign,
+  decryptAndVerify,
+  signDetached,
+  verifyDetached,
+  sharedSecret,
+  revokeIdentity,
+  PublicKey,
+  SecretKey,
 } from '../../src/crypto/index.ts'
 import { PeerFeedError } from '../../src/errors.ts'
 
@@ -101,7 +110,11 @@ crypto('detached signatures verify, and fail on changed data or the wrong signer
   assert.match(sig, /BEGIN PGP SIGNATURE/)
   const who = await verifyDetached({ data: '{"page":1}', signature: sig, signers: [bob.pub, alice.pub] })
   assert.is(who.fingerprint, alice.id.fingerprint)
-  await rejects(() => verifyDetached({ data: '{"page":2}', signature: sig, signers: [alice.pub] }), 'BAD_SIGNATURE', /did not match|invalid/)
+  await rejects(
+    () => verifyDetached({ data: '{"page":2}', signature: sig, signers: [alice.pub] }),
+    'BAD_SIGNATURE',
+    /did not match|invalid/,
+  )
   await rejects(() => verifyDetached({ data: '{"page":1}', signature: sig, signers: [bob.pub] }), 'BAD_SIGNATURE')
   await rejects(() => verifyDetached({ data: '{"page":1}', signature: 'nope', signers: [alice.pub] }), 'BAD_SIGNATURE')
 })

@@ -2,7 +2,15 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { generateIdentity, readPublicKey, readSecretKey, encryptAndSign, decryptAndVerify, verifyDetached, signDetached } from '../../src/crypto/index.ts'
+import {
+  generateIdentity,
+  readPublicKey,
+  readSecretKey,
+  encryptAndSign,
+  decryptAndVerify,
+  verifyDetached,
+  signDetached,
+} from '../../src/crypto/index.ts'
 import { cli, tempDir } from '../helpers/index.ts'
 import { gpgHome, type GpgHome } from '../helpers/gpg.ts'
 import { need, testIf } from '../helpers/tools.ts'
@@ -17,7 +25,9 @@ interop.before(async () => {
   g = await gpgHome()
   gpgFpr = await g.makeKey('Gina Gpg <gina@example.org>')
 })
-interop.after(async () => { await g?.close() })
+interop.after(async () => {
+  await g?.close()
+})
 
 t('a PeerFeed-generated key imports into gpg as ed25519 + cv25519', async () => {
   const me = await generateIdentity({ name: 'Pat Peer', email: 'pat@example.org' })
@@ -64,7 +74,10 @@ t('PeerFeed decrypts and verifies what gpg encrypts and signs', async () => {
   assert.is((await g.run(['--import'], me.publicArmored)).code, 0)
   const gina = await readPublicKey((await g.run(['--armor', '--export', gpgFpr])).stdout)
   const text = 'hi pat, from gpg\n'
-  const enc = await g.run(['--trust-model', 'always', '--armor', '--local-user', gpgFpr, '--recipient', me.fingerprint, '--sign', '--encrypt'], text)
+  const enc = await g.run(
+    ['--trust-model', 'always', '--armor', '--local-user', gpgFpr, '--recipient', me.fingerprint, '--sign', '--encrypt'],
+    text,
+  )
   assert.is(enc.code, 0, enc.stderr)
   const out = await decryptAndVerify({ message: enc.stdout, key, signers: [gina] })
   assert.is(out.text(), text)

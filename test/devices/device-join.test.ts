@@ -12,7 +12,15 @@ let A: string, B: string
 const PASS = 'correct horse battery staple'
 
 async function git(cwd: string, ...args: string[]) {
-  const r = await run('git', ['-C', cwd, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'a@example.org', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'a@example.org' } })
+  const r = await run('git', ['-C', cwd, ...args], {
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Ada',
+      GIT_AUTHOR_EMAIL: 'a@example.org',
+      GIT_COMMITTER_NAME: 'Ada',
+      GIT_COMMITTER_EMAIL: 'a@example.org',
+    },
+  })
   assert.is(r.code, 0, `git ${args.join(' ')}: ${r.stderr}`)
   return r.stdout
 }
@@ -78,7 +86,10 @@ test('device join on a clone: wrong passphrase refused, right one joins, the dev
   assert.match(again.stderr, 'already joined')
 
   await fs.mkdir(path.join(B, 'feed', '2026', '11'), { recursive: true })
-  await fs.writeFile(path.join(B, 'feed', '2026', '11', '2026-11-25T09-00-00Z-from-b.yaml'), 'type: status\npublished: 2026-11-25T09:00:00Z\ntext: from the laptop\n')
+  await fs.writeFile(
+    path.join(B, 'feed', '2026', '11', '2026-11-25T09-00-00Z-from-b.yaml'),
+    'type: status\npublished: 2026-11-25T09:00:00Z\ntext: from the laptop\n',
+  )
   const b = await cli(['build', '--root', B, '--passphrase-file', passFile])
   assert.is(b.code, 0, b.stderr)
   const a = await cli(['build', '--root', A])
@@ -90,7 +101,7 @@ test('device join on a clone: wrong passphrase refused, right one joins, the dev
   assert.is(await git(B, 'status', '--porcelain', 'ledger'), '', 'the ledger is committed')
 })
 
-test('device join refuses a key that is not the feed\'s', async () => {
+test("device join refuses a key that is not the feed's", async () => {
   const other = path.join(dir, 'other')
   assert.is((await cli(['init', '--root', other, '--name', 'Eve'])).code, 0)
   const out = path.join(dir, 'eve.secret.asc')

@@ -31,7 +31,10 @@ test.after(async () => {
 
 async function pair(a: string, b: string): Promise<[TestFeed, TestFeed]> {
   const [x, y] = await Promise.all([makeFeed(a), makeFeed(b)])
-  closers.push(() => x.close(), () => y.close())
+  closers.push(
+    () => x.close(),
+    () => y.close(),
+  )
   await x.befriend(y)
   await y.befriend(x)
   return [x, y]
@@ -41,7 +44,10 @@ async function staticHost(dir: string): Promise<string> {
   // the dist symlink itself, so the host serves whichever tree the last build made live
   const hs = httpServer.createServer({ root: dir, showDir: 'false', cache: -1 })
   await new Promise<void>((r) => hs.listen(0, '127.0.0.1', r))
-  closers.push(() => { hs.server.closeAllConnections(); hs.close() })
+  closers.push(() => {
+    hs.server.closeAllConnections()
+    hs.close()
+  })
   return `http://127.0.0.1:${(hs.server.address() as AddressInfo).port}/`
 }
 
@@ -49,7 +55,10 @@ t('init keeps a revocation certificate beside the secret key, and gpg accepts it
   const l = layout(await tempDir('peerfeed-revcert-'))
   closers.push(() => fs.rm(l.root, { recursive: true, force: true }))
   const r = await initFeed(l, { name: 'Ada' })
-  assert.ok(r.log.some((line) => line.includes('self.revocation.asc') && line.includes('offline')), r.log.join('\n'))
+  assert.ok(
+    r.log.some((line) => line.includes('self.revocation.asc') && line.includes('offline')),
+    r.log.join('\n'),
+  )
   assert.is(path.dirname(revocationFile(l)), path.dirname(l.selfSecretKey))
   assert.is((await fs.stat(revocationFile(l))).mode & 0o777, 0o600)
   const g = await gpgHome()
@@ -82,14 +91,23 @@ test('a revoked key: the friend keeps what it had, takes nothing new, and is tol
   assert.not.ok(r.certificateMade, 'init made the certificate')
   await ada.post({ text: 'after the revocation', to: ['bob'] })
   await ada.build()
-  assert.ok((await readPublicKey(await fs.readFile(path.join(ada.layout.dist, 'key.asc'), 'utf8'))).revoked, '/key.asc carries the revocation')
+  assert.ok(
+    (await readPublicKey(await fs.readFile(path.join(ada.layout.dist, 'key.asc'), 'utf8'))).revoked,
+    '/key.asc carries the revocation',
+  )
   const s = await bob.sync()
   assert.is(s.friends[0].error?.code, 'KEY_REVOKED', JSON.stringify(s.friends[0]))
   assert.match(s.friends[0].error!.message, 'stays in inbox/ada/')
   assert.equal(await bob.inbox('ada'), [first])
-  assert.ok((await readPublicKey(await fs.readFile(path.join(bob.layout.keys, 'ada.asc'), 'utf8'))).revoked, 'keys/ada.asc now says revoked')
+  assert.ok(
+    (await readPublicKey(await fs.readFile(path.join(bob.layout.keys, 'ada.asc'), 'utf8'))).revoked,
+    'keys/ada.asc now says revoked',
+  )
   const problems = await checkIdentity(bob.layout)
-  assert.ok(problems.some((p) => p.message.includes('"ada" is revoked')), JSON.stringify(problems))
+  assert.ok(
+    problems.some((p) => p.message.includes('"ada" is revoked')),
+    JSON.stringify(problems),
+  )
   // the next sync stops before asking anything
   assert.is((await bob.sync()).friends[0].error?.code, 'KEY_REVOKED')
 })
@@ -110,7 +128,10 @@ test('a revoked or expired friend gets nothing new encrypted to them', async () 
   await buildFeed(ada.layout)
   const manifest = JSON.parse(await fs.readFile(liveBuild(ada.layout).manifest, 'utf8')) as BuildManifest
   const carolFp = (await readPublicKey(await fs.readFile(path.join(ada.layout.keys, 'carol.asc'), 'utf8'))).fingerprint
-  assert.not.ok(manifest.audiences.some((a) => a.key === 'friend:carol' || a.key === 'friend:dave'), 'no audience for them')
+  assert.not.ok(
+    manifest.audiences.some((a) => a.key === 'friend:carol' || a.key === 'friend:dave'),
+    'no audience for them',
+  )
   const all = manifest.audiences.find((a) => a.key === 'group:all')!
   assert.equal(all.members, [bob.fingerprint], 'the group is encrypted to Bob alone')
   assert.not.ok(all.members.includes(carolFp))
@@ -138,11 +159,17 @@ async function rotationCase(route: 'api' | 'static') {
   }
   const s = await bob.sync()
   assert.is(s.failed, 0, JSON.stringify(s.friends[0].error))
-  assert.ok(s.friends[0].notes.some((n) => n.includes('new key')), JSON.stringify(s.friends[0].notes))
+  assert.ok(
+    s.friends[0].notes.some((n) => n.includes('new key')),
+    JSON.stringify(s.friends[0].notes),
+  )
   assert.is(s.new, 1)
   assert.ok((await bob.inbox(name)).includes(fresh))
   assert.is((await readPublicKey(await fs.readFile(path.join(bob.layout.keys, `${name}.asc`), 'utf8'))).fingerprint, r.new)
-  assert.is((await readPublicKey(await fs.readFile(path.join(bob.layout.keys, 'history', `${name}-${oldFp}.asc`), 'utf8'))).fingerprint, oldFp)
+  assert.is(
+    (await readPublicKey(await fs.readFile(path.join(bob.layout.keys, 'history', `${name}-${oldFp}.asc`), 'utf8'))).fingerprint,
+    oldFp,
+  )
   // syncing again: nothing new, no second note
   const again = await bob.sync()
   assert.is(again.new + again.updated, 0)
@@ -151,8 +178,21 @@ async function rotationCase(route: 'api' | 'static') {
   // a forged rotation: Mallory puts her own key on Ada's site with a statement signed only by herself
   const mallory = await generateIdentity({ name: 'Ada' })
   const mk = await readSecretKey(mallory.secretArmored)
-  const body = JSON.stringify({ v: 1, type: 'peerfeed-key-rotation', old: r.new, new: mallory.fingerprint, date: new Date().toISOString(), key: mallory.publicArmored })
-  const forged = [{ v: 1, statement: body, signatures: { old: await signDetached({ data: body, signer: mk }), new: await signDetached({ data: body, signer: mk }) } }]
+  const body = JSON.stringify({
+    v: 1,
+    type: 'peerfeed-key-rotation',
+    old: r.new,
+    new: mallory.fingerprint,
+    date: new Date().toISOString(),
+    key: mallory.publicArmored,
+  })
+  const forged = [
+    {
+      v: 1,
+      statement: body,
+      signatures: { old: await signDetached({ data: body, signer: mk }), new: await signDetached({ data: body, signer: mk }) },
+    },
+  ]
   const dist = await fs.realpath(ada.layout.dist)
   await fs.writeFile(path.join(dist, 'key.asc'), mallory.publicArmored)
   await fs.writeFile(path.join(dist, ROTATION_PATH), JSON.stringify(forged))

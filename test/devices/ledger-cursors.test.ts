@@ -11,8 +11,12 @@ const A = 'aaaaaaaaaaaa'
 const B = 'bbbbbbbbbbbb'
 const C = 'cccccccccccc'
 
-const build = (dev: string, n: number, seen: Record<string, number>, cs: number[]): LogBuild =>
-  ({ dev, n, seen, entries: cs.map((c, i) => ({ k: 'V' as const, c, stem: `${dev}-${n}-${i}`, hash: '0'.repeat(16), auds: ['public'] })) })
+const build = (dev: string, n: number, seen: Record<string, number>, cs: number[]): LogBuild => ({
+  dev,
+  n,
+  seen,
+  entries: cs.map((c, i) => ({ k: 'V' as const, c, stem: `${dev}-${n}-${i}`, hash: '0'.repeat(16), auds: ['public'] })),
+})
 
 test('builds that followed each other keep the cursors they wrote', () => {
   const e = effectiveCursors([build(A, 1, {}, [10, 11]), build(B, 1, { [A]: 1 }, [12]), build(A, 2, { [B]: 1 }, [20])])
@@ -33,9 +37,20 @@ test('the file format round-trips and names the line of a bad entry', () => {
   const b = build(A, 3, { [B]: 2, [C]: 1 }, [5, 7])
   assert.equal(parseLedgerFile(A, `# header\n${formatBuild(b)}`), [b])
   assert.equal(parseLedgerFile(A, `${formatBuild(b)}V\t9\tcut-sh`), [b], 'a torn last line is ignored')
-  const ad: LogBuild = { dev: A, n: 4, seen: {}, entries: [{ k: 'A', c: 8, stem: 's1', auds: ['friend:bob', 'group:fam'] }, { k: 'D', c: 9, stem: 's2', auds: ['public'] }] }
+  const ad: LogBuild = {
+    dev: A,
+    n: 4,
+    seen: {},
+    entries: [
+      { k: 'A', c: 8, stem: 's1', auds: ['friend:bob', 'group:fam'] },
+      { k: 'D', c: 9, stem: 's2', auds: ['public'] },
+    ],
+  }
   const back = parseLedgerFile(A, formatBuild(ad))[0].entries.map((e) => [e.k, e.c, e.stem, e.auds])
-  assert.equal(back, [['A', 8, 's1', ['friend:bob', 'group:fam']], ['D', 9, 's2', ['public']]])
+  assert.equal(back, [
+    ['A', 8, 's1', ['friend:bob', 'group:fam']],
+    ['D', 9, 's2', ['public']],
+  ])
   try {
     parseLedgerFile(A, `${formatBuild(b)}V\tnope\tx\t${'0'.repeat(16)}\tpublic\n`)
     assert.unreachable()
@@ -52,7 +67,7 @@ test('the file format round-trips and names the line of a bad entry', () => {
  */
 test('no cursor ever served is passed over: random histories of three devices', () => {
   let seed = 7
-  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n)
+  const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n
   for (let round = 0; round < 60; round++) {
     const devs = [A, B, C]
     const know: Set<LogBuild>[] = devs.map(() => new Set())
@@ -83,25 +98,53 @@ test('no cursor ever served is passed over: random histories of three devices', 
       const list = [...S]
       const eS = effectiveCursors(list)
       list.forEach((b, i) => b.entries.forEach((_, j) => assert.ok(effL.get(b)![j] >= eS.cursors[i][j], 'a served cursor moved back')))
-      for (const b of L) if (!S.has(b)) for (const c of effL.get(b)!) assert.ok(c > eS.top, `round ${round}: ${c} is not after ${eS.top}, served before it was merged`)
+      for (const b of L)
+        if (!S.has(b))
+          for (const c of effL.get(b)!) assert.ok(c > eS.top, `round ${round}: ${c} is not after ${eS.top}, served before it was merged`)
     }
   }
 })
 
 test('advance: new versions, edits, audience changes and deletions each get one line, above the ledger', () => {
   const owner = 'f'.repeat(40)
-  const post = (stem: string, hash: string, to?: string[]): Post =>
-    ({ id: `${owner}/${stem}`, stem, file: `feed/${stem}.yaml`, hash: hash.repeat(64), author: owner, data: { type: 'status', published: '2026-01-01T00:00:00Z', ...(to ? { to } : {}) } })
+  const post = (stem: string, hash: string, to?: string[]): Post => ({
+    id: `${owner}/${stem}`,
+    stem,
+    file: `feed/${stem}.yaml`,
+    hash: hash.repeat(64),
+    author: owner,
+    data: { type: 'status', published: '2026-01-01T00:00:00Z', ...(to ? { to } : {}) },
+  })
   const live = new Set(['public', 'friend:bob'])
   const aud = (p: Post) => (p.data.to ?? ['public']).map((n) => (n === 'public' ? n : `friend:${n}`))
   const first = advanceLedger(deriveLedger([]), [post('a', '1'), post('b', '2', ['bob'])], aud, live, owner, 500)
-  assert.equal(first.entries.map((e) => [e.k, e.c, e.stem, e.auds]), [['V', 500, 'a', ['public']], ['V', 501, 'b', ['friend:bob']]])
+  assert.equal(
+    first.entries.map((e) => [e.k, e.c, e.stem, e.auds]),
+    [
+      ['V', 500, 'a', ['public']],
+      ['V', 501, 'b', ['friend:bob']],
+    ],
+  )
   const log = [{ dev: A, n: 1, seen: {}, entries: first.entries }]
   // a slow clock: cursors still go up from the ledger's top
   const second = advanceLedger(deriveLedger(log), [post('a', '3', ['bob'])], aud, live, owner, 100)
-  assert.equal(second.entries.map((e) => [e.k, e.c, e.stem, e.auds]), [['V', 502, 'a', ['friend:bob']], ['D', 503, 'a', ['public']], ['D', 504, 'b', ['friend:bob']]])
+  assert.equal(
+    second.entries.map((e) => [e.k, e.c, e.stem, e.auds]),
+    [
+      ['V', 502, 'a', ['friend:bob']],
+      ['D', 503, 'a', ['public']],
+      ['D', 504, 'b', ['friend:bob']],
+    ],
+  )
   assert.equal(second.audiences['friend:bob'], { [`${owner}/a`]: { c: 502 }, [`${owner}/b`]: { c: 504, d: 1 } })
-  const again = advanceLedger(deriveLedger([...log, { dev: A, n: 2, seen: {}, entries: second.entries }]), [post('a', '3', ['bob'])], aud, live, owner, 100)
+  const again = advanceLedger(
+    deriveLedger([...log, { dev: A, n: 2, seen: {}, entries: second.entries }]),
+    [post('a', '3', ['bob'])],
+    aud,
+    live,
+    owner,
+    100,
+  )
   assert.is(again.entries.length, 0, 'nothing changed, nothing written')
 })
 

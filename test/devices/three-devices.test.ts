@@ -28,7 +28,13 @@ const stems: Record<string, string> = {}
 
 async function git(l: Layout | string, ...args: string[]) {
   const r = await run('git', ['-C', typeof l === 'string' ? l : l.root, ...args], {
-    env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.org', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.org' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Ada',
+      GIT_AUTHOR_EMAIL: 'ada@example.org',
+      GIT_COMMITTER_NAME: 'Ada',
+      GIT_COMMITTER_EMAIL: 'ada@example.org',
+    },
   })
   if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`)
   return r.stdout.trim()
@@ -109,7 +115,7 @@ test('B, offline with a slow clock, posts twice and edits; A posts, deletes, and
   // the point of the test: B wrote cursors below what Bob already holds from A
   const bLines = (await readLedger(B.root)).builds.flatMap((b) => b.entries)
   const b1 = bLines.find((e) => e.stem === stems.b1)!
-  assert.ok(BigInt(b1.c) < BigInt(await bobCursor()), 'B handed out a cursor below Bob\'s: the case needs the merge rule')
+  assert.ok(BigInt(b1.c) < BigInt(await bobCursor()), "B handed out a cursor below Bob's: the case needs the merge rule")
 })
 
 test('B refuses to build on a diverged history and says how to merge', async () => {
@@ -135,7 +141,7 @@ test('after merging both ways, both devices agree on every cursor', async () => 
     return JSON.stringify([v.last, [...v.versions].sort(), [...v.audiences].sort().map(([a, m]) => [a, [...m].sort()])])
   }
   assert.is(await view(A), await view(B))
-  assert.is((await git(A, 'status', '--porcelain', 'ledger')), '', 'the build committed its ledger lines')
+  assert.is(await git(A, 'status', '--porcelain', 'ledger'), '', 'the build committed its ledger lines')
 })
 
 test('Bob syncs alternately from B and A and ends with every post once, edits and deletions applied', async () => {

@@ -56,7 +56,11 @@ test.before(async () => {
   await alice.build()
   // Alice serves on loopback only: the DHT is the one way Bob can reach her without her address.
   const server = await alice.serve()
-  const d = await startDiscovery(server, { layout: alice.layout, host: '127.0.0.1', dht: { bootstrap: testnet.bootstrap, firewalled: false, host: '127.0.0.1' } })
+  const d = await startDiscovery(server, {
+    layout: alice.layout,
+    host: '127.0.0.1',
+    dht: { bootstrap: testnet.bootstrap, firewalled: false, host: '127.0.0.1' },
+  })
   closers.push(() => d.close())
 })
 
@@ -93,7 +97,10 @@ test('a URL that refuses connections falls through to the DHT', async () => {
     assert.is(s.new, 2)
     assert.match(s.friends[0].via ?? '', /^dht /)
     assert.is(s.friends[0].access, 'private+public')
-    assert.ok(lines.some((l) => /^url http:\/\/127\.0\.0\.1:\d+\/: connection refused$/.test(l)), lines.join('\n'))
+    assert.ok(
+      lines.some((l) => /^url http:\/\/127\.0\.0\.1:\d+\/: connection refused$/.test(l)),
+      lines.join('\n'),
+    )
   } finally {
     await found.close()
   }
@@ -127,13 +134,19 @@ test('when nothing answers, the error names every route tried and why it failed'
     const err = s.friends[0].error
     assert.is(err?.code, 'UNREACHABLE')
     const fpr = carol.fingerprint.slice(0, 8).toUpperCase()
-    assert.is(err?.message, `could not reach carol: url ${dead}: connection refused; lan: no signed announcement of ${fpr}… within 0.3 s; dht: no peer on the topic of ${fpr}… answered within 0.5 s`)
+    assert.is(
+      err?.message,
+      `could not reach carol: url ${dead}: connection refused; lan: no signed announcement of ${fpr}… within 0.3 s; dht: no peer on the topic of ${fpr}… answered within 0.5 s`,
+    )
   } finally {
     await found.close()
   }
   const off = await cli(['sync', 'carol', '--root', bob.layout.root, '--no-lan', '--no-dht'])
   assert.is(off.code, 1)
-  assert.match(off.stdout, `carol: FAILED (could not reach carol: url ${dead}: connection refused; lan: off (--no-lan); dht: off (--no-dht))`)
+  assert.match(
+    off.stdout,
+    `carol: FAILED (could not reach carol: url ${dead}: connection refused; lan: off (--no-lan); dht: off (--no-dht))`,
+  )
 })
 
 test('`serve --dht` and `sync` read the bootstrap nodes from peerfeed.yaml; SIGINT stops the server cleanly', async () => {

@@ -36,9 +36,15 @@ test('the topic is sha256 of the versioned fingerprint, case-insensitive', () =>
 })
 
 test('bootstrap nodes are read from host:port strings and objects; bad ones are refused', () => {
-  assert.equal(parseBootstrap('10.0.0.1:49737, [::1]:5000'), [{ host: '10.0.0.1', port: 49737 }, { host: '::1', port: 5000 }])
+  assert.equal(parseBootstrap('10.0.0.1:49737, [::1]:5000'), [
+    { host: '10.0.0.1', port: 49737 },
+    { host: '::1', port: 5000 },
+  ])
   assert.equal(parseBootstrap([{ host: 'a', port: 1 }]), [{ host: 'a', port: 1 }])
-  assert.throws(() => parseBootstrap('nohost'), (e: PeerFeedError) => e.code === 'BAD_BOOTSTRAP')
+  assert.throws(
+    () => parseBootstrap('nohost'),
+    (e: PeerFeedError) => e.code === 'BAD_BOOTSTRAP',
+  )
 })
 
 test('an http server is reached over the DHT by fingerprint alone', async () => {
@@ -49,7 +55,11 @@ test('an http server is reached over the DHT by fingerprint alone', async () => 
 
 test('a second request reuses the same encrypted connection, and POST bodies arrive', async () => {
   const before = ctx.connections
-  const r = await ctx.client!.fetchFrom(FPR, '/api/v1/updates', { method: 'POST', body: 'sealed', headers: { 'content-type': 'application/pgp-encrypted' } })
+  const r = await ctx.client!.fetchFrom(FPR, '/api/v1/updates', {
+    method: 'POST',
+    body: 'sealed',
+    headers: { 'content-type': 'application/pgp-encrypted' },
+  })
   assert.equal(JSON.parse(r.body.toString()), { method: 'POST', url: '/api/v1/updates', body: 'sealed' })
   assert.is(ctx.connections, before, 'a new connection was opened')
   assert.is(ctx.connections, 1)

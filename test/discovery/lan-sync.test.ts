@@ -35,7 +35,18 @@ t('a friend serving with --mdns is listed by discover (signature valid) and sync
     await alice.post({ text: 'a secret for bob', to: ['bob'] })
     await alice.build()
 
-    const serve = net.run(net.a, BIN, ['serve', '--mdns', '--host', '0.0.0.0', '--port', '0', '--decrypt-workers', '0', '--root', alice.layout.root])
+    const serve = net.run(net.a, BIN, [
+      'serve',
+      '--mdns',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--decrypt-workers',
+      '0',
+      '--root',
+      alice.layout.root,
+    ])
     const announced = await serve.line(/^announced on the LAN as /)
     assert.match(announced, `"Alice (${alice.fingerprint.slice(0, 8).toUpperCase()})"`)
 

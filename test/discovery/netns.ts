@@ -4,8 +4,16 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { REPO } from '../helpers/index.ts'
 
-export interface Side { ns: string; dev: string; addr: string }
-export interface Child { proc: ChildProcessWithoutNullStreams; line(match: RegExp, ms?: number): Promise<string>; stop(): Promise<void> }
+export interface Side {
+  ns: string
+  dev: string
+  addr: string
+}
+export interface Child {
+  proc: ChildProcessWithoutNullStreams
+  line(match: RegExp, ms?: number): Promise<string>
+  stop(): Promise<void>
+}
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] })
 
@@ -18,7 +26,13 @@ export function vethPair(tag = 'a') {
   const children = new Set<Child>()
   const close = async () => {
     for (const c of children) await c.stop()
-    for (const s of [a, b]) { try { ip('netns', 'del', s.ns) } catch { /* already gone */ } }
+    for (const s of [a, b]) {
+      try {
+        ip('netns', 'del', s.ns)
+      } catch {
+        /* already gone */
+      }
+    }
   }
   try {
     for (const s of [a, b]) ip('netns', 'add', s.ns)
@@ -44,18 +58,36 @@ export function vethPair(tag = 'a') {
     const exited = new Promise<void>((r) => proc.on('close', () => r()))
     const child: Child = {
       proc,
-      line: (match, ms = 15_000) => new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = out.split('\n').find((l) => match.test(l))
-          if (hit !== undefined) { clearInterval(poll); clearTimeout(t); resolve(hit) }
-        }
-        const poll = setInterval(check, 20)
-        const t = setTimeout(() => { clearInterval(poll); reject(new Error(`no line matching ${match} from ${script} within ${ms} ms\nstdout: ${out}\nstderr: ${err}`)) }, ms)
-        void exited.then(() => setTimeout(() => { check(); clearInterval(poll); clearTimeout(t); reject(new Error(`${script} exited early\nstdout: ${out}\nstderr: ${err}`)) }, 30))
-      }),
+      line: (match, ms = 15_000) =>
+        new Promise((resolve, reject) => {
+          const check = () => {
+            const hit = out.split('\n').find((l) => match.test(l))
+            if (hit !== undefined) {
+              clearInterval(poll)
+              clearTimeout(t)
+              resolve(hit)
+            }
+          }
+          const poll = setInterval(check, 20)
+          const t = setTimeout(() => {
+            clearInterval(poll)
+            reject(new Error(`no line matching ${match} from ${script} within ${ms} ms\nstdout: ${out}\nstderr: ${err}`))
+          }, ms)
+          void exited.then(() =>
+            setTimeout(() => {
+              check()
+              clearInterval(poll)
+              clearTimeout(t)
+              reject(new Error(`${script} exited early\nstdout: ${out}\nstderr: ${err}`))
+            }, 30),
+          )
+        }),
       stop: async () => {
         children.delete(child)
-        if (proc.exitCode === null && proc.signalCode === null) { proc.stdin.end(); setTimeout(() => proc.kill('SIGKILL'), 3000).unref() }
+        if (proc.exitCode === null && proc.signalCode === null) {
+          proc.stdin.end()
+          setTimeout(() => proc.kill('SIGKILL'), 3000).unref()
+        }
         await exited
       },
     }
@@ -72,11 +104,13 @@ export function vethPair(tag = 'a') {
     c.proc.stderr.on('data', (d) => (stderr += d))
     c.proc.stdin.end()
     const killer = setTimeout(() => c.proc.kill('SIGKILL'), ms)
-    return new Promise((resolve) => c.proc.on('close', (code) => {
-      clearTimeout(killer)
-      children.delete(c)
-      resolve({ code: code ?? -1, stdout, stderr })
-    }))
+    return new Promise((resolve) =>
+      c.proc.on('close', (code) => {
+        clearTimeout(killer)
+        children.delete(c)
+        resolve({ code: code ?? -1, stdout, stderr })
+      }),
+    )
   }
   return { a, b, run, exec, close }
 }

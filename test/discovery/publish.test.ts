@@ -29,7 +29,13 @@ async function setup() {
   git(root, 'remote', 'add', 'origin', '../remote.git')
   await fs.writeFile(path.join(root, 'dist/index.html'), '<h1>Ada</h1>\n')
   await fs.writeFile(path.join(root, 'dist/.well-known/openpgpkey/policy'), '')
-  const state = () => ({ head: git(root, 'rev-parse', 'HEAD'), branch: git(root, 'branch', '--show-current'), status: git(root, 'status', '--porcelain'), staged: git(root, 'diff', '--cached'), refs: git(root, 'for-each-ref') })
+  const state = () => ({
+    head: git(root, 'rev-parse', 'HEAD'),
+    branch: git(root, 'branch', '--show-current'),
+    status: git(root, 'status', '--porcelain'),
+    staged: git(root, 'diff', '--cached'),
+    refs: git(root, 'for-each-ref'),
+  })
   return { dir, root, remote: path.join(dir, 'remote.git'), state, before: state() }
 }
 
@@ -87,7 +93,7 @@ test('says to build first when dist/ is missing, and names an unreachable remote
   }
 })
 
-test('never pushes to a remote it was not given: a clone\'s origin is not a default', async () => {
+test("never pushes to a remote it was not given: a clone's origin is not a default", async () => {
   const s = await setup()
   try {
     await fs.writeFile(path.join(s.root, 'peerfeed.yaml'), 'name: Ada\n')

@@ -14,7 +14,8 @@ const test = suite('discovery: a static host as relay')
 let alice: TestFeed, bob: TestFeed, dir: string, checkout: string, url: string
 const closers: (() => Promise<void> | void)[] = []
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
 
 async function inboxText(): Promise<string> {
   const d = path.join(bob.layout.inbox, 'alice')
@@ -45,7 +46,10 @@ test.before(async () => {
 
   const hs = httpServer.createServer({ root: checkout, showDir: 'false', cache: -1 })
   await new Promise<void>((r) => hs.listen(0, '127.0.0.1', r))
-  closers.push(() => { hs.server.closeAllConnections(); hs.close() })
+  closers.push(() => {
+    hs.server.closeAllConnections()
+    hs.close()
+  })
   url = `http://127.0.0.1:${(hs.server.address() as AddressInfo).port}/`
 })
 

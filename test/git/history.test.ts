@@ -9,7 +9,10 @@ import { tempDir } from '../helpers/index.ts'
 
 const test = suite('git history')
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', '-c', 'init.defaultBranch=main', ...args], { cwd, stdio: 'pipe' }).toString()
+  execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    stdio: 'pipe',
+  }).toString()
 
 test('outside a repository, or in a folder below its root, there is no history to check', async () => {
   const dir = await tempDir()
@@ -34,7 +37,11 @@ test('a merge with a file in conflict is seen, and a build refuses to run until 
   git(dir, 'checkout', '-q', 'main')
   fs.writeFileSync(path.join(dir, 'a file.txt'), 'three\n')
   git(dir, 'commit', '-qam', 'three')
-  try { git(dir, 'merge', 'other') } catch { /* the conflict */ }
+  try {
+    git(dir, 'merge', 'other')
+  } catch {
+    /* the conflict */
+  }
   const h = await historyState(dir)
   assert.ok(h?.merging)
   assert.equal(h?.conflicted, ['a file.txt'])

@@ -33,7 +33,10 @@ export async function gpgHome(): Promise<GpgHome> {
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'pfgpg-'))
   await fs.chmod(home, 0o700)
   const run = (args: string[], input?: string | Uint8Array): Promise<GpgResult> =>
-    runCommand('gpg', ['--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { env: { ...process.env, GNUPGHOME: home }, input })
+    runCommand('gpg', ['--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], {
+      env: { ...process.env, GNUPGHOME: home },
+      input,
+    })
   const must = async (args: string[], input?: string | Uint8Array) => {
     const r = await run(args, input)
     if (r.code !== 0) throw new Error(`gpg ${args.join(' ')} failed: ${r.stderr}`)
@@ -45,7 +48,10 @@ export async function gpgHome(): Promise<GpgHome> {
     async makeKey(uid, { encrypt = true } = {}) {
       await must(['--quick-gen-key', uid, 'ed25519', 'sign', 'never'])
       const listed = await must(['--with-colons', '--list-keys', uid])
-      const fpr = listed.stdout.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]
+      const fpr = listed.stdout
+        .split('\n')
+        .find((l) => l.startsWith('fpr:'))!
+        .split(':')[9]
       if (encrypt) await must(['--quick-add-key', fpr, 'cv25519', 'encr', 'never'])
       return fpr.toLowerCase()
     },
@@ -53,7 +59,10 @@ export async function gpgHome(): Promise<GpgHome> {
       if (kind === 'rsa') await must(['--quick-gen-key', uid, encrypt ? 'default' : 'rsa3072', encrypt ? 'default' : 'sign', expire])
       else await must(['--quick-gen-key', uid, kind, 'sign', expire])
       const listed = await must(['--with-colons', '--list-keys', uid])
-      const fpr = listed.stdout.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]
+      const fpr = listed.stdout
+        .split('\n')
+        .find((l) => l.startsWith('fpr:'))!
+        .split(':')[9]
       if (encrypt && kind !== 'rsa') await must(['--quick-add-key', fpr, kind === 'ed25519' ? 'cv25519' : kind, 'encr', expire])
       return fpr.toLowerCase()
     },
@@ -64,7 +73,11 @@ export async function gpgHome(): Promise<GpgHome> {
       return (await must(['--armor', '--export-secret-keys', fpr.toUpperCase()])).stdout
     },
     async close() {
-      try { execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: home }, stdio: 'ignore' }) } catch { /* no agent started */ }
+      try {
+        execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: home }, stdio: 'ignore' })
+      } catch {
+        /* no agent started */
+      }
       await fs.rm(home, { recursive: true, force: true })
     },
   }

@@ -25,8 +25,13 @@ export function guardedCli(args: string[], { maxMb, timeoutMs = 120_000 }: { max
         const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8')
         const mb = (f: string) => Math.round(Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024)
         peakMb = Math.max(peakMb, mb('VmRSS'), mb('VmHWM'))
-        if (peakMb > maxMb && killedAtMb === undefined) { killedAtMb = peakMb; child.kill('SIGKILL') }
-      } catch { /* gone */ }
+        if (peakMb > maxMb && killedAtMb === undefined) {
+          killedAtMb = peakMb
+          child.kill('SIGKILL')
+        }
+      } catch {
+        /* gone */
+      }
     }
     const poll = setInterval(look, 25)
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)

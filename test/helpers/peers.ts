@@ -88,7 +88,10 @@ export async function makeFeedIn(root: string, name: string): Promise<TestFeed> 
     async inbox(petname) {
       const dir = path.join(l.inbox, petname)
       const files = await fs.readdir(dir, { recursive: true }).catch(() => [] as string[])
-      return files.filter((f) => f.endsWith('.yaml') && !path.basename(f).startsWith('.')).map((f) => path.basename(f, '.yaml')).sort()
+      return files
+        .filter((f) => f.endsWith('.yaml') && !path.basename(f).startsWith('.'))
+        .map((f) => path.basename(f, '.yaml'))
+        .sort()
     },
     async close() {
       for (const s of servers) await s.close()

@@ -56,7 +56,11 @@ export async function relay(target: string, rule: RelayRule): Promise<Relay> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     seen,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections() }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r())
+        server.closeAllConnections()
+      }),
   }
 }
 

@@ -5,7 +5,11 @@ import * as openpgp from 'openpgp'
 
 export async function rewrapSigned(armored: string, secretKeyFile: string, toArmored: string): Promise<string> {
   const key = await openpgp.readPrivateKey({ armoredKey: await fs.readFile(secretKeyFile, 'utf8') })
-  const { data, signatures } = await openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage: armored }), decryptionKeys: key, format: 'binary' })
+  const { data, signatures } = await openpgp.decrypt({
+    message: await openpgp.readMessage({ armoredMessage: armored }),
+    decryptionKeys: key,
+    format: 'binary',
+  })
   const signature = await signatures[0].signature
   // A signed message in its older form: the signature packet, then the literal data it covers.
   const packets = new openpgp.PacketList<openpgp.AnyPacket>()

@@ -16,7 +16,10 @@ export interface ServeChild {
 }
 
 export async function serveChild(root: string, args: string[] = []): Promise<ServeChild> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--root', root, '--port', '0', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, 'serve', '--root', root, '--port', '0', ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))
@@ -24,10 +27,16 @@ export async function serveChild(root: string, args: string[] = []): Promise<Ser
     const timer = setTimeout(() => reject(new Error(`serve did not start within 60 s:\n${out}`)), 60_000)
     const look = () => {
       const m = / the API at (http:\/\/\S+\/) /.exec(out)
-      if (m) { clearTimeout(timer); resolve(m[1]) }
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
     }
     child.stdout!.on('data', look)
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}:\n${out}`)) })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`serve exited with ${code}:\n${out}`))
+    })
   })
   const kb = (field: string) => {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))
@@ -44,8 +53,13 @@ export async function serveChild(root: string, args: string[] = []): Promise<Ser
       const timer = setInterval(() => {
         try {
           const rss = kb('VmRSS')
-          if (rss > mb) { over = rss; child.kill('SIGKILL') }
-        } catch { /* exited */ }
+          if (rss > mb) {
+            over = rss
+            child.kill('SIGKILL')
+          }
+        } catch {
+          /* exited */
+        }
       }, 50)
       const killed = () => new Error(`the server grew to ${over} MB (over ${mb} MB) and was killed`)
       let result: T

@@ -4,13 +4,20 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import type { Test } from 'uvu'
 
-export interface Need { ok: boolean; why?: string }
+export interface Need {
+  ok: boolean
+  why?: string
+}
 
 const cache = new Map<string, Need>()
 
 function probe(name: string, fn: () => Need): Need {
   if (!cache.has(name)) {
-    try { cache.set(name, fn()) } catch (e) { cache.set(name, { ok: false, why: `${name}: ${(e as Error).message.split('\n')[0]}` }) }
+    try {
+      cache.set(name, fn())
+    } catch (e) {
+      cache.set(name, { ok: false, why: `${name}: ${(e as Error).message.split('\n')[0]}` })
+    }
   }
   return cache.get(name)!
 }
@@ -18,18 +25,22 @@ function probe(name: string, fn: () => Need): Need {
 export const CHROMIUM = process.env.PEERFEED_CHROMIUM ?? '/usr/bin/chromium'
 
 export const need = {
-  gpg: () => probe('gpg', () => {
-    execFileSync('gpg', ['--version'], { stdio: 'ignore' })
-    return { ok: true }
-  }),
-  chromium: () => probe('chromium', () =>
-    fs.existsSync(CHROMIUM) ? { ok: true } : { ok: false, why: `chromium not found at ${CHROMIUM} (apt-get install chromium)` }),
-  netns: () => probe('netns', () => {
-    const ns = `pfprobe${process.pid}`
-    execFileSync('ip', ['netns', 'add', ns], { stdio: 'ignore' })
-    execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' })
-    return { ok: true }
-  }),
+  gpg: () =>
+    probe('gpg', () => {
+      execFileSync('gpg', ['--version'], { stdio: 'ignore' })
+      return { ok: true }
+    }),
+  chromium: () =>
+    probe('chromium', () =>
+      fs.existsSync(CHROMIUM) ? { ok: true } : { ok: false, why: `chromium not found at ${CHROMIUM} (apt-get install chromium)` },
+    ),
+  netns: () =>
+    probe('netns', () => {
+      const ns = `pfprobe${process.pid}`
+      execFileSync('ip', ['netns', 'add', ns], { stdio: 'ignore' })
+      execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' })
+      return { ok: true }
+    }),
 }
 
 /**
@@ -40,7 +51,9 @@ export function testIf(suite: Test, n: Need) {
   return (name: string, fn: () => unknown) => {
     if (n.ok) return suite(name, fn as never)
     if (process.env.PEERFEED_REQUIRE_ALL === '1') {
-      return suite(name, () => { throw new Error(`required tool missing: ${n.why}`) })
+      return suite(name, () => {
+        throw new Error(`required tool missing: ${n.why}`)
+      })
     }
     console.log(`  skipped "${name}": ${n.why}`)
     return suite.skip(name, fn as never)

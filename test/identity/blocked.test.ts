@@ -1,7 +1,18 @@
 import fs from 'node:fs/promises'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { addPeer, addToGroup, block, unblock, loadBlocked, loadIdentityData, resolveAudience, audienceNames, audienceNamesOf, selfFingerprint } from '../../src/identity/index.ts'
+import {
+  addPeer,
+  addToGroup,
+  block,
+  unblock,
+  loadBlocked,
+  loadIdentityData,
+  resolveAudience,
+  audienceNames,
+  audienceNamesOf,
+  selfFingerprint,
+} from '../../src/identity/index.ts'
 import { feed, friendKey, refused } from './fixtures.ts'
 
 const blocking = suite('blocking and audiences')

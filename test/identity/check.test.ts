@@ -39,7 +39,10 @@ check('reports bad key files, expired/revoked keys, bad groups, missing members 
   assert.is(zed?.line, 4)
   assert.is(zed?.col, 5)
   assert.ok(find('groups/alice.yaml', /same name as a friend/))
-  assert.not.ok(problems.some((p) => p.file.startsWith('/')), 'files are relative to the root')
+  assert.not.ok(
+    problems.some((p) => p.file.startsWith('/')),
+    'files are relative to the root',
+  )
 })
 
 check('a feed without an identity says to run init', async () => {

@@ -77,7 +77,17 @@ commands('key prints name and fingerprint, --armor the key, --qr a QR and FILE.s
 })
 
 commands('every identity command has --help', async () => {
-  for (const c of [['key'], ['peer', 'add'], ['peer', 'list'], ['peer', 'remove'], ['group', 'add'], ['group', 'remove'], ['group', 'list'], ['block'], ['unblock']]) {
+  for (const c of [
+    ['key'],
+    ['peer', 'add'],
+    ['peer', 'list'],
+    ['peer', 'remove'],
+    ['group', 'add'],
+    ['group', 'remove'],
+    ['group', 'list'],
+    ['block'],
+    ['unblock'],
+  ]) {
     const r = await cli([...c, '--help'])
     assert.is(r.code, 0, c.join(' '))
     assert.match(r.stdout, /Usage/)

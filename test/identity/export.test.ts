@@ -31,7 +31,10 @@ exp('writeWkd writes the binary key under hu/<hash> and an empty policy', async 
 exp('the QR payload is OPENPGP4FPR with the upper-case fingerprint and, with a URL, the key URL', async () => {
   const fp = 'abcdef0123456789abcdef0123456789abcdef01'
   assert.is(keyQr({ fingerprint: fp }), `OPENPGP4FPR:${fp.toUpperCase()}`)
-  assert.is(keyQr({ fingerprint: fp, url: 'https://ada.example.org/' }), `OPENPGP4FPR:${fp.toUpperCase()}#u=https%3A%2F%2Fada.example.org%2Fkey.asc`)
+  assert.is(
+    keyQr({ fingerprint: fp, url: 'https://ada.example.org/' }),
+    `OPENPGP4FPR:${fp.toUpperCase()}#u=https%3A%2F%2Fada.example.org%2Fkey.asc`,
+  )
   const svg = await keyQrSvg(keyQr({ fingerprint: fp }))
   assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/)
   assert.match(await keyQrTerminal('x'), /▄|█/)

@@ -46,20 +46,31 @@ for (const kind of ['rsa', 'nistp256'] as GpgKeyKind[]) {
     const r = await add(`sign-${kind}`, await g.exportPublic(fpr))
     assert.is.not(r.code, 0)
     assert.match(r.stderr, 'no usable encryption subkey (it can only sign)')
-    assert.not.ok(await fs.access(path.join(root, `keys/sign-${kind}.asc`)).then(() => true, () => false))
+    assert.not.ok(
+      await fs.access(path.join(root, `keys/sign-${kind}.asc`)).then(
+        () => true,
+        () => false,
+      ),
+    )
   })
 }
 
 t('an RSA key under 2048 bits and a DSA/ElGamal key are refused, saying why', async () => {
   const weak = 'Weak Walt <walt@example.org>'
   assert.is((await g.run(['--quick-gen-key', weak, 'rsa1024', 'default', 'never'])).code, 0)
-  const wfpr = (await g.run(['--with-colons', '--list-keys', weak])).stdout.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]
+  const wfpr = (await g.run(['--with-colons', '--list-keys', weak])).stdout
+    .split('\n')
+    .find((l) => l.startsWith('fpr:'))!
+    .split(':')[9]
   const r1 = await add('walt', await g.exportPublic(wfpr))
   assert.is.not(r1.code, 0)
   assert.match(r1.stderr, 'its RSA key has 1024 bits; at least 2048 are needed')
   const old = 'Old Dora <dora@example.org>'
   assert.is((await g.run(['--quick-gen-key', old, 'dsa2048', 'sign', 'never'])).code, 0)
-  const dfpr = (await g.run(['--with-colons', '--list-keys', old])).stdout.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]
+  const dfpr = (await g.run(['--with-colons', '--list-keys', old])).stdout
+    .split('\n')
+    .find((l) => l.startsWith('fpr:'))!
+    .split(':')[9]
   assert.is((await g.run(['--quick-add-key', dfpr, 'elg2048', 'encr', 'never'])).code, 0)
   const r2 = await add('dora', await g.exportPublic(dfpr))
   assert.is.not(r2.code, 0)
@@ -71,7 +82,10 @@ t('an expired key is refused with the reason', async () => {
   // made "in 2020" with one day of validity
   const r0 = await g.run(['--faked-system-time', '20200101T000000!', '--quick-gen-key', uid, 'ed25519', 'sign', '1d'])
   assert.is(r0.code, 0, r0.stderr)
-  const fpr = (await g.run(['--with-colons', '--list-keys', uid])).stdout.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]
+  const fpr = (await g.run(['--with-colons', '--list-keys', uid])).stdout
+    .split('\n')
+    .find((l) => l.startsWith('fpr:'))!
+    .split(':')[9]
   assert.is((await g.run(['--faked-system-time', '20200101T000000!', '--quick-add-key', fpr, 'cv25519', 'encr', '1d'])).code, 0)
   const r = await add('otto', await g.exportPublic(fpr))
   assert.is.not(r.code, 0)

@@ -17,7 +17,10 @@ peers('peer add stores keys/NAME.asc and returns the fingerprint to compare', as
   assert.is(added.origin, alice.file)
   assert.match(await fs.readFile(path.join(l.keys, 'alice.asc'), 'utf8'), /BEGIN PGP PUBLIC KEY BLOCK/)
   const list = await listPeers(l)
-  assert.equal(list.map((p) => [p.name, p.fingerprint]), [['alice', alice.fingerprint]])
+  assert.equal(
+    list.map((p) => [p.name, p.fingerprint]),
+    [['alice', alice.fingerprint]],
+  )
 })
 
 peers('refuses a second petname for a known key, naming the first', async () => {
@@ -67,8 +70,14 @@ peers('adds from a key URL and from a PeerFeed base URL (HTML or 404 there → /
   const l = await feed()
   const [a, b] = await Promise.all([friendKey('Alice'), friendKey('Bob')])
   const server = http.createServer((req, res) => {
-    if (req.url === '/alice/key.asc') { res.setHeader('content-type', 'application/pgp-keys'); return res.end(a.armored) }
-    if (req.url === '/alice' || req.url === '/alice/') { res.setHeader('content-type', 'text/html'); return res.end('<!doctype html><h1>Alice</h1>') }
+    if (req.url === '/alice/key.asc') {
+      res.setHeader('content-type', 'application/pgp-keys')
+      return res.end(a.armored)
+    }
+    if (req.url === '/alice' || req.url === '/alice/') {
+      res.setHeader('content-type', 'text/html')
+      return res.end('<!doctype html><h1>Alice</h1>')
+    }
     if (req.url === '/bob/key.asc') return res.end(b.armored)
     res.statusCode = 404
     res.end('not found')
@@ -95,7 +104,10 @@ peers('peer remove deletes the key and takes the name out of groups', async () =
   await addToGroup(l, 'family', ['alice', 'bob'])
   const r = await removePeer(l, 'alice')
   assert.equal(r.groups, ['family'])
-  assert.equal((await listPeers(l)).map((p) => p.name), ['bob'])
+  assert.equal(
+    (await listPeers(l)).map((p) => p.name),
+    ['bob'],
+  )
   assert.equal(await loadGroups(l), new Map([['family', ['bob']]]))
   await refused(removePeer(l, 'alice'), 'NO_SUCH_PEER', /no friend called "alice"/)
 })

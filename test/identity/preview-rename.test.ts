@@ -18,7 +18,9 @@ test.before(async () => {
   await bob.build()
   url = (await bob.serve()).url
 })
-test.after(async () => { await Promise.all([alice, bob, carol].map((f) => f?.close())) })
+test.after(async () => {
+  await Promise.all([alice, bob, carol].map((f) => f?.close()))
+})
 
 test('a key is previewed from a feed URL, a key file or pasted text: name and fingerprint, nothing saved', async () => {
   const byUrl = await previewPeerKey(alice.layout, url)
@@ -33,7 +35,10 @@ test('a key is previewed from a feed URL, a key file or pasted text: name and fi
   const pasted = await previewPeerKey(alice.layout, { armored: await fs.readFile(carol.layout.selfPublicKey, 'utf8') })
   assert.is(pasted.fingerprint, carol.fingerprint)
   assert.is(pasted.origin, 'the pasted key')
-  assert.equal((await fs.readdir(alice.layout.keys)).filter((f) => f !== 'self.asc' && f.endsWith('.asc')), [])
+  assert.equal(
+    (await fs.readdir(alice.layout.keys)).filter((f) => f !== 'self.asc' && f.endsWith('.asc')),
+    [],
+  )
 })
 
 test('the same refusals as `peer add`: my own key, a key already known, text that is no key', async () => {
@@ -81,7 +86,10 @@ test('the Friends overview: fingerprint in groups of four, groups, following, bl
   await alice.sync()
   await block(alice.layout, 'carol')
   const friends = await listFriends(alice.layout)
-  assert.equal(friends.map((f) => f.name), ['bob', 'carol'])
+  assert.equal(
+    friends.map((f) => f.name),
+    ['bob', 'carol'],
+  )
   const [b, c] = friends
   assert.is(b.formatted?.split(' ').length, 10)
   assert.equal(b.groups, ['kin'])

@@ -13,11 +13,18 @@ const self = suite('own identity')
 self('creates keys/self.asc and a 0600 secret key that git never sees', async () => {
   const root = await tempDir()
   const l = layout(root)
-  const git = (...args: string[]) => execFileSync('git', args, {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.org' },
-  })
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'T',
+        GIT_AUTHOR_EMAIL: 't@example.org',
+        GIT_COMMITTER_NAME: 'T',
+        GIT_COMMITTER_EMAIL: 't@example.org',
+      },
+    })
   git('init', '-q')
   await fs.writeFile(path.join(root, '.gitignore'), 'node_modules/\ndist/\n.peerfeed/\n*.secret.asc\n')
   const r = await ensureIdentity(l, { name: 'Ada', email: 'ada@example.org' })
@@ -28,7 +35,10 @@ self('creates keys/self.asc and a 0600 secret key that git never sees', async ()
   git('commit', '-q', '-m', 'init')
   const tracked = git('ls-files').split('\n')
   assert.ok(tracked.includes('keys/self.asc'), tracked.join(','))
-  assert.not.ok(tracked.some((f) => f.includes('secret')), tracked.join(','))
+  assert.not.ok(
+    tracked.some((f) => f.includes('secret')),
+    tracked.join(','),
+  )
   const cfg = await loadConfig(l)
   assert.is(cfg.name, 'Ada')
   assert.is(cfg.email, 'ada@example.org')
@@ -81,7 +91,11 @@ self('passphraseFrom reads the first line of --passphrase-file, else PEERFEED_PA
   assert.is(await passphraseFrom({ 'passphrase-file': f }, { env: { PEERFEED_PASSPHRASE: 'env' } }), 'from file')
   assert.is(await passphraseFrom({}, { env: { PEERFEED_PASSPHRASE: 'env' } }), 'env')
   assert.is(await passphraseFrom({}, { env: {}, prompt: true, stdin: { isTTY: false } as never }), undefined)
-  await refused(passphraseFrom({ 'passphrase-file': path.join(dir, 'missing') }, { env: {} }), 'PASSPHRASE_FILE', /cannot read the passphrase file/)
+  await refused(
+    passphraseFrom({ 'passphrase-file': path.join(dir, 'missing') }, { env: {} }),
+    'PASSPHRASE_FILE',
+    /cannot read the passphrase file/,
+  )
 })
 
 self('saveConfig patches keys and keeps unknown keys and comments', async () => {

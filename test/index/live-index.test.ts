@@ -31,16 +31,22 @@ async function next(): Promise<IndexChange> {
   return c
 }
 
-test('a friend\'s post written into inbox/ is indexed under her fingerprint, with replies threaded', async () => {
+test("a friend's post written into inbox/ is indexed under her fingerprint, with replies threaded", async () => {
   const dir = path.join(ctx.feed!.layout.inbox, 'alice', '2026', '11')
   await fs.mkdir(dir, { recursive: true })
   const mine = ctx.index!.sorted()[0].post.id
-  await fs.writeFile(path.join(dir, '2026-11-02T10-00-00Z-hi.yaml'), `type: comment\npublished: "2026-11-02T10:00:00Z"\ninReplyTo: ${mine}\ntext: nice garden\n`)
+  await fs.writeFile(
+    path.join(dir, '2026-11-02T10-00-00Z-hi.yaml'),
+    `type: comment\npublished: "2026-11-02T10:00:00Z"\ninReplyTo: ${mine}\ntext: nice garden\n`,
+  )
   const c = await next()
   const id = `${ctx.alice!.fingerprint}/2026-11-02T10-00-00Z-hi`
   assert.equal(c.changed, [id])
   assert.is(ctx.index!.byId.get(id)?.author, 'alice')
-  assert.equal(ctx.index!.repliesTo(mine).map((e) => e.post.id), [id])
+  assert.equal(
+    ctx.index!.repliesTo(mine).map((e) => e.post.id),
+    [id],
+  )
   assert.equal(ctx.index!.sorted().map((e) => e.post.id)[0], id, 'newest first')
 })
 

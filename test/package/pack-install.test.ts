@@ -20,7 +20,14 @@ async function appLock(tarball: string): Promise<object> {
   const pkg = JSON.parse(await fs.readFile(path.join(REPO, 'package.json'), 'utf8'))
   const packages: Record<string, unknown> = {
     '': { name: 'app', dependencies: { peerfeed: `file:${tarball}` } },
-    'node_modules/peerfeed': { version: pkg.version, resolved: `file:${tarball}`, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines },
+    'node_modules/peerfeed': {
+      version: pkg.version,
+      resolved: `file:${tarball}`,
+      license: pkg.license,
+      dependencies: pkg.dependencies,
+      bin: pkg.bin,
+      engines: pkg.engines,
+    },
   }
   for (const [k, v] of Object.entries(lock.packages as Record<string, { dev?: boolean; link?: boolean }>)) {
     if (k && !v.dev && !v.link) packages[k] = v
@@ -33,7 +40,9 @@ test('npm pack installs into an empty folder and runs init, post, build and serv
   try {
     const packed = await run(NPM, ['pack', '--json', '--pack-destination', tmp], { cwd: REPO, env: quiet })
     assert.is(packed.code, 0, packed.stderr)
-    const [{ filename, files }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }]
+    const [{ filename, files }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [
+      { filename: string; files: { path: string }[] },
+    ]
     const names = files.map((f) => f.path)
     assert.ok(names.includes('lib/cli/main.js'), 'the compiled CLI is in the package')
     // every file the code reads beside itself (schemas, the app's static files) is beside the compiled code too
@@ -41,12 +50,21 @@ test('npm pack installs into an empty folder and runs init, post, build and serv
       if (rel.endsWith('.ts') || !(await fs.stat(path.join(REPO, 'src', rel))).isFile()) continue
       assert.ok(names.includes(`lib/${rel.split(path.sep).join('/')}`), `lib/${rel} is in the package`)
     }
-    assert.ok(names.some((n) => n.startsWith('templates/site/')), 'the site templates are in the package')
-    assert.not.ok(names.some((n) => n.endsWith('.ts') && !n.endsWith('.d.ts')), `no TypeScript sources: ${names.filter((n) => n.endsWith('.ts')).join(', ')}`)
+    assert.ok(
+      names.some((n) => n.startsWith('templates/site/')),
+      'the site templates are in the package',
+    )
+    assert.not.ok(
+      names.some((n) => n.endsWith('.ts') && !n.endsWith('.d.ts')),
+      `no TypeScript sources: ${names.filter((n) => n.endsWith('.ts')).join(', ')}`,
+    )
 
     const app = path.join(tmp, 'app')
     await fs.mkdir(app)
-    await fs.writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, dependencies: { peerfeed: `file:../${filename}` } }))
+    await fs.writeFile(
+      path.join(app, 'package.json'),
+      JSON.stringify({ name: 'app', private: true, dependencies: { peerfeed: `file:../${filename}` } }),
+    )
     await fs.writeFile(path.join(app, 'package-lock.json'), JSON.stringify(await appLock(`../${filename}`)))
     const installed = await run(NPM, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: app, env: quiet })
     assert.is(installed.code, 0, installed.stderr)
@@ -57,7 +75,14 @@ test('npm pack installs into an empty folder and runs init, post, build and serv
     const bin = path.join(app, 'node_modules/.bin/peerfeed')
     const feed = path.join(app, 'feed-root')
     await fs.mkdir(feed)
-    const env = { ...process.env, NODE_OPTIONS: '', GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.org' }
+    const env = {
+      ...process.env,
+      NODE_OPTIONS: '',
+      GIT_AUTHOR_NAME: 'T',
+      GIT_AUTHOR_EMAIL: 't@example.org',
+      GIT_COMMITTER_NAME: 'T',
+      GIT_COMMITTER_EMAIL: 't@example.org',
+    }
     const version = await run(bin, ['--version'], { cwd: feed, env })
     assert.match(version.stdout, /peerfeed, \d+\.\d+\.\d+/)
     const init = await run(bin, ['init', '--name', 'Pack Test'], { cwd: feed, env })
@@ -79,7 +104,10 @@ test('npm pack installs into an empty folder and runs init, post, build and serv
         serve.stdout.on('data', (d) => {
           out += d
           const m = /API at (http:\/\/\S+?)\/? /.exec(out)
-          if (m) { clearTimeout(timer); resolve(m[1]) }
+          if (m) {
+            clearTimeout(timer)
+            resolve(m[1])
+          }
         })
         serve.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)))
       })

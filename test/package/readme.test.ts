@@ -29,7 +29,13 @@ test('the first command block sets up, builds and serves a feed on a fresh clone
 
   const dir = await tempDir('peerfeed-readme-')
   const clone = path.join(dir, 'clone')
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.org' }
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Test',
+    GIT_AUTHOR_EMAIL: 't@example.org',
+    GIT_COMMITTER_NAME: 'Test',
+    GIT_COMMITTER_EMAIL: 't@example.org',
+  }
   try {
     const c = await run('git', ['clone', '--quiet', REPO, clone])
     assert.is(c.code, 0, c.stderr)
@@ -43,12 +49,23 @@ test('the first command block sets up, builds and serves a feed on a fresh clone
     assert.match(init.stdout, /committed [0-9a-f]{10}/)
     const tracked = (await run('git', ['ls-files'], { cwd: clone })).stdout
     assert.ok(tracked.includes('keys/self.asc') && tracked.includes('peerfeed.yaml'))
-    assert.not.ok(tracked.split("\n").some((f) => f.endsWith(".secret.asc") || f.startsWith(".peerfeed/")), "no secret key committed")
-    assert.not.ok(tracked.split('\n').some((f) => f.startsWith('feed/')), 'the feed starts empty')
+    assert.not.ok(
+      tracked.split('\n').some((f) => f.endsWith('.secret.asc') || f.startsWith('.peerfeed/')),
+      'no secret key committed',
+    )
+    assert.not.ok(
+      tracked.split('\n').some((f) => f.startsWith('feed/')),
+      'the feed starts empty',
+    )
     const build = await run('npm', ['run', 'build', '--silent'], { cwd: clone, env })
     assert.is(build.code, 0, build.stderr)
     // npm run serve, on a free port rather than 8080
-    const serve = spawn('npm', ['run', 'serve', '--silent', '--', '--port', '0'], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    const serve = spawn('npm', ['run', 'serve', '--silent', '--', '--port', '0'], {
+      cwd: clone,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = ''
@@ -56,7 +73,10 @@ test('the first command block sets up, builds and serves a feed on a fresh clone
         serve.stdout.on('data', (d) => {
           out += d
           const m = /at (http:\/\/\S+)/.exec(out)
-          if (m) { clearTimeout(timer); resolve(m[1]) }
+          if (m) {
+            clearTimeout(timer)
+            resolve(m[1])
+          }
         })
         serve.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)))
       })

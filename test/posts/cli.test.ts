@@ -62,7 +62,10 @@ test('post reads the text from stdin and refuses an invalid post without writing
 
 test('check prints path:line:col for each problem and exits 1', async () => {
   await fs.writeFile(path.join(root, 'feed/2026/11/bad.yaml'), 'type: status\npublished: 2026-11-24T09:30:00Z\ntext: hi\ncolour: red\n')
-  await fs.writeFile(path.join(root, 'feed/2026/11/to.yaml'), 'type: status\npublished: 2026-11-24T09:30:00Z\ntext: hi\nto: [public, nobody]\n')
+  await fs.writeFile(
+    path.join(root, 'feed/2026/11/to.yaml'),
+    'type: status\npublished: 2026-11-24T09:30:00Z\ntext: hi\nto: [public, nobody]\n',
+  )
   const r = await cli(['check', '--root', root])
   assert.is(r.code, 1)
   assert.match(r.stdout, /feed\/2026\/11\/bad\.yaml:4:1  unknown field 'colour'/)

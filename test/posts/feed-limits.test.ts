@@ -47,7 +47,13 @@ limits('3,000 levels of nesting give a clear problem naming the file', async () 
   const r = await cli(['check', '--root', l.root])
   assert.is.not(r.code, 0)
   const out = r.stdout + r.stderr
-  for (const f of ['flow', 'block']) assert.match(out, new RegExp(`feed/2026/11/${f}\\.yaml:\\d+:\\d+ +nested \\d+ levels deep; a post may nest lists and mappings at most ${MAX_DEPTH} levels`))
+  for (const f of ['flow', 'block'])
+    assert.match(
+      out,
+      new RegExp(
+        `feed/2026/11/${f}\\.yaml:\\d+:\\d+ +nested \\d+ levels deep; a post may nest lists and mappings at most ${MAX_DEPTH} levels`,
+      ),
+    )
   assert.not.match(out, /call stack|unexpected/i)
 })
 
@@ -108,8 +114,14 @@ links('a build refuses symlinked attachments: nothing of them is published or en
     await fs.writeFile(path.join(outside, 'secret.txt'), 'OUTSIDE SECRET 42')
     const dir = path.dirname(await ada.postFile(await ada.post({ text: 'plain' })))
     await fs.symlink(path.join(outside, 'secret.txt'), path.join(dir, 'notes.txt'))
-    await fs.writeFile(path.join(dir, 'pub.yaml'), `type: status\npublished: 2026-11-24T09:30:00Z\ntext: see file\nattachments:\n  - path: notes.txt\n`)
-    await fs.writeFile(path.join(dir, 'priv.yaml'), `type: status\npublished: 2026-11-24T09:31:00Z\nto: bob\ntext: see file\nattachments:\n  - path: notes.txt\n`)
+    await fs.writeFile(
+      path.join(dir, 'pub.yaml'),
+      `type: status\npublished: 2026-11-24T09:30:00Z\ntext: see file\nattachments:\n  - path: notes.txt\n`,
+    )
+    await fs.writeFile(
+      path.join(dir, 'priv.yaml'),
+      `type: status\npublished: 2026-11-24T09:31:00Z\nto: bob\ntext: see file\nattachments:\n  - path: notes.txt\n`,
+    )
     await rejects(buildFeed(ada.layout), (e: Error & { code?: string }) => {
       assert.is(e.code, 'CHECK_FAILED')
       assert.match(e.message, /pub\.yaml:\d+:\d+ +attachments\[0\]: 'notes\.txt' is a symbolic link/)

@@ -12,8 +12,12 @@ const git = (root: string, ...args: string[]) => execFileSync('git', args, { cwd
 const tracked = (root: string) => git(root, 'ls-files').split('\n').filter(Boolean).sort()
 let root: string
 
-test.before(async () => { root = await tempDir('peerfeed-init-') })
-test.after(async () => { await fs.rm(root, { recursive: true, force: true }) })
+test.before(async () => {
+  root = await tempDir('peerfeed-init-')
+})
+test.after(async () => {
+  await fs.rm(root, { recursive: true, force: true })
+})
 
 test('without a name (and no terminal) init refuses and creates nothing; never the OS user', async () => {
   const r = await cli(['init', '--root', root])
@@ -117,8 +121,12 @@ test('on a terminal init asks for the name, email and site address', async () =>
   try {
     const env = { ...process.env, TERM: 'dumb' } as Record<string, string>
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
-    const out = execFileSync('script', ['-qec', `${q(process.execPath)} ${q(BIN)} init --root ${q(fresh)}; echo "exit=$?"`, '/dev/null'],
-      { env, encoding: 'utf8', input: 'Grace Hopper\ngrace@example.org\nhttps://grace.example.org/\n\n', timeout: 60_000 })
+    const out = execFileSync('script', ['-qec', `${q(process.execPath)} ${q(BIN)} init --root ${q(fresh)}; echo "exit=$?"`, '/dev/null'], {
+      env,
+      encoding: 'utf8',
+      input: 'Grace Hopper\ngrace@example.org\nhttps://grace.example.org/\n\n',
+      timeout: 60_000,
+    })
     assert.match(out, /Your name, as friends will see it:/)
     assert.match(out, /exit=0/)
     const config = await fs.readFile(path.join(fresh, 'peerfeed.yaml'), 'utf8')

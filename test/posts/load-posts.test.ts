@@ -30,7 +30,10 @@ test('gives each post an id of fingerprint and stem, sorted by time', async () =
   })
   const r = await loadPosts(l, { fingerprint: FPR })
   assert.equal(r.problems, [])
-  assert.equal(r.posts.map((p) => p.id), [`${FPR}/a`, `${FPR}/b`])
+  assert.equal(
+    r.posts.map((p) => p.id),
+    [`${FPR}/a`, `${FPR}/b`],
+  )
   assert.is(r.posts[0].file, 'feed/2026/11/a.yaml')
   assert.match(r.posts[0].hash, /^[0-9a-f]{64}$/)
 })
@@ -38,7 +41,10 @@ test('gives each post an id of fingerprint and stem, sorted by time', async () =
 test('a bad post is reported and does not stop the others from loading', async () => {
   const l = await feed({ '2026/11/good.yaml': status('fine'), '2026/11/bad.yaml': 'type: status\npublished: nope\ntext: x\n' })
   const r = await loadPosts(l, { fingerprint: FPR })
-  assert.equal(r.posts.map((p) => p.stem), ['good'])
+  assert.equal(
+    r.posts.map((p) => p.stem),
+    ['good'],
+  )
   assert.is(r.problems.length, 1)
   assert.equal([r.problems[0].file, r.problems[0].line], ['feed/2026/11/bad.yaml', 2])
 })
@@ -51,7 +57,8 @@ test('reports the same file name in two folders as a duplicate id', async () => 
 })
 
 test('reports a missing attachment and a hash mismatch, naming the file', async () => {
-  const img = (sha: string) => `type: image\npublished: 2026-11-24T09:30:00Z\nattachments:\n  - path: pic.png\n    alt: a pic\n    sha256: ${sha}\n`
+  const img = (sha: string) =>
+    `type: image\npublished: 2026-11-24T09:30:00Z\nattachments:\n  - path: pic.png\n    alt: a pic\n    sha256: ${sha}\n`
   const l = await feed({ '2026/11/missing.yaml': img('ab'.repeat(32)) })
   let r = await loadPosts(l, { fingerprint: FPR, cacheFile: false })
   assert.match(r.problems[0].message, /attachments\[0\]: file 'pic.png' not found beside the post/)
@@ -85,7 +92,10 @@ test('the cache answers unchanged files and notices edits', async () => {
 const cacheOf = (l: { state: string }) => path.join(l.state, 'cache', 'posts.cache')
 
 /** Rewrites the cache file: `edit` may change the header's time, a row, or a post's data (as an object). */
-async function editCache(l: { state: string }, edit: (c: { checkedAt: number; rows: Row[] }, data: (Record<string, unknown> | null)[]) => void) {
+async function editCache(
+  l: { state: string },
+  edit: (c: { checkedAt: number; rows: Row[] }, data: (Record<string, unknown> | null)[]) => void,
+) {
   const buf = await fs.readFile(cacheOf(l))
   const n = buf.readUInt32LE(4)
   const index = JSON.parse(buf.toString('utf8', 8, 8 + n)) as { version: string; checkedAt: number; rows: Row[] }
@@ -97,7 +107,10 @@ async function editCache(l: { state: string }, edit: (c: { checkedAt: number; ro
 }
 
 /** As if the cache were written a minute from now: every row is then past the racy window and trusted on its stat. */
-const ageCache = (l: { state: string }) => editCache(l, (c) => { c.checkedAt = Date.now() + 60_000 })
+const ageCache = (l: { state: string }) =>
+  editCache(l, (c) => {
+    c.checkedAt = Date.now() + 60_000
+  })
 
 test('the cache sees an edit of the same size even when the old modification time is put back', async () => {
   const l = await feed({ '2026/11/a.yaml': status('first') })
@@ -171,17 +184,20 @@ test('the cache forgets a removed file and finds a new one', async () => {
   assert.equal(r.posts.map((p) => p.stem).sort(), ['b', 'c'])
 })
 
-test('a bare stem in inReplyTo means one of the author\'s own posts', async () => {
+test("a bare stem in inReplyTo means one of the author's own posts", async () => {
   const l = await feed({ '2026/11/c.yaml': 'type: comment\npublished: 2026-11-24T09:30:00Z\ninReplyTo: a\ntext: yes\n' })
   const r = await loadPosts(l, { fingerprint: FPR })
   assert.is(r.posts[0].data.inReplyTo, `${FPR}/a`)
 })
 
 test('the example posts shipped in docs/examples are valid', async () => {
-  const r = await loadPosts(layout(path.resolve('docs/examples')), { dir: path.resolve('docs/examples/feed'), fingerprint: FPR, cacheFile: false })
+  const r = await loadPosts(layout(path.resolve('docs/examples')), {
+    dir: path.resolve('docs/examples/feed'),
+    fingerprint: FPR,
+    cacheFile: false,
+  })
   assert.equal(r.problems, [])
   assert.ok(r.posts.length >= 8)
 })
-
 
 test.run()

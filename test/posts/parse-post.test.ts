@@ -64,13 +64,19 @@ test('keeps x- extension fields', () => {
 
 test('reports out-of-range coordinates and wrong types with the field name', () => {
   const { problems } = parsePost('type: location\npublished: 2026-11-24T09:30:00Z\nlat: 91\nlon: east\n', F)
-  assert.equal(problems.map((p) => p.line), [3, 4])
+  assert.equal(
+    problems.map((p) => p.line),
+    [3, 4],
+  )
   assert.match(problems[0].message, /'lat' must be <= 90/)
   assert.match(problems[1].message, /'lon' must be a number/)
 })
 
 test('reports a nested attachment field with its index', () => {
-  const { problems } = parsePost('type: image\npublished: 2026-11-24T09:30:00Z\nattachments:\n  - path: a.png\n    alt: x\n    sha256: nothex\n', F)
+  const { problems } = parsePost(
+    'type: image\npublished: 2026-11-24T09:30:00Z\nattachments:\n  - path: a.png\n    alt: x\n    sha256: nothex\n',
+    F,
+  )
   assert.is(problems.length, 1)
   assert.is(problems[0].line, 6)
   assert.match(problems[0].message, /'attachments\[0\]\.sha256' is not in the right form \(the SHA-256/)

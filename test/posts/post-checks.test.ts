@@ -12,7 +12,12 @@ const test = suite('post checks and the feed root')
 let ada: TestFeed, bob: TestFeed
 
 const files = async (dir: string) => (await fs.readdir(dir, { recursive: true }).catch(() => [] as string[])).sort()
-const head = async (root: string) => (await simpleGit(root).log().catch(() => ({ total: 0 }))).total
+const head = async (root: string) =>
+  (
+    await simpleGit(root)
+      .log()
+      .catch(() => ({ total: 0 }))
+  ).total
 
 test.before(async () => {
   ;[ada, bob] = await Promise.all([makeFeed('ada'), makeFeed('bob')])
@@ -23,7 +28,10 @@ test.before(async () => {
   await git.add('.')
   await git.commit('start')
 })
-test.after(async () => { await ada?.close(); await bob?.close() })
+test.after(async () => {
+  await ada?.close()
+  await bob?.close()
+})
 
 test('post --to nobodyhere is refused, naming the known groups and friends; nothing written or committed', async () => {
   const before = [await files(ada.layout.feed), await head(ada.layout.root)]
@@ -45,11 +53,17 @@ test('a post whose audience is entirely blocked is refused by post and reported 
   await ada.post({ text: 'to bob only', to: ['bob'] }, { now: new Date('2026-11-20T09:00:00Z') })
   const c = await cli(['check', '--root', ada.layout.root])
   assert.is(c.code, 0, c.stdout)
-  assert.match(c.stdout, /feed\/2026\/11\/2026-11-20T09-00-00Z-to-bob-only\.yaml:3:7 {2}warning: everyone this post is for \(bob\) is blocked, so nobody receives it/)
+  assert.match(
+    c.stdout,
+    /feed\/2026\/11\/2026-11-20T09-00-00Z-to-bob-only\.yaml:3:7 {2}warning: everyone this post is for \(bob\) is blocked, so nobody receives it/,
+  )
   assert.match(c.stdout, /\(1 warning above\)/)
   const b = await cli(['build', '--root', ada.layout.root])
   assert.is(b.code, 0, b.stderr)
-  assert.match(b.stderr, /warning: feed\/2026\/11\/2026-11-20T09-00-00Z-to-bob-only\.yaml:3:7 {2}everyone this post is for \(bob\) is blocked/)
+  assert.match(
+    b.stderr,
+    /warning: feed\/2026\/11\/2026-11-20T09-00-00Z-to-bob-only\.yaml:3:7 {2}everyone this post is for \(bob\) is blocked/,
+  )
   await fs.rm(await ada.postFile('2026-11-20T09-00-00Z-to-bob-only'))
   await cli(['unblock', 'bob', '--root', ada.layout.root])
 })
@@ -84,7 +98,10 @@ test('an unquoted colon says to quote the text, at its line and column', async (
   await fs.writeFile(file, 'type: status\npublished: 2026-11-24T09:30:00Z\ntext: Note: this\n')
   const c = await cli(['check', '--root', ada.layout.root])
   assert.is(c.code, 1)
-  assert.match(c.stdout, `feed/2026/11/colon.yaml:3:7  YAML syntax error: the value of 'text' contains ': ', which YAML reads as the start of another field; put the value in quotes: text: "Note: this"`)
+  assert.match(
+    c.stdout,
+    `feed/2026/11/colon.yaml:3:7  YAML syntax error: the value of 'text' contains ': ', which YAML reads as the start of another field; put the value in quotes: text: "Note: this"`,
+  )
   await fs.rm(file)
 })
 
@@ -92,7 +109,10 @@ test('timeline prints a short id for every entry; --reply-to and --of take it or
   await bob.post({ text: 'Snow at last' }, { now: new Date('2026-11-21T08:00:00Z') })
   // bob's post as ada's sync would have stored it
   await fs.mkdir(path.join(ada.layout.inbox, 'bob/2026/11'), { recursive: true })
-  await fs.copyFile(await bob.postFile('2026-11-21T08-00-00Z-snow-at-last'), path.join(ada.layout.inbox, 'bob/2026/11/2026-11-21T08-00-00Z-snow-at-last.yaml'))
+  await fs.copyFile(
+    await bob.postFile('2026-11-21T08-00-00Z-snow-at-last'),
+    path.join(ada.layout.inbox, 'bob/2026/11/2026-11-21T08-00-00Z-snow-at-last.yaml'),
+  )
   const t = await cli(['timeline', '--root', ada.layout.root])
   assert.is(t.code, 0, t.stderr)
   const blocks = t.stdout.trim().split('\n\n')
@@ -100,10 +120,22 @@ test('timeline prints a short id for every entry; --reply-to and --of take it or
   for (const b of blocks) assert.match(b.split('\n')[0], / · (me|bob)\/\d{4}-\d\d-\d\dT[\w-]+$/)
   assert.match(t.stdout, ' · bob/2026-11-21T08-00-00Z-snow-at-last')
 
-  const c = await cli(['post', 'comment', '--root', ada.layout.root, '--reply-to', 'bob/2026-11-21T08-00-00Z-snow-at-last', '--text', 'Lovely'])
+  const c = await cli([
+    'post',
+    'comment',
+    '--root',
+    ada.layout.root,
+    '--reply-to',
+    'bob/2026-11-21T08-00-00Z-snow-at-last',
+    '--text',
+    'Lovely',
+  ])
   assert.is(c.code, 0, c.stderr)
   const cfile = c.stdout.match(/wrote (\S+)/)![1]
-  assert.match(await fs.readFile(path.join(ada.layout.root, cfile), 'utf8'), `inReplyTo: ${bob.fingerprint}/2026-11-21T08-00-00Z-snow-at-last`)
+  assert.match(
+    await fs.readFile(path.join(ada.layout.root, cfile), 'utf8'),
+    `inReplyTo: ${bob.fingerprint}/2026-11-21T08-00-00Z-snow-at-last`,
+  )
   const l = await cli(['post', 'like', '--root', ada.layout.root, '--of', 'bob/2026-11-21T08'])
   assert.is(l.code, 0, l.stderr)
   const lfile = l.stdout.match(/wrote (\S+)/)![1]
@@ -117,7 +149,14 @@ test('timeline prints a short id for every entry; --reply-to and --of take it or
   assert.match(none.stderr, /no post matches 'bob\/1999'/)
 })
 
-const hasScript = (() => { try { execFileSync('script', ['--version'], { stdio: 'ignore' }); return true } catch { return false } })()
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
 
 test('post on a terminal with no $EDITOR and no text says how to give the text', async () => {
   if (!hasScript) {
@@ -126,12 +165,16 @@ test('post on a terminal with no $EDITOR and no text says how to give the text',
     return
   }
   const before = await files(ada.layout.feed)
-  const env: Record<string, string> = { ...process.env as Record<string, string>, TERM: 'dumb' }
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), TERM: 'dumb' }
   delete env.EDITOR
   delete env.VISUAL
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
   // `script` gives the command a real terminal as stdin, as a person typing `peerfeed post` has
-  const out = execFileSync('script', ['-qec', `${q(process.execPath)} ${q(BIN)} post --root ${q(ada.layout.root)}; echo "exit=$?"`, '/dev/null'], { env, encoding: 'utf8', input: '', timeout: 60_000 })
+  const out = execFileSync(
+    'script',
+    ['-qec', `${q(process.execPath)} ${q(BIN)} post --root ${q(ada.layout.root)}; echo "exit=$?"`, '/dev/null'],
+    { env, encoding: 'utf8', input: '', timeout: 60_000 },
+  )
   assert.match(out, /no text given and no editor set/)
   assert.match(out, /--text/)
   assert.match(out, /export EDITOR=nano/)

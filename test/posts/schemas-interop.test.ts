@@ -15,11 +15,15 @@ const test = suite('schemas: any validator')
 const schemas = readSchemas()
 
 /** A second validator per type, made only from the schema files. */
-const other = new Map(schemas.filter((s) => s.name !== 'base').map(({ name, schema }) => {
-  const v = new Validator(schema as Schema, '2020-12', false)
-  for (const s of schemas) v.addSchema(s.schema as Schema)
-  return [name, v]
-}))
+const other = new Map(
+  schemas
+    .filter((s) => s.name !== 'base')
+    .map(({ name, schema }) => {
+      const v = new Validator(schema as Schema, '2020-12', false)
+      for (const s of schemas) v.addSchema(s.schema as Schema)
+      return [name, v]
+    }),
+)
 
 const byAjv = (post: Record<string, unknown>) => isPostType(post.type) && validatorFor(post.type)!(post) === true
 const byOther = (post: Record<string, unknown>) => isPostType(post.type) && other.get(post.type)!.validate(post).valid
@@ -60,7 +64,8 @@ async function examples(): Promise<[string, Record<string, unknown>][]> {
   }
   for (const dir of ['feed', 'docs', 'templates']) {
     const files = await fs.readdir(path.join(REPO, dir), { recursive: true }).catch(() => [] as string[])
-    for (const f of files.map(String).filter((f) => f.endsWith('.yaml'))) take(`${dir}/${f}`, await fs.readFile(path.join(REPO, dir, f), 'utf8'))
+    for (const f of files.map(String).filter((f) => f.endsWith('.yaml')))
+      take(`${dir}/${f}`, await fs.readFile(path.join(REPO, dir, f), 'utf8'))
   }
   const doc = await fs.readFile(path.join(REPO, 'docs/post-format.md'), 'utf8')
   for (const [i, m] of [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].entries()) take(`docs/post-format.md example ${i + 1}`, m[1])
@@ -128,13 +133,28 @@ test('both validators refuse every invalid post, and accept the valid edge cases
   }
   for (const [what, post] of VALID) {
     assert.ok(byAjv(post), `ajv refuses ${what}`)
-    assert.ok(byOther(post), `@cfworker/json-schema refuses ${what}: ${JSON.stringify(other.get(post.type as string)!.validate(post).errors.slice(-2))}`)
+    assert.ok(
+      byOther(post),
+      `@cfworker/json-schema refuses ${what}: ${JSON.stringify(
+        other
+          .get(post.type as string)!
+          .validate(post)
+          .errors.slice(-2),
+      )}`,
+    )
   }
 })
 
 test('PeerFeed writes dates quoted, so YAML 1.1 readers keep them as strings', async () => {
   const { serializePost } = await import('../../src/posts/write-post.ts')
-  const text = serializePost({ type: 'event', published: '2026-11-24T09:30:00Z', updated: '2026-11-24T10:00:00Z', name: 'x', start: '2026-12-12T18:00:00+01:00', end: '2026-12-12T23:00:00+01:00' })
+  const text = serializePost({
+    type: 'event',
+    published: '2026-11-24T09:30:00Z',
+    updated: '2026-11-24T10:00:00Z',
+    name: 'x',
+    start: '2026-12-12T18:00:00+01:00',
+    end: '2026-12-12T23:00:00+01:00',
+  })
   for (const k of ['published', 'updated', 'start', 'end']) assert.match(text, new RegExp(`^${k}: "[^"]+"$`, 'm'))
   // a YAML 1.1 schema (what PyYAML implements) reads them as strings too
   const v = YAML.parse(text, { version: '1.1' }) as Record<string, unknown>

@@ -29,7 +29,10 @@ function agree(text: string): boolean {
   if (fast === undefined) return false
   const slow = full(text)
   assert.ok(slow !== FAILED, `the fast reader accepted what yaml refuses:\n${JSON.stringify(text)}`)
-  assert.ok(isDeepStrictEqual(fast, slow), `they differ on ${JSON.stringify(text)}:\nfast ${JSON.stringify(fast)}\nyaml ${JSON.stringify(slow)}`)
+  assert.ok(
+    isDeepStrictEqual(fast, slow),
+    `they differ on ${JSON.stringify(text)}:\nfast ${JSON.stringify(fast)}\nyaml ${JSON.stringify(slow)}`,
+  )
   return true
 }
 
@@ -47,12 +50,47 @@ function examples(): string[] {
 /** A small seeded generator, so a failure can be reproduced. */
 function rng(seed: number) {
   let s = seed >>> 0
-  const next = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32)
+  const next = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32
   const pick = <T>(a: readonly T[]): T => a[Math.floor(next() * a.length)]
   return { next, pick }
 }
 
-const ALPHABET = [...'abcdefxyzEeo0123456789', ' ', ' ', ' ', ...':#\'"-[]{},&*!|>%@`?~.\\/+_=<()', 'é', 'ß', '😀', '\u00a0', '\t', '\n', '\\n', '\\u00e9', '\\x41', '  ', ': ', ' #', '- ', '0x1F', '0o17', '.inf', '-.Inf', '.nan', '1e3', '1_000', '1.50', 'null', 'Null', '~', 'true', 'False', 'yes', 'on', '2026-11-24T09:30:00Z']
+const ALPHABET = [
+  ...'abcdefxyzEeo0123456789',
+  ' ',
+  ' ',
+  ' ',
+  ...':#\'"-[]{},&*!|>%@`?~.\\/+_=<()',
+  'é',
+  'ß',
+  '😀',
+  '\u00a0',
+  '\t',
+  '\n',
+  '\\n',
+  '\\u00e9',
+  '\\x41',
+  '  ',
+  ': ',
+  ' #',
+  '- ',
+  '0x1F',
+  '0o17',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  '1e3',
+  '1_000',
+  '1.50',
+  'null',
+  'Null',
+  '~',
+  'true',
+  'False',
+  'yes',
+  'on',
+  '2026-11-24T09:30:00Z',
+]
 
 test('agrees with yaml on every example post in the repository, and reads them all', () => {
   const files = examples()
@@ -76,7 +114,9 @@ test('agrees with yaml on posts written by the tool, for every shape of value, a
       ...(i % 4 === 0 ? { tags: [word()] } : {}),
       text: Array.from({ length: 1 + (i % 4) }, word).join(i % 2 ? '\n' : ' '),
       ...(i % 5 === 0 ? { 'x-n': i % 2 ? r.next() * 1000 : word() } : {}),
-      ...(i % 7 === 0 ? { attachments: [{ path: `${word()}.png`, mediaType: 'image/png', size: i, sha256: 'ab'.repeat(32), alt: word() }] } : {}),
+      ...(i % 7 === 0
+        ? { attachments: [{ path: `${word()}.png`, mediaType: 'image/png', size: i, sha256: 'ab'.repeat(32), alt: word() }] }
+        : {}),
     }
     const text = serializePost(data)
     const plain = !/[\t\u0000-\u001f]/.test(JSON.stringify(data).replace(/\\n/g, ''))
@@ -88,20 +128,115 @@ test('agrees with yaml on posts written by the tool, for every shape of value, a
 
 test('agrees with yaml on tricky hand-written YAML', () => {
   const cases = [
-    'a: 1_000\n', 'a: 0b101\n', 'a: 0o17\n', 'a: 0x1F\n', 'a: +12\n', 'a: -0\n', 'a: 1.\n', 'a: .5\n', 'a: 1e3\n', 'a: 1E-3\n',
-    'a: .inf\n', 'a: -.INF\n', 'a: .NaN\n', 'a: ~\n', 'a:\n', 'a: null\n', 'a: NULL\n', 'a: Yes\n', 'a: on\n', 'a: TRUE\n',
-    'a: 123456789012345678901234567890\n', 'a: 2026-11-24\n', 'a: 12:30\n', 'a: 1:2:3\n', 'a: "1"\n', "a: '1'\n",
-    'a: b # c\n', 'a: b#c\n', 'a: "b" # c\n', "a: 'it''s'\n", 'a: "tab\\there"\n', 'a: "\\x41"\n', 'a: "\\u00e9\\ud83d\\ude00"\n',
-    'a: "\\/"\n', 'a: "a\\\\"\n', 'a: "a\\"b"\n', 'a: [x, y z, "q,r", \'s\']\n', 'a: []\n', 'a: [ ]\n', 'a: [x,]\n', 'a: [x, [y]]\n',
-    'a: [1, true, ~, 0x10]\n', 'a: {b: 1}\n', 'a: b: c\n', 'a: b:\n', 'a: -b\n', 'a: - b\n', 'a: ?b\n', 'a: :b\n', 'a: ---\n',
-    'a: ...\n', '---\na: 1\n', 'a: 1\n---\nb: 2\n', 'a: 1\n...\n', '%YAML 1.1\n---\na: yes\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n',
-    'a: !tag x\n', 'a: 1\na: 2\n', 'null: 1\n', 'true: 1\n', 'a: 1\nb:\n  - x\n  - y\n', 'a:\n- x\n', 'a:\n  - x: 1\n    y: 2\n  - x: 3\n',
-    'a:\n  - x: 1\n   y: 2\n', 'a:\n  b: 1\n  c: d\n', 'a:\n  b:\n    c: 1\n', 'a:\n  b: 1\n c: 2\n', 'a: |\n  x\n  y\n', 'a: |-\n  x\n\n  y\n\n\n',
-    'a: |\n  x\n    y\n  z\nb: 1\n', 'a: |\n\n  x\n', 'a: |\n    \n  x\n', 'a: |\n  x\n   \nb: 1\n', 'a: |\n  x', 'a: |+\n  x\n\n', 'a: >\n  x\n  y\n',
-    'a: |2\n   x\n', 'a: |\n  # not a comment\n', 'a: |\n  x\n# comment\nb: 1\n', 'a: |\n  x\n# comment\n  y\n', 'a: b\n  c\n', 'a: b\n\n  c\n',
-    '# c\na: 1\n  # indented comment\nb: 2\n', ' a: 1\n', 'a : 1\n', 'a:1\n', '"a": 1\n', 'a: 1\r\nb: 2\r\n', '\ufeffa: 1\n', 'a: é😀\n',
-    'a: x\u2028y\n', 'a: x\u0085y\n', 'a: "x\u00a0"\n', 'a: x \n', 'a:  x\n', 'a: \'\'\n', 'a: ""\n', 'a: "x\n  y"\n', "a: 'x\n  y'\n",
-    'a: [x\n  , y]\n', '__proto__: 1\n', 'constructor: 1\n', 'a-b_c: 1\n', 'a: `x`\n', 'a: @x\n', 'a: %x\n', 'a: x: y\n', 'a: http://x.y/z?q=1#f\n',
+    'a: 1_000\n',
+    'a: 0b101\n',
+    'a: 0o17\n',
+    'a: 0x1F\n',
+    'a: +12\n',
+    'a: -0\n',
+    'a: 1.\n',
+    'a: .5\n',
+    'a: 1e3\n',
+    'a: 1E-3\n',
+    'a: .inf\n',
+    'a: -.INF\n',
+    'a: .NaN\n',
+    'a: ~\n',
+    'a:\n',
+    'a: null\n',
+    'a: NULL\n',
+    'a: Yes\n',
+    'a: on\n',
+    'a: TRUE\n',
+    'a: 123456789012345678901234567890\n',
+    'a: 2026-11-24\n',
+    'a: 12:30\n',
+    'a: 1:2:3\n',
+    'a: "1"\n',
+    "a: '1'\n",
+    'a: b # c\n',
+    'a: b#c\n',
+    'a: "b" # c\n',
+    "a: 'it''s'\n",
+    'a: "tab\\there"\n',
+    'a: "\\x41"\n',
+    'a: "\\u00e9\\ud83d\\ude00"\n',
+    'a: "\\/"\n',
+    'a: "a\\\\"\n',
+    'a: "a\\"b"\n',
+    'a: [x, y z, "q,r", \'s\']\n',
+    'a: []\n',
+    'a: [ ]\n',
+    'a: [x,]\n',
+    'a: [x, [y]]\n',
+    'a: [1, true, ~, 0x10]\n',
+    'a: {b: 1}\n',
+    'a: b: c\n',
+    'a: b:\n',
+    'a: -b\n',
+    'a: - b\n',
+    'a: ?b\n',
+    'a: :b\n',
+    'a: ---\n',
+    'a: ...\n',
+    '---\na: 1\n',
+    'a: 1\n---\nb: 2\n',
+    'a: 1\n...\n',
+    '%YAML 1.1\n---\na: yes\n',
+    'a: &x 1\nb: *x\n',
+    'a: !!str 1\n',
+    'a: !tag x\n',
+    'a: 1\na: 2\n',
+    'null: 1\n',
+    'true: 1\n',
+    'a: 1\nb:\n  - x\n  - y\n',
+    'a:\n- x\n',
+    'a:\n  - x: 1\n    y: 2\n  - x: 3\n',
+    'a:\n  - x: 1\n   y: 2\n',
+    'a:\n  b: 1\n  c: d\n',
+    'a:\n  b:\n    c: 1\n',
+    'a:\n  b: 1\n c: 2\n',
+    'a: |\n  x\n  y\n',
+    'a: |-\n  x\n\n  y\n\n\n',
+    'a: |\n  x\n    y\n  z\nb: 1\n',
+    'a: |\n\n  x\n',
+    'a: |\n    \n  x\n',
+    'a: |\n  x\n   \nb: 1\n',
+    'a: |\n  x',
+    'a: |+\n  x\n\n',
+    'a: >\n  x\n  y\n',
+    'a: |2\n   x\n',
+    'a: |\n  # not a comment\n',
+    'a: |\n  x\n# comment\nb: 1\n',
+    'a: |\n  x\n# comment\n  y\n',
+    'a: b\n  c\n',
+    'a: b\n\n  c\n',
+    '# c\na: 1\n  # indented comment\nb: 2\n',
+    ' a: 1\n',
+    'a : 1\n',
+    'a:1\n',
+    '"a": 1\n',
+    'a: 1\r\nb: 2\r\n',
+    '\ufeffa: 1\n',
+    'a: é😀\n',
+    'a: x\u2028y\n',
+    'a: x\u0085y\n',
+    'a: "x\u00a0"\n',
+    'a: x \n',
+    'a:  x\n',
+    "a: ''\n",
+    'a: ""\n',
+    'a: "x\n  y"\n',
+    "a: 'x\n  y'\n",
+    'a: [x\n  , y]\n',
+    '__proto__: 1\n',
+    'constructor: 1\n',
+    'a-b_c: 1\n',
+    'a: `x`\n',
+    'a: @x\n',
+    'a: %x\n',
+    'a: x: y\n',
+    'a: http://x.y/z?q=1#f\n',
   ]
   for (const c of cases) agree(c)
 })
@@ -144,7 +279,16 @@ test('writes the same bytes as yaml for every example post and for fuzzed values
   for (const f of examples()) sameText(parse(fs.readFileSync(f, 'utf8')))
   const r = rng(424242)
   const str = (n: number) => Array.from({ length: 1 + Math.floor(r.next() * n) }, () => r.pick(ALPHABET)).join('')
-  const value = () => r.pick([() => str(10), () => str(3), () => Math.floor(r.next() * 1e6), () => r.next() * 100, () => r.next() < 0.5, () => `${str(5)}\n${str(5)}`, () => `${str(4)}\n\n${str(4)}\n${str(2)}`])()
+  const value = () =>
+    r.pick([
+      () => str(10),
+      () => str(3),
+      () => Math.floor(r.next() * 1e6),
+      () => r.next() * 100,
+      () => r.next() < 0.5,
+      () => `${str(5)}\n${str(5)}`,
+      () => `${str(4)}\n\n${str(4)}\n${str(2)}`,
+    ])()
   let written = 0
   for (let i = 0; i < 6000; i++) {
     const data: Record<string, unknown> = { type: 'status', published: r.pick(['2026-11-24T09:30:00Z', str(6)]), text: value() }
@@ -159,7 +303,13 @@ test('writes the same bytes as yaml for every example post and for fuzzed values
 })
 
 test('writes the posts sync and post make without yaml, and reads them back the same', () => {
-  const data = { type: 'status', published: '2026-11-24T09:30:00Z', to: ['family', 'bob'], tags: ['snow'], text: 'First snow.\n\nIn the garden — again!' }
+  const data = {
+    type: 'status',
+    published: '2026-11-24T09:30:00Z',
+    to: ['family', 'bob'],
+    tags: ['snow'],
+    text: 'First snow.\n\nIn the garden — again!',
+  }
   const text = serializePost(data)
   assert.ok(sameText(data))
   assert.ok(!text.includes("'"), text)

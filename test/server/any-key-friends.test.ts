@@ -49,10 +49,35 @@ test.after(async () => {
 })
 
 async function gpgUpdates(fpr: string, since: string | null) {
-  const req = JSON.stringify({ since, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: alice.fingerprint })
-  const enc = await g.run(['--trust-model', 'always', '--compress-algo', 'none', '--armor', '--sign', '--local-user', fpr.toUpperCase(), '--encrypt', '--recipient', alice.fingerprint.toUpperCase()], req)
+  const req = JSON.stringify({
+    since,
+    limit: 500,
+    nonce: crypto.randomBytes(16).toString('hex'),
+    sentAt: new Date().toISOString(),
+    server: alice.fingerprint,
+  })
+  const enc = await g.run(
+    [
+      '--trust-model',
+      'always',
+      '--compress-algo',
+      'none',
+      '--armor',
+      '--sign',
+      '--local-user',
+      fpr.toUpperCase(),
+      '--encrypt',
+      '--recipient',
+      alice.fingerprint.toUpperCase(),
+    ],
+    req,
+  )
   assert.is(enc.code, 0, enc.stderr)
-  const res = await fetch(new URL('api/v1/updates', serverUrl), { method: 'POST', headers: { 'Content-Type': 'application/pgp-encrypted' }, body: enc.stdout })
+  const res = await fetch(new URL('api/v1/updates', serverUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/pgp-encrypted' },
+    body: enc.stdout,
+  })
   assert.is(res.status, 200, await res.clone().text())
   return (await res.json()) as { pages: string[]; next: string | null }
 }
@@ -145,7 +170,10 @@ for (const kind of ['rsa', 'nistp256', 'ed25519'] as GpgKeyKind[]) {
     await addPeer(friend.layout, 'alice', alice.layout.selfPublicKey)
     const hs = httpServer.createServer({ root: await fs.realpath(alice.layout.dist), showDir: 'false', cache: -1 })
     await new Promise<void>((r) => hs.listen(0, '127.0.0.1', r))
-    closers.push(() => { hs.server.closeAllConnections(); hs.close() })
+    closers.push(() => {
+      hs.server.closeAllConnections()
+      hs.close()
+    })
     await friend.follow('alice', `http://127.0.0.1:${(hs.server.address() as AddressInfo).port}/`)
     const summary = await friend.sync()
     const report = JSON.stringify(summary)

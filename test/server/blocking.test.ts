@@ -26,12 +26,23 @@ test.before(async () => {
   await alice.build()
   url = (await alice.serve({ decryptWorkers: 0 })).url
 })
-test.after(async () => { for (const f of [alice, bob, carol, dave]) await f?.close() })
+test.after(async () => {
+  for (const f of [alice, bob, carol, dave]) await f?.close()
+})
 
 /** POST /api/v1/updates signed by `from`, as sync sends it. */
 async function ask(from: TestFeed): Promise<{ status: number; body: string }> {
-  const s = { friend: { name: 'alice', key: alice.publicKey }, me: from.secretKey, now: Date.now, random: (n: number) => crypto.randomBytes(n) } as unknown as Session
-  const res = await fetch(new URL('api/v1/updates', url), { method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, body: await updatesRequest(s, null) })
+  const s = {
+    friend: { name: 'alice', key: alice.publicKey },
+    me: from.secretKey,
+    now: Date.now,
+    random: (n: number) => crypto.randomBytes(n),
+  } as unknown as Session
+  const res = await fetch(new URL('api/v1/updates', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/pgp-encrypted' },
+    body: await updatesRequest(s, null),
+  })
   return { status: res.status, body: await res.text() }
 }
 
@@ -52,11 +63,17 @@ test('sync skips a friend I blocked, and the timeline hides their posts', async 
   const s = await alice.sync({ names: ['bob'] })
   assert.is(s.new, 0)
   assert.is(s.failed, 0)
-  assert.ok(s.friends[0].notes.some((n) => /skipped: you blocked bob/.test(n)), JSON.stringify(s.friends[0]))
+  assert.ok(
+    s.friends[0].notes.some((n) => /skipped: you blocked bob/.test(n)),
+    JSON.stringify(s.friends[0]),
+  )
   assert.equal(await alice.inbox('bob'), [])
   // a post sync stored before the block stays on disk but leaves the timeline
   await fs.mkdir(path.join(alice.layout.inbox, 'bob/2026/11'), { recursive: true })
-  await fs.writeFile(path.join(alice.layout.inbox, 'bob/2026/11/2026-11-20T08-00-00Z-before.yaml'), serializePost({ type: 'status', published: '2026-11-20T08:00:00Z', text: 'from before the block' }))
+  await fs.writeFile(
+    path.join(alice.layout.inbox, 'bob/2026/11/2026-11-20T08-00-00Z-before.yaml'),
+    serializePost({ type: 'status', published: '2026-11-20T08:00:00Z', text: 'from before the block' }),
+  )
   assert.ok((await loadTimeline(alice.layout, { limit: 100 })).items.every((i) => i.author !== 'bob'))
   assert.not.match((await cli(['timeline', '--root', alice.layout.root])).stdout, /from before the block/)
   assert.is((await cli(['unblock', 'bob', '--root', alice.layout.root])).code, 0)

@@ -27,10 +27,22 @@ test.after(async () => {
 })
 
 const request = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ since: null, limit: 100, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: alice.fingerprint, ...over })
+  JSON.stringify({
+    since: null,
+    limit: 100,
+    nonce: crypto.randomBytes(16).toString('hex'),
+    sentAt: new Date().toISOString(),
+    server: alice.fingerprint,
+    ...over,
+  })
 
 const postTo = (url: string, body: string) =>
-  fetch(new URL('api/v1/updates', url), { method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, body, signal: AbortSignal.timeout(60_000) })
+  fetch(new URL('api/v1/updates', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/pgp-encrypted' },
+    body,
+    signal: AbortSignal.timeout(60_000),
+  })
 
 async function code(res: Response): Promise<string> {
   const j = (await res.json()) as { error?: { code: string } }

@@ -11,7 +11,10 @@ import { makeFeed, type TestFeed } from '../helpers/peers.ts'
 const test = suite('the documented updates exchange')
 let alice: TestFeed, bob: TestFeed
 
-test.after(async () => { await alice?.close(); await bob?.close() })
+test.after(async () => {
+  await alice?.close()
+  await bob?.close()
+})
 
 test('request plaintext and answer fields are exactly as docs/protocol.md shows them', async () => {
   const doc = await fs.readFile(path.join(REPO, 'docs/protocol.md'), 'utf8')
@@ -29,10 +32,12 @@ test('request plaintext and answer fields are exactly as docs/protocol.md shows 
   const { startServer } = await import('../../src/server/index.ts')
   const server = await startServer({ layout: alice.layout, port: 0, now: () => clock })
   try {
-    const send = async (plain: string) => fetch(new URL('api/v1/updates', server.url), {
-      method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' },
-      body: await encryptAndSign({ data: plain.replaceAll('<alice>', alice.fingerprint), to: [alice.publicKey], signer: bob.secretKey }),
-    })
+    const send = async (plain: string) =>
+      fetch(new URL('api/v1/updates', server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/pgp-encrypted' },
+        body: await encryptAndSign({ data: plain.replaceAll('<alice>', alice.fingerprint), to: [alice.publicKey], signer: bob.secretKey }),
+      })
     const res = await send(request)
     assert.is(res.status, 200, await res.clone().text())
     assert.match(res.headers.get('content-type') ?? '', 'application/json')

@@ -15,7 +15,11 @@ const test = suite('gpg + fetch client')
 const t = testIf(test, need.gpg())
 let alice: TestFeed, bob: TestFeed, gpg: GpgHome | undefined
 
-test.after(async () => { await gpg?.close(); await alice?.close(); await bob?.close() })
+test.after(async () => {
+  await gpg?.close()
+  await alice?.close()
+  await bob?.close()
+})
 
 t('a gpg-only client fetches, decrypts and verifies its pages', async () => {
   ;[alice, bob] = await Promise.all([makeFeed('alice'), makeFeed('bob')])
@@ -32,10 +36,35 @@ t('a gpg-only client fetches, decrypts and verifies its pages', async () => {
   assert.is((await gpg.run(['--import'], aliceKey)).code, 0)
   const ALICE = alice.fingerprint.toUpperCase()
 
-  const req = JSON.stringify({ since: null, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: alice.fingerprint })
-  const enc = await gpg.run(['--trust-model', 'always', '--compress-algo', 'none', '--armor', '--sign', '--local-user', bob.fingerprint.toUpperCase(), '--encrypt', '--recipient', ALICE], req)
+  const req = JSON.stringify({
+    since: null,
+    limit: 500,
+    nonce: crypto.randomBytes(16).toString('hex'),
+    sentAt: new Date().toISOString(),
+    server: alice.fingerprint,
+  })
+  const enc = await gpg.run(
+    [
+      '--trust-model',
+      'always',
+      '--compress-algo',
+      'none',
+      '--armor',
+      '--sign',
+      '--local-user',
+      bob.fingerprint.toUpperCase(),
+      '--encrypt',
+      '--recipient',
+      ALICE,
+    ],
+    req,
+  )
   assert.is(enc.code, 0, enc.stderr)
-  const res = await fetch(new URL('api/v1/updates', server.url), { method: 'POST', headers: { 'Content-Type': 'application/pgp-encrypted' }, body: enc.stdout })
+  const res = await fetch(new URL('api/v1/updates', server.url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/pgp-encrypted' },
+    body: enc.stdout,
+  })
   assert.is(res.status, 200, await res.clone().text())
   const answer = (await res.json()) as { pages: string[]; next: string | null }
   assert.is(answer.pages.length, 1)
@@ -52,9 +81,34 @@ t('a gpg-only client fetches, decrypts and verifies its pages', async () => {
   assert.equal(texts, ['hello bob, from alice'])
 
   // Asking again with `next` gives nothing more: up to date.
-  const again = JSON.stringify({ since: answer.next, limit: 500, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: alice.fingerprint })
-  const enc2 = await gpg.run(['--trust-model', 'always', '--compress-algo', 'none', '--armor', '--sign', '--local-user', bob.fingerprint.toUpperCase(), '--encrypt', '--recipient', ALICE], again)
-  const res2 = await fetch(new URL('api/v1/updates', server.url), { method: 'POST', headers: { 'Content-Type': 'application/pgp-encrypted' }, body: enc2.stdout })
+  const again = JSON.stringify({
+    since: answer.next,
+    limit: 500,
+    nonce: crypto.randomBytes(16).toString('hex'),
+    sentAt: new Date().toISOString(),
+    server: alice.fingerprint,
+  })
+  const enc2 = await gpg.run(
+    [
+      '--trust-model',
+      'always',
+      '--compress-algo',
+      'none',
+      '--armor',
+      '--sign',
+      '--local-user',
+      bob.fingerprint.toUpperCase(),
+      '--encrypt',
+      '--recipient',
+      ALICE,
+    ],
+    again,
+  )
+  const res2 = await fetch(new URL('api/v1/updates', server.url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/pgp-encrypted' },
+    body: enc2.stdout,
+  })
   assert.equal(await res2.json(), { pages: [], next: null })
 })
 

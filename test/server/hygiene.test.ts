@@ -33,8 +33,16 @@ test.after(async () => {
   await carol?.close()
 })
 
-const request = (to: TestFeed) => JSON.stringify({ since: null, limit: 100, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: to.fingerprint })
-const post = (url: string, body: string) => fetch(new URL('api/v1/updates', url), { method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, body })
+const request = (to: TestFeed) =>
+  JSON.stringify({
+    since: null,
+    limit: 100,
+    nonce: crypto.randomBytes(16).toString('hex'),
+    sentAt: new Date().toISOString(),
+    server: to.fingerprint,
+  })
+const post = (url: string, body: string) =>
+  fetch(new URL('api/v1/updates', url), { method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, body })
 
 async function errorOf(res: Response) {
   assert.match(res.headers.get('content-type') ?? '', 'application/json')
@@ -56,7 +64,9 @@ function rawGet(port: number, p: string): Promise<string> {
 test('a malformed blocked.yaml refuses every request with 503 and tells the requester nothing about it', async () => {
   await fs.writeFile(alice.layout.blocked, 'blocked:\n  - fingerprint: my-private-note-about-mallory\n  - [unclosed\n')
   try {
-    const e = await errorOf(await post(server.url, await encryptAndSign({ data: request(alice), to: [alice.publicKey], signer: bob.secretKey })))
+    const e = await errorOf(
+      await post(server.url, await encryptAndSign({ data: request(alice), to: [alice.publicKey], signer: bob.secretKey })),
+    )
     assert.is(e.status, 503)
     assert.is(e.code, 'unavailable')
     assert.not.match(e.text, 'private-note')
@@ -65,7 +75,10 @@ test('a malformed blocked.yaml refuses every request with 503 and tells the requ
   } finally {
     await fs.rm(alice.layout.blocked, { force: true })
   }
-  assert.is((await post(server.url, await encryptAndSign({ data: request(alice), to: [alice.publicKey], signer: bob.secretKey }))).status, 200)
+  assert.is(
+    (await post(server.url, await encryptAndSign({ data: request(alice), to: [alice.publicKey], signer: bob.secretKey }))).status,
+    200,
+  )
 })
 
 test('an 8,000-character path gets 414 JSON without any local path', async () => {
@@ -123,7 +136,10 @@ test("Alice cannot re-wrap Bob's request to her for Carol's server", async () =>
   assert.is(e.status, 403, e.text)
   assert.is(e.code, 'wrong_server')
   // Bob's own request to Carol is answered.
-  assert.is((await post(carolServer.url, await encryptAndSign({ data: request(carol), to: [carol.publicKey], signer: bob.secretKey }))).status, 200)
+  assert.is(
+    (await post(carolServer.url, await encryptAndSign({ data: request(carol), to: [carol.publicKey], signer: bob.secretKey }))).status,
+    200,
+  )
 })
 
 test.run()

@@ -30,7 +30,10 @@ function serve(args: string[], ms = 90_000): Promise<{ code: number | null; stde
     let stderr = ''
     child.stderr.on('data', (d) => (stderr += d))
     const timer = setTimeout(() => child.kill('SIGKILL'), ms)
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stderr }) })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stderr })
+    })
   })
 }
 
@@ -43,7 +46,7 @@ test('a port in use: a clear message and exit code 1 (with decrypting threads an
   }
 })
 
-test('an address that is not this machine\'s: says which hosts work, exit code 1', async () => {
+test("an address that is not this machine's: says which hosts work, exit code 1", async () => {
   const r = await serve(['--host', '192.0.2.1', '--port', '0'])
   assert.is(r.code, 1, r.code === null ? 'still running (hung)' : r.stderr)
   assert.match(r.stderr, /192\.0\.2\.1 is not an address of this machine; use --host 127\.0\.0\.1/)

@@ -23,7 +23,9 @@ test.before(async () => {
   await alice.befriend(bob)
   await bob.befriend(alice)
   const png = path.join(alice.layout.root, 'roofs.png')
-  await fs.copyFile(await fs.realpath(PNG).catch(() => PNG), png).catch(async () => fs.writeFile(png, Buffer.from('89504e470d0a1a0a', 'hex')))
+  await fs
+    .copyFile(await fs.realpath(PNG).catch(() => PNG), png)
+    .catch(async () => fs.writeFile(png, Buffer.from('89504e470d0a1a0a', 'hex')))
   await alice.post({ type: 'image', text: 'public roofs' } as never, { files: [{ source: png, alt: 'roofs' }] })
   await alice.post({ type: 'image', text: 'private roofs', to: ['bob'] } as never, { files: [{ source: png, alt: 'roofs' }] })
   await alice.post({ text: 'for bob', to: ['bob'] })
@@ -73,7 +75,12 @@ test('a static host is 404, 405 or 501 without a PeerFeed error body (or with no
   for (const s of [404, 405, 501]) assert.ok(isStaticHostAnswer(got(s, '<html>')), String(s))
   assert.ok(isStaticHostAnswer(got(404, pf('not_found'), 'application/json')))
   assert.ok(isStaticHostAnswer(got(405, pf('method_not_allowed'), 'application/json')))
-  for (const [s, code] of [[403, 'unknown_key'], [404, 'not_built'], [400, 'not_armored'], [503, 'not_built']] as const) {
+  for (const [s, code] of [
+    [403, 'unknown_key'],
+    [404, 'not_built'],
+    [400, 'not_armored'],
+    [503, 'not_built'],
+  ] as const) {
     assert.not.ok(isStaticHostAnswer(got(s, pf(code), 'application/json')), `${s} ${code}`)
   }
   for (const s of [200, 400, 403, 500, 503]) assert.not.ok(isStaticHostAnswer(got(s, '<html>')), String(s))
@@ -85,10 +92,15 @@ test("a host answering POST with 501 (Python's http.server) is a static host: sy
   const host = http.createServer((req, res) => {
     if (req.method === 'GET' || req.method === 'HEAD') return files.server.emit('request', req, res)
     req.resume()
-    res.writeHead(501, { 'content-type': 'text/html;charset=utf-8' }).end(`<html><body><h1>Error response</h1><p>Error code: 501</p><p>Message: Unsupported method ('${req.method}').</p></body></html>`)
+    res
+      .writeHead(501, { 'content-type': 'text/html;charset=utf-8' })
+      .end(`<html><body><h1>Error response</h1><p>Error code: 501</p><p>Message: Unsupported method ('${req.method}').</p></body></html>`)
   })
   await new Promise<void>((r) => host.listen(0, '127.0.0.1', r))
-  closers.push(() => { host.closeAllConnections(); host.close() })
+  closers.push(() => {
+    host.closeAllConnections()
+    host.close()
+  })
   await bob.follow('alice', `http://127.0.0.1:${(host.address() as AddressInfo).port}/`)
   const summary = await bob.sync()
   const r = summary.friends[0]
@@ -99,7 +111,9 @@ test("a host answering POST with 501 (Python's http.server) is a static host: sy
 })
 
 test('entry files: public values are site paths from the root (/…); private values are page names of p/<name>.asc', async () => {
-  const pub = (await (await fetch(new URL('api/v1/public', server.url))).json()) as { posts: { post?: { attachments?: { path: string; sha256: string }[] }; files?: Record<string, string> }[] }
+  const pub = (await (await fetch(new URL('api/v1/public', server.url))).json()) as {
+    posts: { post?: { attachments?: { path: string; sha256: string }[] }; files?: Record<string, string> }[]
+  }
   const img = pub.posts.find((e) => e.post?.attachments)!
   const [att] = img.post!.attachments!
   assert.equal(Object.keys(img.files!), [att.path])
@@ -109,10 +123,16 @@ test('entry files: public values are site paths from the root (/…); private va
   assert.is((await import('node:crypto')).createHash('sha256').update(bytes).digest('hex'), att.sha256)
 
   const { updatesRequest } = await import('../../src/sync/private-api.ts')
-  const session = { friend: { key: alice.publicKey }, me: bob.secretKey, now: Date.now, random: (n: number) => (globalThis.crypto.getRandomValues(Buffer.alloc(n)) as Buffer) } as never
+  const session = {
+    friend: { key: alice.publicKey },
+    me: bob.secretKey,
+    now: Date.now,
+    random: (n: number) => globalThis.crypto.getRandomValues(Buffer.alloc(n)) as Buffer,
+  } as never
   const answer = (await (await postBody(await updatesRequest(session, null))).json()) as { pages: string[] }
   const entries = []
-  for (const p of answer.pages) entries.push(...JSON.parse((await decryptAndVerify({ message: p, key: bob.secretKey, signers: [alice.publicKey] })).text()).entries)
+  for (const p of answer.pages)
+    entries.push(...JSON.parse((await decryptAndVerify({ message: p, key: bob.secretKey, signers: [alice.publicKey] })).text()).entries)
   const priv = entries.find((e: { post?: { text?: string } }) => e.post?.text === 'private roofs')
   const [patt] = priv.post.attachments
   assert.equal(Object.keys(priv.files), [patt.path])

@@ -39,12 +39,27 @@ test('names the encryption subkey of every recipient of a message that names the
 
 test('refuses text, bad base64, non-packets, truncation and signatures', async () => {
   const me = await readSecretKey((await generateIdentity({ name: 'Me' })).secretArmored)
-  assert.is(code(() => recipientKeyIds('hello')), 'NOT_ARMORED')
-  assert.is(code(() => recipientKeyIds('-----BEGIN PGP MESSAGE-----\n\n%%%\n-----END PGP MESSAGE-----')), 'NOT_ARMORED')
-  assert.is(code(() => recipientKeyIds('-----BEGIN PGP MESSAGE-----\n\nAAAA\n-----END PGP MESSAGE-----')), 'NOT_A_MESSAGE')
-  assert.is(code(() => recipientKeyIds('-----BEGIN PGP MESSAGE-----\n\nwV4DAAAA\n-----END PGP MESSAGE-----')), 'NOT_A_MESSAGE')
+  assert.is(
+    code(() => recipientKeyIds('hello')),
+    'NOT_ARMORED',
+  )
+  assert.is(
+    code(() => recipientKeyIds('-----BEGIN PGP MESSAGE-----\n\n%%%\n-----END PGP MESSAGE-----')),
+    'NOT_ARMORED',
+  )
+  assert.is(
+    code(() => recipientKeyIds('-----BEGIN PGP MESSAGE-----\n\nAAAA\n-----END PGP MESSAGE-----')),
+    'NOT_A_MESSAGE',
+  )
+  assert.is(
+    code(() => recipientKeyIds('-----BEGIN PGP MESSAGE-----\n\nwV4DAAAA\n-----END PGP MESSAGE-----')),
+    'NOT_A_MESSAGE',
+  )
   const sig = (await signDetached({ data: 'x', signer: me })).replace(/SIGNATURE/g, 'MESSAGE')
-  assert.is(code(() => recipientKeyIds(sig)), 'NOT_ENCRYPTED')
+  assert.is(
+    code(() => recipientKeyIds(sig)),
+    'NOT_ENCRYPTED',
+  )
 })
 
 test.run()

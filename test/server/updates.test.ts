@@ -14,7 +14,14 @@ let bobKey: SecretKey
 let mallory: SecretKey
 
 const body = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ since: null, limit: 100, nonce: crypto.randomBytes(16).toString('hex'), sentAt: new Date().toISOString(), server: alice.fingerprint, ...over })
+  JSON.stringify({
+    since: null,
+    limit: 100,
+    nonce: crypto.randomBytes(16).toString('hex'),
+    sentAt: new Date().toISOString(),
+    server: alice.fingerprint,
+    ...over,
+  })
 
 async function sealed(from: SecretKey, plaintext: string): Promise<string> {
   const to = await readPublicKey(await fs.readFile(alice.layout.selfPublicKey, 'utf8'))
@@ -40,7 +47,10 @@ test.before(async () => {
   bobKey = await readSecretKey(await fs.readFile(bob.layout.selfSecretKey, 'utf8'))
   mallory = await readSecretKey((await generateIdentity({ name: 'Mallory' })).secretArmored)
 })
-test.after(async () => { await alice?.close(); await bob?.close() })
+test.after(async () => {
+  await alice?.close()
+  await bob?.close()
+})
 
 test('answers a friend with their pages', async () => {
   const res = await post(await sealed(bobKey, body()))
@@ -91,7 +101,13 @@ test('wrong content type, garbage and huge bodies get 4xx JSON', async () => {
 })
 
 test('bad GETs get 4xx JSON and the server stays up', async () => {
-  for (const [p, status] of [['/api/v1/public?limit=abc', 400], ['/api/v1/public?since=12ab', 400], ['/api/v1/public?type=spam', 400], ['/api/v1/nothing', 404], ['/.peerfeed/self.secret.asc', 404]] as const) {
+  for (const [p, status] of [
+    ['/api/v1/public?limit=abc', 400],
+    ['/api/v1/public?since=12ab', 400],
+    ['/api/v1/public?type=spam', 400],
+    ['/api/v1/nothing', 404],
+    ['/.peerfeed/self.secret.asc', 404],
+  ] as const) {
     const res = await fetch(new URL(p, server.url))
     assert.is(res.status, status, p)
     assert.ok(((await res.json()) as { error: unknown }).error, p)
@@ -105,7 +121,8 @@ test('bad GETs get 4xx JSON and the server stays up', async () => {
 
 test('per-key rate limit answers 429', async () => {
   const limited = await alice.serve({ perKey: { rate: 0.001, burst: 2 } })
-  const to = (url: string, m: string) => fetch(new URL('api/v1/updates', url), { method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, body: m })
+  const to = (url: string, m: string) =>
+    fetch(new URL('api/v1/updates', url), { method: 'POST', headers: { 'content-type': 'application/pgp-encrypted' }, body: m })
   const codes: number[] = []
   for (let i = 0; i < 3; i++) codes.push((await to(limited.url, await sealed(bobKey, body()))).status)
   assert.equal(codes, [200, 200, 429])

@@ -17,7 +17,10 @@ test.before(async () => {
   await alice.build()
   await bob.follow('alice', (await alice.serve()).url)
 })
-test.after(async () => { await alice?.close(); await bob?.close() })
+test.after(async () => {
+  await alice?.close()
+  await bob?.close()
+})
 
 const empty: SyncSummary = { friends: [], new: 0, updated: 0, deleted: 0, rejected: 0, failed: 0 }
 
@@ -70,15 +73,23 @@ test('runs on its timer, one run at a time; syncNow joins the run in progress', 
   }
 })
 
-test('the real run brings a friend\'s posts home; close() stops a run in flight and the timer', async () => {
+test("the real run brings a friend's posts home; close() stops a run in flight and the timer", async () => {
   const seen: string[] = []
-  const bg = await startBackgroundSync(bob.layout, { intervalMs: 0, lan: false, dht: false, onEvent: (e) => seen.push(`${e.type} ${e.name}`) })
+  const bg = await startBackgroundSync(bob.layout, {
+    intervalMs: 0,
+    lan: false,
+    dht: false,
+    onEvent: (e) => seen.push(`${e.type} ${e.name}`),
+  })
   try {
     assert.is(bg.nextAt, undefined, 'interval 0: only syncNow')
     const r = await bg.syncNow().done
     assert.ok('friends' in r, JSON.stringify(r))
     assert.is((r as SyncSummary).new, 1)
-    assert.equal(seen.filter((s) => !s.startsWith('route')), ['started alice', 'finished alice'])
+    assert.equal(
+      seen.filter((s) => !s.startsWith('route')),
+      ['started alice', 'finished alice'],
+    )
     assert.is((await bob.inbox('alice')).length, 1)
   } finally {
     await bg.close()
@@ -87,7 +98,13 @@ test('the real run brings a friend\'s posts home; close() stops a run in flight 
   let signalled = false
   const stuck = await startBackgroundSync(bob.layout, {
     intervalMs: 60_000,
-    run: ({ signal }) => new Promise((resolve) => signal.addEventListener('abort', () => { signalled = true; resolve(empty) })),
+    run: ({ signal }) =>
+      new Promise((resolve) =>
+        signal.addEventListener('abort', () => {
+          signalled = true
+          resolve(empty)
+        }),
+      ),
   })
   stuck.syncNow()
   await stuck.close()

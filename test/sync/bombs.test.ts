@@ -62,7 +62,8 @@ async function syncThrough(rule: RelayRule) {
 
 test('a page from the API that inflates to 4 GB is refused', async () => {
   const run = await syncThrough(async (req, forward) =>
-    req.path.startsWith('/api/v1/updates') ? { status: 200, body: JSON.stringify({ pages: [bomb], next: '1' }) } : forward())
+    req.path.startsWith('/api/v1/updates') ? { status: 200, body: JSON.stringify({ pages: [bomb], next: '1' }) } : forward(),
+  )
   assert.match(run.stdout, /alice: FAILED \(a page was refused: the message expands past 16777216 bytes/)
 })
 

@@ -12,8 +12,14 @@ test.before(async () => {
   await alice.befriend(bob)
   await bob.befriend(alice)
   const first = await alice.post({ text: 'First snow in the garden.' }, { now: new Date('2026-11-20T09:30:00Z') })
-  await alice.post({ type: 'link', url: 'https://example.org/snow', title: 'Snow facts', text: 'worth a read' }, { now: new Date('2026-11-20T10:00:00Z') })
-  await alice.post({ type: 'event', name: 'Sledging', start: '2026-12-24T14:00:00Z', location: 'the hill', to: ['bob'] }, { now: new Date('2026-11-20T11:00:00Z') })
+  await alice.post(
+    { type: 'link', url: 'https://example.org/snow', title: 'Snow facts', text: 'worth a read' },
+    { now: new Date('2026-11-20T10:00:00Z') },
+  )
+  await alice.post(
+    { type: 'event', name: 'Sledging', start: '2026-12-24T14:00:00Z', location: 'the hill', to: ['bob'] },
+    { now: new Date('2026-11-20T11:00:00Z') },
+  )
   await alice.post({ type: 'location', lat: 46.5, lon: 7.9, place: 'Wengen' }, { now: new Date('2026-11-20T12:00:00Z') })
   await alice.post({ type: 'activity', activity: 'run', distanceKm: 10.2, duration: 'PT52M' }, { now: new Date('2026-11-20T13:00:00Z') })
   await alice.post({ type: 'comment', inReplyTo: first, text: 'it melted already' }, { now: new Date('2026-11-20T14:00:00Z') })
@@ -22,7 +28,10 @@ test.before(async () => {
   url = (await alice.serve()).url
   await bob.post({ text: 'bob was here' }, { now: new Date('2026-11-21T08:00:00Z') })
 })
-test.after(async () => { await alice?.close(); await bob?.close() })
+test.after(async () => {
+  await alice?.close()
+  await bob?.close()
+})
 
 test('follow then sync prints progress and a summary', async () => {
   const f = await cli(['follow', 'alice', url, '--root', bob.layout.root])
@@ -55,7 +64,10 @@ test('timeline --from and --json', async () => {
   const items = JSON.parse(r.stdout) as { author: string; type: string; id: string }[]
   assert.is(items.length, 3)
   assert.ok(items.every((i) => i.author === 'alice' && i.id.startsWith(alice.fingerprint)))
-  assert.equal(items.map((i) => i.type), ['like', 'comment', 'activity'])
+  assert.equal(
+    items.map((i) => i.type),
+    ['like', 'comment', 'activity'],
+  )
   const bad = await cli(['timeline', '--root', bob.layout.root, '--from', 'zed'])
   assert.is(bad.code, 1)
   assert.match(bad.stderr, 'nothing from "zed"')

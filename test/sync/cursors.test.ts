@@ -33,7 +33,11 @@ async function forget() {
   await fs.rm(bob.layout.inbox, { recursive: true, force: true })
   await fs.rm(path.join(bob.layout.state, 'sync'), { recursive: true, force: true })
 }
-const state = async () => JSON.parse(await fs.readFile(path.join(bob.layout.state, 'sync', 'alice.json'), 'utf8')) as { cursor: string | null; publicCursor: string | null }
+const state = async () =>
+  JSON.parse(await fs.readFile(path.join(bob.layout.state, 'sync', 'alice.json'), 'utf8')) as {
+    cursor: string | null
+    publicCursor: string | null
+  }
 const open = async (rule: Parameters<typeof relay>[1]) => {
   const r = await relay(honest.url, rule)
   relays.push(r)
@@ -46,12 +50,19 @@ test('a relay forging next and adding an unsigned entry cannot stop later syncs 
   const r = await open(async (req, forward) => {
     const a = await forward()
     if (a.status !== 200) return a
-    if (req.path.startsWith('/api/v1/updates')) return editJson(a, (v) => { if ((v.pages as unknown[]).length) v.next = FORGED })
+    if (req.path.startsWith('/api/v1/updates'))
+      return editJson(a, (v) => {
+        if ((v.pages as unknown[]).length) v.next = FORGED
+      })
     if (req.path.startsWith('/api/v1/public')) {
       return editJson(a, (v) => {
         if (!(v.posts as unknown[]).length) return
         v.next = FORGED
-        ;(v.posts as unknown[]).push({ cursor: FORGED, id: `${alice.fingerprint}/2099-01-01T00-00-00Z-forged`, post: { type: 'status', published: '2099-01-01T00:00:00Z', text: 'made up by the relay' } })
+        ;(v.posts as unknown[]).push({
+          cursor: FORGED,
+          id: `${alice.fingerprint}/2099-01-01T00-00-00Z-forged`,
+          post: { type: 'status', published: '2099-01-01T00:00:00Z', text: 'made up by the relay' },
+        })
       })
     }
     return a
@@ -81,7 +92,9 @@ test('a static relay forging `last` in api/public/index.json cannot stop later s
     if (req.path.startsWith('/api/v1/')) return notFound
     const a = await forward()
     if (req.path === '/api/public/index.json' && a.status === 200) {
-      return editJson(a, (v) => { for (const p of v.pages as { last: string }[]) p.last = FORGED })
+      return editJson(a, (v) => {
+        for (const p of v.pages as { last: string }[]) p.last = FORGED
+      })
     }
     return a
   })

@@ -63,14 +63,17 @@ test('a backdated post written after the last sync still arrives', async () => {
   assert.ok((await bob.inbox('alice')).includes(stems.old))
 })
 
-test('a blocked friend gets a stranger\'s answer: public posts only, nothing private', async () => {
+test("a blocked friend gets a stranger's answer: public posts only, nothing private", async () => {
   const secret = await alice.post({ text: 'after the block', to: ['bob'] })
   const open = await alice.post({ text: 'public after the block' })
   await alice.block('bob')
   await alice.build()
   const s = await bob.sync()
   assert.is(s.failed, 0, JSON.stringify(s.friends[0].error))
-  assert.ok(s.friends[0].notes.some((n) => /has not added your key yet: public posts only/.test(n)), 'the same note as for a stranger')
+  assert.ok(
+    s.friends[0].notes.some((n) => /has not added your key yet: public posts only/.test(n)),
+    'the same note as for a stranger',
+  )
   const inbox = await bob.inbox('alice')
   assert.ok(inbox.includes(open))
   assert.not.ok(inbox.includes(secret))

@@ -118,7 +118,13 @@ async function hostile(answer: (req: http.IncomingMessage, round: number) => { s
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  closers.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections() }))
+  closers.push(
+    () =>
+      new Promise<void>((r) => {
+        server.close(() => r())
+        server.closeAllConnections()
+      }),
+  )
   return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`
 }
 
@@ -128,7 +134,11 @@ const goodPost = (text: string) => ({ type: 'status', published: '2026-02-01T00:
 
 async function againstHostile(pages: () => Promise<unknown[]> | unknown[], raw?: string | Buffer) {
   const list = await pages()
-  const url = await hostile((_req, round) => (raw !== undefined ? { body: raw } : { body: JSON.stringify(round === 0 ? { pages: list, next: '9000000000000' } : { pages: [], next: null }) }))
+  const url = await hostile((_req, round) =>
+    raw !== undefined
+      ? { body: raw }
+      : { body: JSON.stringify(round === 0 ? { pages: list, next: '9000000000000' } : { pages: [], next: null }) },
+  )
   await bob.follow('alice', url)
   const before = await bob.inbox('alice')
   const s = await bob.sync({ limits: { answerBytes: 1 << 20 } })
@@ -149,19 +159,31 @@ test('a hostile peer: invalid JSON, oversized answers, wrong signer, bad schema,
   assert.is(r.report.error?.code, 'ANSWER_TOO_LARGE')
   assert.equal(r.added, [])
 
-  r = await againstHostile(async () => [await sealed({ v: 1, owner: A, audience: 'you', entries: [{ cursor: '8000000000001', id: `${A}/forged`, post: goodPost('forged') }] }, mallory)])
+  r = await againstHostile(async () => [
+    await sealed(
+      { v: 1, owner: A, audience: 'you', entries: [{ cursor: '8000000000001', id: `${A}/forged`, post: goodPost('forged') }] },
+      mallory,
+    ),
+  ])
   assert.is(r.report.error?.code, 'BAD_PAGE')
   assert.match(r.report.error!.message, /signature/)
   assert.equal(r.added, [])
 
-  r = await againstHostile(async () => [await sealed({ v: 1, owner: A, audience: 'you', entries: [
-    { cursor: '8000000000002', id: `${A}/bad-schema`, post: { type: 'status', published: 'yesterday', text: 'x' } },
-    { cursor: '8000000000003', id: `${A}/unknown-type`, post: { type: 'virus', published: '2026-02-01T00:00:00Z' } },
-    { cursor: '8000000000004', id: `${'ab'.repeat(20)}/someone-else`, post: goodPost('not alice') },
-    { cursor: '8000000000005', id: `${A}/..%2f..%2fescape`, post: goodPost('escape') },
-    { cursor: '8000000000006', id: `${A}/with-file`, post: { ...goodPost('file'), attachments: [{ path: '../../evil.sh' }] } },
-    { cursor: '8000000000007', id: `${A}/good-one`, post: goodPost('this one is fine') },
-  ] })])
+  r = await againstHostile(async () => [
+    await sealed({
+      v: 1,
+      owner: A,
+      audience: 'you',
+      entries: [
+        { cursor: '8000000000002', id: `${A}/bad-schema`, post: { type: 'status', published: 'yesterday', text: 'x' } },
+        { cursor: '8000000000003', id: `${A}/unknown-type`, post: { type: 'virus', published: '2026-02-01T00:00:00Z' } },
+        { cursor: '8000000000004', id: `${'ab'.repeat(20)}/someone-else`, post: goodPost('not alice') },
+        { cursor: '8000000000005', id: `${A}/..%2f..%2fescape`, post: goodPost('escape') },
+        { cursor: '8000000000006', id: `${A}/with-file`, post: { ...goodPost('file'), attachments: [{ path: '../../evil.sh' }] } },
+        { cursor: '8000000000007', id: `${A}/good-one`, post: goodPost('this one is fine') },
+      ],
+    }),
+  ])
   assert.is(r.report.error, undefined, JSON.stringify(r.report.error))
   assert.equal(r.added, ['good-one'])
   assert.is(r.report.rejected.length, 5)
@@ -170,7 +192,10 @@ test('a hostile peer: invalid JSON, oversized answers, wrong signer, bad schema,
   assert.match(why, /another author/)
   assert.match(why, /not <fingerprint>\/<file name>/)
   await assertClean(path.join(bob.layout.inbox, 'alice'))
-  await fs.access(path.join(bob.layout.root, 'evil.sh')).then(() => assert.unreachable('escaped the inbox'), () => {})
+  await fs.access(path.join(bob.layout.root, 'evil.sh')).then(
+    () => assert.unreachable('escaped the inbox'),
+    () => {},
+  )
 })
 
 test.run()

@@ -22,7 +22,10 @@ test.before(async () => {
   await alice.build()
   await bob.follow('alice', (await alice.serve()).url)
 })
-test.after(async () => { await alice?.close(); await bob?.close() })
+test.after(async () => {
+  await alice?.close()
+  await bob?.close()
+})
 
 /** Starts `peerfeed sync` and SIGKILLs it `ms` after it printed its first progress line. */
 function killedSync(ms: number): Promise<void> {
@@ -42,7 +45,13 @@ test('killed mid-sync: no partial posts, stale lock taken over, next sync comple
   let killedMidway = 0
   for (const ms of [150, 600]) {
     await killedSync(ms)
-    if (await fs.access(path.join(bob.layout.state, 'sync', 'alice.lock')).then(() => true, () => false)) killedMidway++
+    if (
+      await fs.access(path.join(bob.layout.state, 'sync', 'alice.lock')).then(
+        () => true,
+        () => false,
+      )
+    )
+      killedMidway++
     const files = (await fs.readdir(path.join(bob.layout.inbox, 'alice'), { recursive: true }).catch(() => [] as string[])).map(String)
     for (const f of files.filter((x) => x.endsWith('.yaml') && !path.basename(x).startsWith('.'))) {
       const text = await fs.readFile(path.join(bob.layout.inbox, 'alice', f), 'utf8')
@@ -53,9 +62,14 @@ test('killed mid-sync: no partial posts, stale lock taken over, next sync comple
   const s = await bob.sync()
   assert.is(s.failed, 0, JSON.stringify(s.friends[0].error))
   assert.is((await bob.inbox('alice')).length, N)
-  const leftovers = (await fs.readdir(path.join(bob.layout.inbox, 'alice'), { recursive: true })).map(String).filter((f) => f.endsWith('.tmp'))
+  const leftovers = (await fs.readdir(path.join(bob.layout.inbox, 'alice'), { recursive: true }))
+    .map(String)
+    .filter((f) => f.endsWith('.tmp'))
   assert.equal(leftovers, [])
-  await fs.access(path.join(bob.layout.state, 'sync', 'alice.lock')).then(() => assert.unreachable('lock left behind'), () => {})
+  await fs.access(path.join(bob.layout.state, 'sync', 'alice.lock')).then(
+    () => assert.unreachable('lock left behind'),
+    () => {},
+  )
   const again = await bob.sync()
   assert.is(again.new + again.updated + again.deleted, 0)
 })

@@ -23,7 +23,10 @@ test.before(async () => {
   cleanup.push(dir)
   await fs.writeFile(path.join(dir, 'us.png'), crypto.randomBytes(1500))
   await alice.post({ text: 'soon deleted', to: ['bob'] }, { now: new Date(Date.UTC(2026, 0, 1)) })
-  await alice.post({ type: 'image', text: 'a photo of us', to: ['bob'] }, { files: [{ source: path.join(dir, 'us.png'), alt: 'us' }], now: new Date(Date.UTC(2026, 0, 2)) })
+  await alice.post(
+    { type: 'image', text: 'a photo of us', to: ['bob'] },
+    { files: [{ source: path.join(dir, 'us.png'), alt: 'us' }], now: new Date(Date.UTC(2026, 0, 2)) },
+  )
   await alice.build()
   honest = await alice.serve()
 })

@@ -16,9 +16,18 @@ const closers: (() => Promise<void>)[] = []
 /** Accepts connections and never answers: a friend whose machine hangs, the worst kind of unreachable. */
 async function silentServer(): Promise<string> {
   const sockets = new Set<net.Socket>()
-  const s = net.createServer((c) => { sockets.add(c); c.on('error', () => {}) })
+  const s = net.createServer((c) => {
+    sockets.add(c)
+    c.on('error', () => {})
+  })
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  closers.push(() => new Promise((r) => { for (const c of sockets) c.destroy(); s.close(() => r()) }))
+  closers.push(
+    () =>
+      new Promise((r) => {
+        for (const c of sockets) c.destroy()
+        s.close(() => r())
+      }),
+  )
   return `http://127.0.0.1:${(s.address() as net.AddressInfo).port}/`
 }
 
@@ -57,7 +66,10 @@ test('a live friend finishes while two unreachable ones run at the same time and
   const s = await bob.sync({ reachMs: 1500, onEvent: (e) => events.push(e) })
   const at = (type: SyncEvent['type'], name: string) => events.findIndex((e) => e.type === type && e.name === name)
   // Reports keep the followed order (alphabetical); events come as each friend ends.
-  assert.equal(s.friends.map((f) => f.name), ['alice', 'carol', 'dave'])
+  assert.equal(
+    s.friends.map((f) => f.name),
+    ['alice', 'carol', 'dave'],
+  )
   assert.is(s.new, 2)
   assert.is(s.failed, 2)
   assert.is(s.friends[0].error, undefined)
@@ -66,7 +78,10 @@ test('a live friend finishes while two unreachable ones run at the same time and
   assert.is(s.friends[2].error?.code, 'UNREACHABLE')
   assert.match(s.friends[2].error!.message, `could not reach dave: url ${deadUrl}: connection refused`)
   // The silent friend did not hold anyone up: alice finished before carol failed; all three were under way at once.
-  assert.ok(at('finished', 'alice') >= 0 && at('finished', 'alice') < at('failed', 'carol'), events.map((e) => `${e.type} ${e.name}`).join(', '))
+  assert.ok(
+    at('finished', 'alice') >= 0 && at('finished', 'alice') < at('failed', 'carol'),
+    events.map((e) => `${e.type} ${e.name}`).join(', '),
+  )
   const lastStart = Math.max(at('started', 'alice'), at('started', 'carol'), at('started', 'dave'))
   assert.ok(lastStart < at('finished', 'alice') && lastStart < at('failed', 'carol'), 'all three started before any ended')
   assert.ok(at('route', 'carol') > at('started', 'carol'), 'the route tried is reported')
@@ -97,7 +112,14 @@ test('the last sync of each friend is kept: when, how many posts, the error in p
 
 test('a stop signal ends a sync at once: friends not yet done report that it was stopped', async () => {
   const ac = new AbortController()
-  const pending = bob.sync({ names: ['carol'], reachMs: 60_000, signal: ac.signal, onEvent: (e) => { if (e.type === 'route') ac.abort(new Error('the app is closing')) } })
+  const pending = bob.sync({
+    names: ['carol'],
+    reachMs: 60_000,
+    signal: ac.signal,
+    onEvent: (e) => {
+      if (e.type === 'route') ac.abort(new Error('the app is closing'))
+    },
+  })
   const s = await pending
   assert.is(s.friends[0].error?.code, 'STOPPED')
   assert.match(s.friends[0].error!.message, 'the app is closing')
@@ -106,10 +128,22 @@ test('a stop signal ends a sync at once: friends not yet done report that it was
 test('`peerfeed sync` prints one line per friend as each finishes, the silent one last', async () => {
   const r = await cli(['sync', '--root', bob.layout.root, '--no-lan', '--no-dht'], { env: { PEERFEED_REACH_MS: '5000' } })
   assert.is(r.code, 1, r.stderr)
-  const lines = r.stdout.trim().split('\n').filter((l) => !l.startsWith(' '))
-  assert.ok(lines.some((l) => /^alice: 0 new, 0 updated, 0 deleted, 0 rejected \[\d+\.\d s\]$/.test(l)), r.stdout)
-  assert.ok(lines.some((l) => l.startsWith(`dave: FAILED (could not reach dave: url ${deadUrl}: connection refused`)), r.stdout)
-  assert.ok(lines.some((l) => l.startsWith(`carol: FAILED (could not reach carol: url ${silentUrl}: no answer within 5 s`)), r.stdout)
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith(' '))
+  assert.ok(
+    lines.some((l) => /^alice: 0 new, 0 updated, 0 deleted, 0 rejected \[\d+\.\d s\]$/.test(l)),
+    r.stdout,
+  )
+  assert.ok(
+    lines.some((l) => l.startsWith(`dave: FAILED (could not reach dave: url ${deadUrl}: connection refused`)),
+    r.stdout,
+  )
+  assert.ok(
+    lines.some((l) => l.startsWith(`carol: FAILED (could not reach carol: url ${silentUrl}: no answer within 5 s`)),
+    r.stdout,
+  )
   assert.ok(lines.findIndex((l) => l.startsWith('carol:')) === 2, 'the silent friend ends last')
   assert.is(lines.at(-1), 'synced 3 friend(s): 0 new, 0 updated, 0 deleted, 0 rejected, 2 failed')
   assert.not.match(r.stderr, 'DHT')

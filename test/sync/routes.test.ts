@@ -31,7 +31,9 @@ test.before(async () => {
   apiUrl = (await alice.serve()).url
   // The same dist/ on a plain static file server: no API at all.
   const require = createRequire(import.meta.url)
-  const { createServer } = require('http-server') as { createServer(o: object): { server: net.Server; listen(p: number, h: string, cb: () => void): void; close(): void } }
+  const { createServer } = require('http-server') as {
+    createServer(o: object): { server: net.Server; listen(p: number, h: string, cb: () => void): void; close(): void }
+  }
   const hs = createServer({ root: alice.layout.dist, showDir: 'false', cache: -1 })
   await new Promise<void>((r) => hs.listen(0, '127.0.0.1', r))
   staticUrl = `http://127.0.0.1:${(hs.server.address() as net.AddressInfo).port}/`

@@ -16,7 +16,12 @@ import { makeFeed, type TestFeed } from '../helpers/peers.ts'
 
 const test = suite('sync: what is stored')
 let alice: TestFeed, bob: TestFeed, server: http.Server
-const post = (published: string, extra: Record<string, unknown> = {}) => ({ type: 'status', published, text: `posted ${published}`, ...extra })
+const post = (published: string, extra: Record<string, unknown> = {}) => ({
+  type: 'status',
+  published,
+  text: `posted ${published}`,
+  ...extra,
+})
 
 test.before(async () => {
   ;[alice, bob] = await Promise.all([makeFeed('alice'), makeFeed('bob')])
@@ -31,7 +36,9 @@ test.before(async () => {
     { cursor: '1795590000005', id: id('fine'), post: post('2026-11-24T09:34:00+01:00') },
   ]
   const page = await encryptAndSign({
-    data: JSON.stringify({ v: 1, owner: alice.fingerprint, audience: 'you', entries }), to: [bob.publicKey], signer: alice.secretKey,
+    data: JSON.stringify({ v: 1, owner: alice.fingerprint, audience: 'you', entries }),
+    to: [bob.publicKey],
+    signer: alice.secretKey,
   })
   let answered = false
   server = http.createServer((req, res) => {
@@ -77,13 +84,19 @@ test('sync drops `to`, refuses dates check refuses, and stores files check accep
 test('check and sync apply one rule set: every post check accepts, sync accepts, and the other way round', () => {
   const owner = crypto.randomBytes(20).toString('hex')
   const cases = [
-    post('2026-11-24T09:30:00Z'), post('2026-11-24 09:30:00Z'), post('2026-11-24T09:30:00.123+05:30'),
-    post('2026-11-24T09:30:00Z', { updated: '2026-11-23T09:30:00Z' }), post('2026-11-24T09:30:00Z', { tags: ['snow', 'Schnee', '雪', 'a b'] }),
-    post('2026-11-24T09:30:00Z', { tags: ['ok'], 'x-mood': 'calm' }), post('2026-02-30T09:30:00Z'),
+    post('2026-11-24T09:30:00Z'),
+    post('2026-11-24 09:30:00Z'),
+    post('2026-11-24T09:30:00.123+05:30'),
+    post('2026-11-24T09:30:00Z', { updated: '2026-11-23T09:30:00Z' }),
+    post('2026-11-24T09:30:00Z', { tags: ['snow', 'Schnee', '雪', 'a b'] }),
+    post('2026-11-24T09:30:00Z', { tags: ['ok'], 'x-mood': 'calm' }),
+    post('2026-02-30T09:30:00Z'),
     { type: 'event', published: '2026-11-24T09:30:00Z', name: 'x', start: '2026-12-02 10:00:00Z' },
   ]
   for (const [i, data] of cases.entries()) {
-    const yaml = Object.entries(data).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n')
+    const yaml = Object.entries(data)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+      .join('\n')
     const byCheck = parsePost(`${yaml}\n`, 'p.yaml').problems.length === 0
     const bySync = 'ok' in checkEntry({ cursor: String(i + 1), id: `${owner}/p${i}`, post: data }, owner)
     assert.is(bySync, byCheck, JSON.stringify(data))

@@ -30,16 +30,23 @@ test.before(async () => {
   assert.is(s.failed, 0, JSON.stringify(s.friends[0].error))
   assert.is(s.new, 5)
 })
-test.after(async () => { await Promise.all([alice, bob, carol].map((f) => f?.close())) })
+test.after(async () => {
+  await Promise.all([alice, bob, carol].map((f) => f?.close()))
+})
 
 test('sync records how each private post reached me: for me alone, or through a group', async () => {
-  const audiences = [...(await heldAudiences(alice.layout, 'bob')).entries()].map(([stem, to]) => `${stem.replace(/^.*?Z-/, '')}=${to}`).sort()
+  const audiences = [...(await heldAudiences(alice.layout, 'bob')).entries()]
+    .map(([stem, to]) => `${stem.replace(/^.*?Z-/, '')}=${to}`)
+    .sort()
   assert.equal(audiences, ['for-the-hikers=hikers', 'just-for-alice=you', 'nice-one=you', 'like=you'].sort())
 })
 
 test("a friend's comment and like on my post and a post for me alone are notifications, newest first, unread", async () => {
   const n = await loadNotifications(alice.layout)
-  assert.equal(n.items.map((i) => `${i.kind} ${i.author}`), ['to-you bob', 'like bob', 'comment bob'])
+  assert.equal(
+    n.items.map((i) => `${i.kind} ${i.author}`),
+    ['to-you bob', 'like bob', 'comment bob'],
+  )
   assert.is(n.unread, 3)
   assert.is(n.items[1].about, `${alice.fingerprint}/${mine}`)
   assert.is(n.items[0].post.data.text, 'just for alice')

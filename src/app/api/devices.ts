@@ -13,7 +13,11 @@ const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
 /** Wrong short codes tolerated before every pending code stops working (guessing 10 letters is hopeless anyway). */
 const MAX_MISSES = 20
 
-interface Pending { token: string; label: string; expires: number }
+interface Pending {
+  token: string
+  label: string
+  expires: number
+}
 const pending = new WeakMap<object, { codes: Map<string, Pending>; misses: number }>()
 const stateOf = (q: Request) => {
   let s = pending.get(q.app.sessions)
@@ -26,10 +30,16 @@ const publicId = (hash: string) => hash.slice(0, 16)
 
 /** Paired devices: those kept on disk (paired before a restart too) and those paired in this run. */
 function pairedDevices(q: Request) {
-  const live = new Map(q.app.sessions.list().filter((s) => s.kind === 'device').map((s) => [sessionHash(s.id), s]))
+  const live = new Map(
+    q.app.sessions
+      .list()
+      .filter((s) => s.kind === 'device')
+      .map((s) => [sessionHash(s.id), s]),
+  )
   const out = new Map<string, { hash: string; label: string; created: number; lastUsed?: number; sessionId?: string }>()
   for (const d of q.app.sessions.devices?.list() ?? []) out.set(d.hash, { ...d })
-  for (const [hash, s] of live) out.set(hash, { hash, label: s.label, created: s.created, lastUsed: s.lastUsed ?? out.get(hash)?.lastUsed, sessionId: s.id })
+  for (const [hash, s] of live)
+    out.set(hash, { hash, label: s.label, created: s.created, lastUsed: s.lastUsed ?? out.get(hash)?.lastUsed, sessionId: s.id })
   return [...out.values()].sort((a, b) => a.created - b.created)
 }
 
@@ -40,7 +50,8 @@ const shortCode = () => {
 }
 
 function ownerOnly(q: Request) {
-  if (q.lan || q.session?.kind !== 'owner') throw new HttpError(403, 'OWNER_ONLY', 'devices are paired and revoked from the computer running the app')
+  if (q.lan || q.session?.kind !== 'owner')
+    throw new HttpError(403, 'OWNER_ONLY', 'devices are paired and revoked from the computer running the app')
 }
 
 function redeem(q: Request, token: string) {
@@ -55,15 +66,24 @@ export function routes(r: Router) {
     ownerOnly(q)
     return {
       lan: q.app.lanOrigin ?? null,
-      devices: pairedDevices(q).map((d) => ({ id: publicId(d.hash), name: d.label, paired: new Date(d.created).toISOString(), lastUsed: d.lastUsed ? new Date(d.lastUsed).toISOString() : null })),
+      devices: pairedDevices(q).map((d) => ({
+        id: publicId(d.hash),
+        name: d.label,
+        paired: new Date(d.created).toISOString(),
+        lastUsed: d.lastUsed ? new Date(d.lastUsed).toISOString() : null,
+      })),
     }
   })
 
   r.post('/api/devices/pairing', async (q) => {
     ownerOnly(q)
-    if (!q.app.lanOrigin) throw new HttpError(409, 'NO_LAN', 'the app is not on your LAN: restart it with `peerfeed app --lan` to pair a phone')
+    if (!q.app.lanOrigin)
+      throw new HttpError(409, 'NO_LAN', 'the app is not on your LAN: restart it with `peerfeed app --lan` to pair a phone')
     const body = await readJson(q.req)
-    const label = String(body.name ?? '').trim().slice(0, 60) || 'a phone'
+    const label =
+      String(body.name ?? '')
+        .trim()
+        .slice(0, 60) || 'a phone'
     const token = q.app.sessions.issueToken({ kind: 'device', label, ttlMs: PAIRING_TTL_MS })
     const st = stateOf(q)
     const code = shortCode()
@@ -96,17 +116,25 @@ export function routes(r: Router) {
 
   // On the LAN address only: the QR code's link and the short link.
   r.get('/pair', (q) => redeem(q, q.url.searchParams.get('token') ?? ''), { auth: false, lan: 'only' })
-  r.get('/p/:code', (q) => {
-    const st = stateOf(q)
-    const code = q.params.code.toUpperCase()
-    const p = st.misses < MAX_MISSES ? st.codes.get(code) : undefined
-    if (!p) {
-      if (++st.misses >= MAX_MISSES) st.codes.clear()
-      return html(q, 401, pairNote('This short link was already used, has expired, or is mistyped. Make a new one in Devices on your computer.'))
-    }
-    st.codes.delete(code)
-    return redeem(q, p.token)
-  }, { auth: false, lan: 'only' })
+  r.get(
+    '/p/:code',
+    (q) => {
+      const st = stateOf(q)
+      const code = q.params.code.toUpperCase()
+      const p = st.misses < MAX_MISSES ? st.codes.get(code) : undefined
+      if (!p) {
+        if (++st.misses >= MAX_MISSES) st.codes.clear()
+        return html(
+          q,
+          401,
+          pairNote('This short link was already used, has expired, or is mistyped. Make a new one in Devices on your computer.'),
+        )
+      }
+      st.codes.delete(code)
+      return redeem(q, p.token)
+    },
+    { auth: false, lan: 'only' },
+  )
 }
 
 /** The only page the LAN address shows to a browser that is not paired. */

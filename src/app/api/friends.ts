@@ -16,7 +16,10 @@ function keyInput(body: Record<string, unknown>): string | { armored: string } {
   if (typeof body.url === 'string' && body.url.trim()) {
     const url = body.url.trim()
     // only web addresses: a path on this machine must never be read on a request's behalf
-    if (!/^https?:\/\//i.test(url)) throw new HttpError(400, 'BAD_URL', 'give the address your friend serves at, starting with http:// or https://', { url: 'starts with http:// or https://' })
+    if (!/^https?:\/\//i.test(url))
+      throw new HttpError(400, 'BAD_URL', 'give the address your friend serves at, starting with http:// or https://', {
+        url: 'starts with http:// or https://',
+      })
     return url
   }
   if (typeof body.armored === 'string' && body.armored.trim()) return { armored: body.armored.slice(0, MAX_KEY) }
@@ -27,7 +30,7 @@ function keyInput(body: Record<string, unknown>): string | { armored: string } {
     if (text.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----')) return { armored: text }
     return { armored: binaryToArmored(bytes) }
   }
-  throw new HttpError(400, 'NO_KEY', 'give your friend\'s feed address, a key file, or paste their key')
+  throw new HttpError(400, 'NO_KEY', "give your friend's feed address, a key file, or paste their key")
 }
 
 /** A binary key (gpg --export) as armor, so the same reader takes both. */
@@ -83,8 +86,15 @@ export function routes(r: Router) {
     const p = await previewPeerKey(q.app.layout, keyInput(await readJson(q.req, 2 * MAX_KEY)), { taken: await taken(q) })
     return {
       preview: {
-        name: p.name ?? null, email: p.email ?? null, userIds: p.userIds, fingerprint: p.fingerprint, formatted: p.formatted,
-        origin: p.origin, suggestedName: p.suggestedName ?? '', blocked: p.blocked, followUrl: feedBase(p.origin) ?? null,
+        name: p.name ?? null,
+        email: p.email ?? null,
+        userIds: p.userIds,
+        fingerprint: p.fingerprint,
+        formatted: p.formatted,
+        origin: p.origin,
+        suggestedName: p.suggestedName ?? '',
+        blocked: p.blocked,
+        followUrl: feedBase(p.origin) ?? null,
       },
     }
   })
@@ -100,7 +110,11 @@ export function routes(r: Router) {
     const { previewPeerKey } = await import('../../identity/index.ts')
     const seen = await previewPeerKey(q.app.layout, input)
     if (typeof body.fingerprint === 'string' && body.fingerprint.toLowerCase() !== seen.fingerprint) {
-      throw new HttpError(409, 'KEY_CHANGED', `the key at ${seen.origin} is now ${seen.formatted}, not the one you confirmed; check with your friend and try again.`)
+      throw new HttpError(
+        409,
+        'KEY_CHANGED',
+        `the key at ${seen.origin} is now ${seen.formatted}, not the one you confirmed; check with your friend and try again.`,
+      )
     }
     const added = await addPeer(q.app.layout, name, { armored: seen.key.armored })
     await record(q.app.layout, [`keys/${name}.asc`], `peer: add ${name} (${added.fingerprint})`)

@@ -22,8 +22,10 @@ export function routes(r: Router) {
     const why = nameProblem(name, 'group name')
     if (why) throw new HttpError(400, 'BAD_GROUP_NAME', why, { name: why })
     const { exists } = await import('../../fs-atomic.ts')
-    if (await exists(groupFile(q.app.layout, name))) throw new HttpError(409, 'GROUP_EXISTS', `there is already a group called "${name}"`, { name: 'already a group' })
-    if (!members.length) throw new HttpError(400, 'NO_NAMES', 'choose at least one friend for the group', { members: 'choose at least one friend' })
+    if (await exists(groupFile(q.app.layout, name)))
+      throw new HttpError(409, 'GROUP_EXISTS', `there is already a group called "${name}"`, { name: 'already a group' })
+    if (!members.length)
+      throw new HttpError(400, 'NO_NAMES', 'choose at least one friend for the group', { members: 'choose at least one friend' })
     const g = await addToGroup(q.app.layout, name, members)
     await record(q.app.layout, [`groups/${g.name}.yaml`], `group: add ${members.join(', ')} to ${g.name}`)
     return { group: g, ...(await list(q)) }
@@ -40,7 +42,11 @@ export function routes(r: Router) {
       const why = id.nameProblem(rename, 'group name')
       if (why) throw new HttpError(400, 'BAD_GROUP_NAME', why, { rename: why })
       const r = await id.renameGroup(q.app.layout, name, rename)
-      await record(q.app.layout, r.paths, `group: rename ${name} to ${rename}${r.posts.length ? ` (${r.posts.length} post(s) addressed to it)` : ''}`)
+      await record(
+        q.app.layout,
+        r.paths,
+        `group: rename ${name} to ${rename}${r.posts.length ? ` (${r.posts.length} post(s) addressed to it)` : ''}`,
+      )
       name = rename
     }
     if (add.length) {
@@ -60,7 +66,11 @@ export function routes(r: Router) {
     // posts still addressed to the group would no longer build: say which, change nothing
     const used = await id.postsAddressedTo(q.app.layout, name)
     if (used.length) {
-      throw new HttpError(409, 'GROUP_IN_USE', `${used.length} of your posts ${used.length > 1 ? 'are' : 'is'} addressed to "${name}" (${used.slice(0, 3).join(', ')}${used.length > 3 ? ', …' : ''}); rename the group instead, or change those posts' audience first.`)
+      throw new HttpError(
+        409,
+        'GROUP_IN_USE',
+        `${used.length} of your posts ${used.length > 1 ? 'are' : 'is'} addressed to "${name}" (${used.slice(0, 3).join(', ')}${used.length > 3 ? ', …' : ''}); rename the group instead, or change those posts' audience first.`,
+      )
     }
     await id.deleteGroup(q.app.layout, name)
     await record(q.app.layout, [`groups/${name}.yaml`], `group: delete ${name}`)

@@ -34,7 +34,9 @@ export function routes(r: Router) {
       'cache-control': 'private, max-age=3600',
       'content-type': type,
       'content-length': st.size,
-      ...(type === 'application/octet-stream' ? { 'content-disposition': `attachment; filename="${path.basename(a.path).replace(/[^\w.-]/g, '_')}"` } : {}),
+      ...(type === 'application/octet-stream'
+        ? { 'content-disposition': `attachment; filename="${path.basename(a.path).replace(/[^\w.-]/g, '_')}"` }
+        : {}),
     })
     fs.createReadStream('', { fd }).pipe(q.res)
   })

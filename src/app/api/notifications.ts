@@ -30,7 +30,13 @@ export function routes(r: Router) {
       unread: all.filter((n) => !n.read).length,
       items: all.slice(0, limit).map((n) => {
         const about = n.about ? q.app.index.byId.get(n.about) : undefined
-        return { id: n.id, kind: n.kind, read: n.read, entry: v.view(q.app.index.byId.get(n.id)!, 0), ...(about ? { about: v.ref(about.post.id) } : {}) }
+        return {
+          id: n.id,
+          kind: n.kind,
+          read: n.read,
+          entry: v.view(q.app.index.byId.get(n.id)!, 0),
+          ...(about ? { about: v.ref(about.post.id) } : {}),
+        }
       }),
     }
   })
@@ -38,7 +44,8 @@ export function routes(r: Router) {
   r.post('/api/notifications/read', async (q) => {
     const body = await readJson(q.req)
     const all = await compute(q)
-    const ids = body.all === true ? all.map((n) => n.id) : Array.isArray(body.ids) ? body.ids.filter((x): x is string => typeof x === 'string') : []
+    const ids =
+      body.all === true ? all.map((n) => n.id) : Array.isArray(body.ids) ? body.ids.filter((x): x is string => typeof x === 'string') : []
     await markNotificationsRead(q.app.layout, ids, { current: all.map((n) => n.id) })
     q.app.events.send('notifications', { unread: (await compute(q)).filter((n) => !n.read).length })
     return { ok: true }

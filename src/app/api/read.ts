@@ -26,7 +26,7 @@ export function routes(r: Router) {
       if (!up) break
       root = up
     }
-    const target = e.post.data.type === 'like' && e.post.data.object ? q.app.index.byId.get(e.post.data.object) ?? e : root
+    const target = e.post.data.type === 'like' && e.post.data.object ? (q.app.index.byId.get(e.post.data.object) ?? e) : root
     return { entry: v.view(target, THREAD_DEPTH), focus: e.post.id }
   })
   r.get('/api/friends/:name', async (q) => {
@@ -36,8 +36,11 @@ export function routes(r: Router) {
     const { readSyncStatus } = await import('../../sync/sync-status.ts')
     const status = await readSyncStatus(q.app.layout, name).catch(() => undefined)
     const friend = {
-      name, fingerprint: known ?? null,
-      lastSync: status ? { at: status.at, ok: status.ok, error: status.error ?? null, lastOk: status.lastOk ?? null, posts: status.posts } : null,
+      name,
+      fingerprint: known ?? null,
+      lastSync: status
+        ? { at: status.at, ok: status.ok, error: status.error ?? null, lastOk: status.lastOk ?? null, posts: status.posts }
+        : null,
     }
     return { friend, ...page(q, await viewer(q), (e) => e.author === name) }
   })
@@ -83,7 +86,11 @@ function page(q: Request, v: Viewer, keep: (e: Entry) => boolean) {
   const out: Entry[] = []
   for (; i < all.length && out.length < limit; i++) if (keep(all[i]) && isTopLevel(q.app.index, all[i])) out.push(all[i])
   let more = false
-  for (let j = i; j < all.length; j++) if (keep(all[j]) && isTopLevel(q.app.index, all[j])) { more = true; break }
+  for (let j = i; j < all.length; j++)
+    if (keep(all[j]) && isTopLevel(q.app.index, all[j])) {
+      more = true
+      break
+    }
   const last = out[out.length - 1]
   return {
     entries: out.map((e) => v.view(e, THREAD_DEPTH)),

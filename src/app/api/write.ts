@@ -12,7 +12,13 @@ import { HttpError, readBody, readJson } from '../http.ts'
 import type { Request, Router } from '../router.ts'
 import { viewer } from './read.ts'
 
-const IMAGE_TYPES: Record<string, string> = { 'image/jpeg': '.jpg', 'image/png': '.png', 'image/gif': '.gif', 'image/webp': '.webp', 'image/avif': '.avif' }
+const IMAGE_TYPES: Record<string, string> = {
+  'image/jpeg': '.jpg',
+  'image/png': '.png',
+  'image/gif': '.gif',
+  'image/webp': '.webp',
+  'image/avif': '.avif',
+}
 const UPLOAD_NAME = /^[A-Za-z0-9_-]{16,64}\.(jpg|png|gif|webp|avif)$/
 const MAX_UPLOAD = 25_000_000
 
@@ -33,15 +39,25 @@ export function routes(r: Router) {
   r.post('/api/posts', async (q) => {
     const body = await readJson(q.req)
     const type = String(body.type ?? 'status')
-    if (!isPostType(type)) throw new HttpError(400, 'UNKNOWN_TYPE', `unknown post type '${type}' (known: ${POST_TYPES.join(', ')})`, { type: 'choose a post type' })
+    if (!isPostType(type))
+      throw new HttpError(400, 'UNKNOWN_TYPE', `unknown post type '${type}' (known: ${POST_TYPES.join(', ')})`, {
+        type: 'choose a post type',
+      })
     const flags = flagsOf(body)
     if (type === 'comment' || type === 'like') defaultAudience(q, flags)
     const post = compose(type, flags)
     const images = type === 'image' ? imagesOf(body) : []
     const fields: Record<string, string> = {}
     if (type === 'image' && !images.length) fields.images = 'add at least one picture'
-    images.forEach((im, i) => { if (!im.alt.trim()) fields[`alt-${i}`] = 'describe this picture for people who cannot see it' })
-    const check = { ...post.data, ...(images.length ? { attachments: images.map((im) => ({ path: `x${path.extname(im.upload)}`, mediaType: 'image/jpeg', alt: im.alt.trim() || 'x' })) } : {}) }
+    images.forEach((im, i) => {
+      if (!im.alt.trim()) fields[`alt-${i}`] = 'describe this picture for people who cannot see it'
+    })
+    const check = {
+      ...post.data,
+      ...(images.length
+        ? { attachments: images.map((im) => ({ path: `x${path.extname(im.upload)}`, mediaType: 'image/jpeg', alt: im.alt.trim() || 'x' })) }
+        : {}),
+    }
     Object.assign(fields, fieldProblems(check as unknown as Record<string, unknown>), fields)
     if (type === 'image' && !images.length) delete fields.attachments
     checkAudience(q, flags.to, fields)
@@ -59,9 +75,15 @@ export function routes(r: Router) {
     const post = compose(e.post.data.type, { ...flags, inReplyTo: e.post.data.inReplyTo, object: e.post.data.object })
     const alts = Array.isArray(body.alts) ? body.alts.map((a) => String(a ?? '').trim()) : undefined
     const fields: Record<string, string> = {}
-    alts?.forEach((a, i) => { if (!a) fields[`alt-${i}`] = 'describe this picture for people who cannot see it' })
+    alts?.forEach((a, i) => {
+      if (!a) fields[`alt-${i}`] = 'describe this picture for people who cannot see it'
+    })
     const atts = e.post.data.attachments?.map((a, i) => ({ ...a, alt: alts?.[i] || a.alt }))
-    Object.assign(fields, fieldProblems({ ...post.data, ...(atts?.length ? { attachments: atts } : {}) } as unknown as Record<string, unknown>), fields)
+    Object.assign(
+      fields,
+      fieldProblems({ ...post.data, ...(atts?.length ? { attachments: atts } : {}) } as unknown as Record<string, unknown>),
+      fields,
+    )
     checkAudience(q, flags.to, fields)
     if (Object.keys(fields).length) throw new HttpError(422, 'INVALID_POST', 'the edit is not valid yet; nothing was written', fields)
     const saved = await editPost(q.app.layout, e.post.file, post.data, { now: new Date(q.app.now()), alts })
@@ -119,8 +141,13 @@ function groupNames(q: Request): Set<string> {
   if (!c || q.app.now() - c.at > 1000) {
     let names: string[] = []
     try {
-      names = fsSync.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5))
-    } catch { /* no groups yet */ }
+      names = fsSync
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => f.slice(0, -5))
+    } catch {
+      /* no groups yet */
+    }
     c = { at: q.app.now(), names: new Set(names) }
     groupCache.set(dir, c)
   }
@@ -134,15 +161,30 @@ const num = (v: unknown) => {
   const n = Number(s)
   return Number.isFinite(n) ? n : (s as unknown as number) // left as text: the schema names the field
 }
-const strings = (v: unknown) => (Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[\s,]+/) : []).map((s) => String(s).trim()).filter(Boolean)
+const strings = (v: unknown) =>
+  (Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[\s,]+/) : []).map((s) => String(s).trim()).filter(Boolean)
 
 function flagsOf(b: Record<string, unknown>): PostFlags {
   return {
     text: typeof b.text === 'string' ? b.text : undefined,
-    to: strings(b.to), tags: strings(b.tags), url: str(b.url), title: str(b.title), images: [],
-    lat: num(b.lat), lon: num(b.lon), place: str(b.place), name: str(b.name), start: str(b.start), end: str(b.end),
-    location: str(b.location), activity: str(b.activity), distance: num(b.distanceKm), duration: str(b.duration),
-    elevation: num(b.elevationM), inReplyTo: str(b.inReplyTo), object: str(b.object),
+    to: strings(b.to),
+    tags: strings(b.tags),
+    url: str(b.url),
+    title: str(b.title),
+    images: [],
+    lat: num(b.lat),
+    lon: num(b.lon),
+    place: str(b.place),
+    name: str(b.name),
+    start: str(b.start),
+    end: str(b.end),
+    location: str(b.location),
+    activity: str(b.activity),
+    distance: num(b.distanceKm),
+    duration: str(b.duration),
+    elevation: num(b.elevationM),
+    inReplyTo: str(b.inReplyTo),
+    object: str(b.object),
   }
 }
 

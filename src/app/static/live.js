@@ -13,13 +13,17 @@ export function on(event, fn) {
 
 const dispatch = (event) => (m) => {
   let data
-  try { data = JSON.parse(m.data) } catch { return }
+  try {
+    data = JSON.parse(m.data)
+  } catch {
+    return
+  }
   for (const fn of listeners.get(event) ?? []) fn(data)
 }
 
 export function connect() {
   source = new EventSource('/api/events')
   for (const event of listeners.keys()) source.addEventListener(event, dispatch(event))
-  source.addEventListener('open', () => document.documentElement.dataset.live = 'on')
-  source.addEventListener('error', () => document.documentElement.dataset.live = 'off')
+  source.addEventListener('open', () => (document.documentElement.dataset.live = 'on'))
+  source.addEventListener('error', () => (document.documentElement.dataset.live = 'off'))
 }

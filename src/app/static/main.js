@@ -26,7 +26,8 @@ function match(pathname) {
     const have = pathname.split('/').slice(1)
     if (want.length !== have.length) continue
     const params = {}
-    if (want.every((w, i) => (w.startsWith(':') ? (params[w.slice(1)] = decodeURIComponent(have[i])) !== '' : w === have[i]))) return { view: v, params }
+    if (want.every((w, i) => (w.startsWith(':') ? (params[w.slice(1)] = decodeURIComponent(have[i])) !== '' : w === have[i])))
+      return { view: v, params }
   }
   return undefined
 }
@@ -67,10 +68,17 @@ document.addEventListener('click', (e) => {
 window.addEventListener('popstate', show)
 
 me = await api('/api/me')
-nav.append(...views.filter((v) => v.nav).map((v) =>
-  el('a', { href: v.path, class: v.phone ? 'phone-only' : '' }, icon(v.icon, { size: 20 }), el('span', { class: 'label' }, v.nav))))
+nav.append(
+  ...views
+    .filter((v) => v.nav)
+    .map((v) =>
+      el('a', { href: v.path, class: v.phone ? 'phone-only' : '' }, icon(v.icon, { size: 20 }), el('span', { class: 'label' }, v.nav)),
+    ),
+)
 notificationBadge(nav)
-on('build', (b) => { if (b.error) say(`Your site and friends' pages could not be updated: ${b.error.split('\n')[0]}`) })
+on('build', (b) => {
+  if (b.error) say(`Your site and friends' pages could not be updated: ${b.error.split('\n')[0]}`)
+})
 connect()
 setInterval(() => tickTimes(), 30_000)
 show()

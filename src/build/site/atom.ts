@@ -3,9 +3,13 @@ import { absolute, feedHtml } from './feed-html.ts'
 import type { PostView, SiteView } from './types.ts'
 
 // XML 1.0 forbids most control characters and lone surrogates even when escaped: drop them.
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 const XML_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
-export const escapeXml = (s: unknown) => String(s ?? '').replace(INVALID_XML, '').replace(/[&<>"']/g, (c) => XML_ESC[c]!)
+export const escapeXml = (s: unknown) =>
+  String(s ?? '')
+    .replace(INVALID_XML, '')
+    .replace(/[&<>"']/g, (c) => XML_ESC[c]!)
 
 /** A post's permanent id in feeds: independent of where the site is hosted, so moving the site does not duplicate entries. */
 export const entryId = (v: PostView) => {
@@ -40,7 +44,9 @@ export function atomFeed(site: SiteView, entries: PostView[]): string {
       `    <published>${x(v.published)}</published>`,
       `    <updated>${x(v.updated ?? v.published)}</updated>`,
       ...v.tags.map((t) => `    <category term="${x(t.name)}"/>`),
-      ...(v.replyTo?.url || v.replyTo?.ref ? [`    <link rel="related" href="${x(v.replyTo.url ? abs(v.replyTo.url) : v.replyTo.ref)}"/>`] : []),
+      ...(v.replyTo?.url || v.replyTo?.ref
+        ? [`    <link rel="related" href="${x(v.replyTo.url ? abs(v.replyTo.url) : v.replyTo.ref)}"/>`]
+        : []),
       `    <content type="html">${x(feedHtml(site, v))}</content>`,
       '  </entry>',
     )

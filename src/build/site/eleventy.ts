@@ -39,7 +39,9 @@ export async function renderPages(templatesDir: string, site: SiteView, pages: P
   try {
     results = await elev.toJSON()
   } catch (cause) {
-    throw new PeerFeedError('SITE_RENDER', `Rendering the site with the templates in ${templatesDir} failed: ${(cause as Error).message}`, { cause })
+    throw new PeerFeedError('SITE_RENDER', `Rendering the site with the templates in ${templatesDir} failed: ${(cause as Error).message}`, {
+      cause,
+    })
   }
   for (const r of results) {
     if (r.outputPath) out.set(path.relative(anchor, r.outputPath).split(path.sep).join('/'), r.content)
@@ -47,7 +49,10 @@ export async function renderPages(templatesDir: string, site: SiteView, pages: P
   const missing = pages.filter((p) => !out.has(p.path))
   if (missing.length) {
     const kinds = [...new Set(missing.map((p) => p.kind))].join(', ')
-    throw new PeerFeedError('SITE_TEMPLATE_MISSING', `No template in ${templatesDir} renders the ${kinds} pages (${missing[0]!.path}): each page kind needs a template paginating over pf.<kind>`)
+    throw new PeerFeedError(
+      'SITE_TEMPLATE_MISSING',
+      `No template in ${templatesDir} renders the ${kinds} pages (${missing[0]!.path}): each page kind needs a template paginating over pf.<kind>`,
+    )
   }
   return out
 }

@@ -31,7 +31,8 @@ export function feedHtml(site: SiteView, v: PostView): string {
   const e = escapeHtml
   const out: string[] = []
   const a = (href: string | undefined, text: string) => (href ? `<a href="${e(href)}">${e(text)}</a>` : e(text))
-  if (v.replyTo) out.push(`<p>${v.replyTo.url ? `In reply to ${a(absolute(site, v.replyTo.url), `“${v.replyTo.title}”`)}` : e(v.replyTo.label)}</p>`)
+  if (v.replyTo)
+    out.push(`<p>${v.replyTo.url ? `In reply to ${a(absolute(site, v.replyTo.url), `“${v.replyTo.title}”`)}` : e(v.replyTo.label)}</p>`)
   if (v.likeOf) out.push(`<p>${v.likeOf.url ? `Liked ${a(absolute(site, v.likeOf.url), `“${v.likeOf.title}”`)}` : e(v.likeOf.label)}</p>`)
   if (v.link) out.push(`<p>${a(v.link.href, v.link.title)}${v.link.host ? ` (${e(v.link.host)})` : ''}</p>`)
   if (v.event) {
@@ -42,7 +43,9 @@ export function feedHtml(site: SiteView, v: PostView): string {
   }
   if (v.location) out.push(`<p>${v.location.place ? `${e(v.location.place)}<br>` : ''}${a(v.location.osmUrl, v.location.coordinates)}</p>`)
   if (v.activity) {
-    const figs = [v.activity.distance, v.activity.duration, v.activity.elevation && `${v.activity.elevation} elevation gain`].filter(Boolean)
+    const figs = [v.activity.distance, v.activity.duration, v.activity.elevation && `${v.activity.elevation} elevation gain`].filter(
+      Boolean,
+    )
     out.push(`<p>${e(v.activity.label)}${figs.length ? `: ${e(figs.join(', '))}` : ''}</p>`)
   }
   for (const p of v.paragraphs) out.push(`<p>${linkify(p).replace(/\n/g, '<br>')}</p>`)
@@ -57,7 +60,8 @@ export function feedText(v: PostView): string {
   if (v.replyTo) lines.push(v.replyTo.label)
   if (v.likeOf) lines.push(v.likeOf.label)
   if (v.link) lines.push(`${v.link.title} ${v.link.text}`.trim())
-  if (v.event) lines.push([v.event.name, v.event.start.date, v.event.start.time, v.event.start.zone, v.event.location].filter(Boolean).join(' · '))
+  if (v.event)
+    lines.push([v.event.name, v.event.start.date, v.event.start.time, v.event.start.zone, v.event.location].filter(Boolean).join(' · '))
   if (v.location) lines.push([v.location.place, v.location.coordinates].filter(Boolean).join(' · '))
   if (v.activity) lines.push([v.activity.label, v.activity.distance, v.activity.duration, v.activity.elevation].filter(Boolean).join(' · '))
   lines.push(...v.paragraphs)

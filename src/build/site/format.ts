@@ -55,7 +55,10 @@ export function humanDuration(s: string): string {
   const m = DURATION.exec(s)
   if (!m || s === 'P' || s.endsWith('T')) return s
   const units = ['y', 'mo', 'wk', 'd', 'h', 'min', 's']
-  const parts = m.slice(1).map((v, i) => (v && Number(v) > 0 ? `${Number(v)} ${units[i]}` : '')).filter(Boolean)
+  const parts = m
+    .slice(1)
+    .map((v, i) => (v && Number(v) > 0 ? `${Number(v)} ${units[i]}` : ''))
+    .filter(Boolean)
   return parts.length ? parts.join(' ') : '0 min'
 }
 
@@ -72,12 +75,18 @@ export function humanCoordinates(lat: number, lon: number): string {
 
 /** An OpenPGP fingerprint in groups of four, upper case, as people compare them aloud. */
 export function groupFingerprint(fpr: string): string {
-  return fpr.replace(/\s+/g, '').toUpperCase().replace(/(.{4})(?=.)/g, '$1 ')
+  return fpr
+    .replace(/\s+/g, '')
+    .toUpperCase()
+    .replace(/(.{4})(?=.)/g, '$1 ')
 }
 
 /** The first line of a text, cut at a word near `max` characters: a title for pages and feed entries. */
 export function firstLine(text: string | undefined, max = 80): string | undefined {
-  const line = text?.split('\n').map((l) => l.trim()).find(Boolean)
+  const line = text
+    ?.split('\n')
+    .map((l) => l.trim())
+    .find(Boolean)
   if (!line) return undefined
   if (line.length <= max) return line
   const cut = line.slice(0, max)
@@ -90,5 +99,9 @@ export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n ==
 /** Text split into paragraphs at blank lines; single line breaks stay inside a paragraph (CSS shows them). */
 export function paragraphs(text: string | undefined): string[] {
   if (!text) return []
-  return text.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/).map((p) => p.trim()).filter(Boolean)
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
 }

@@ -27,7 +27,11 @@ export async function readManifest(cacheDir: string): Promise<Manifest> {
 
 export async function writeManifest(cacheDir: string, m: Manifest): Promise<void> {
   // Sorted keys: the manifest diffs cleanly and two identical builds write identical bytes.
-  const outputs = Object.fromEntries(Object.keys(m.outputs).sort().map((k) => [k, m.outputs[k]!]))
+  const outputs = Object.fromEntries(
+    Object.keys(m.outputs)
+      .sort()
+      .map((k) => [k, m.outputs[k]!]),
+  )
   await writeFileAtomic(manifestFile(cacheDir), `${JSON.stringify({ ...m, outputs })}\n`)
 }
 

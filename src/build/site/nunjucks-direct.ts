@@ -11,14 +11,21 @@ import { PAGE_KINDS, type PageData, type PlannedPage } from './plan.ts'
 import type { SiteView } from './types.ts'
 import { SITE_FILTERS } from './filters.ts'
 
-interface NunjucksTemplate { render(ctx: object): string }
+interface NunjucksTemplate {
+  render(ctx: object): string
+}
 interface Nunjucks {
   Environment: new (loader: unknown, opts: object) => object
   FileSystemLoader: new (dirs: string[]) => unknown
   Template: new (src: string, env: object, path: string, eager: boolean) => NunjucksTemplate
 }
 
-interface Paginated { kind: string; alias: string; permalink: string; template: NunjucksTemplate }
+interface Paginated {
+  kind: string
+  alias: string
+  permalink: string
+  template: NunjucksTemplate
+}
 
 let nunjucks: Nunjucks | undefined
 const loadNunjucks = (): Nunjucks => {
@@ -29,22 +36,30 @@ const loadNunjucks = (): Nunjucks => {
 // Eleventy's front matter: a first line of ---, YAML, a line of ---; the body starts on the next line
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/
 
-const ELEVENTY_ONLY = /\b(?:page|pagination|collections|eleventy)\s*(?:\.[A-Za-z_]|\[)|\|\s*(?!safe\b|escape\b|e\b|default\b|d\b|length\b|join\b|first\b|last\b|lower\b|upper\b|trim\b|replace\b|int\b|string\b|dump\b|urlencode\b|striptags\b|truncate\b|title\b|capitalize\b|round\b|abs\b|sort\b|reverse\b|batch\b|groupby\b|indent\b|nl2br\b|list\b|sum\b|float\b|wordcount\b|center\b|select\b|reject\b|selectattr\b|rejectattr\b|slice\b|random\b|urlize\b|dictsort\b|forceescape\b|safe\b|linkify\b)[a-zA-Z_]/
+const ELEVENTY_ONLY =
+  /\b(?:page|pagination|collections|eleventy)\s*(?:\.[A-Za-z_]|\[)|\|\s*(?!safe\b|escape\b|e\b|default\b|d\b|length\b|join\b|first\b|last\b|lower\b|upper\b|trim\b|replace\b|int\b|string\b|dump\b|urlencode\b|striptags\b|truncate\b|title\b|capitalize\b|round\b|abs\b|sort\b|reverse\b|batch\b|groupby\b|indent\b|nl2br\b|list\b|sum\b|float\b|wordcount\b|center\b|select\b|reject\b|selectattr\b|rejectattr\b|slice\b|random\b|urlize\b|dictsort\b|forceescape\b|safe\b|linkify\b)[a-zA-Z_]/
 
 /** Reads every top-level template: undefined when one is not `pagination: {data: pf.KIND, size: 1, alias}`. */
 function readTemplates(templatesDir: string, env: object, lib: Nunjucks): Map<string, Paginated> | undefined {
   const out = new Map<string, Paginated>()
   // data only Eleventy provides (page, pagination, collections, eleventy), or filters it adds: Eleventy renders
   const includes = path.join(templatesDir, '_includes')
-  for (const f of fs.existsSync(includes) ? fs.readdirSync(includes, { recursive: true }) as string[] : []) {
+  for (const f of fs.existsSync(includes) ? (fs.readdirSync(includes, { recursive: true }) as string[]) : []) {
     if (ELEVENTY_ONLY.test(fs.readFileSync(path.join(includes, f), 'utf8'))) return undefined
   }
-  for (const name of fs.readdirSync(templatesDir).filter((f) => f.endsWith('.njk')).sort()) {
+  for (const name of fs
+    .readdirSync(templatesDir)
+    .filter((f) => f.endsWith('.njk'))
+    .sort()) {
     const file = path.join(templatesDir, name)
     const text = fs.readFileSync(file, 'utf8')
     const m = FRONT_MATTER.exec(text)
     if (!m || ELEVENTY_ONLY.test(text.slice(m[0].length))) return undefined
-    const fm = YAML.parse(m[1]) as { pagination?: { data?: unknown; size?: unknown; alias?: unknown }; permalink?: unknown; [k: string]: unknown }
+    const fm = YAML.parse(m[1]) as {
+      pagination?: { data?: unknown; size?: unknown; alias?: unknown }
+      permalink?: unknown
+      [k: string]: unknown
+    }
     const known = new Set(['pagination', 'permalink', 'eleventyExcludeFromCollections'])
     if (!fm || Object.keys(fm).some((k) => !known.has(k))) return undefined
     const p = fm.pagination

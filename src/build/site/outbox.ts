@@ -31,14 +31,23 @@ export function outbox(site: SiteView, entries: PostView[]): string {
     if (images.length + files.length) object.attachment = [...images, ...files]
     switch (v.type) {
       case TYPES.IMAGE:
-        Object.assign(object, { type: 'Image', name: v.title, url: images.map((i) => ({ type: 'Link', href: i.url, mediaType: i.mediaType, name: i.name })) })
+        Object.assign(object, {
+          type: 'Image',
+          name: v.title,
+          url: images.map((i) => ({ type: 'Link', href: i.url, mediaType: i.mediaType, name: i.name })),
+        })
         break
       case TYPES.LINK:
         object.name = v.title
-        if (v.link?.href) object.attachment = [{ type: 'Link', href: v.link.href, name: v.link.title }, ...((object.attachment as Obj[]) ?? [])]
+        if (v.link?.href)
+          object.attachment = [{ type: 'Link', href: v.link.href, name: v.link.title }, ...((object.attachment as Obj[]) ?? [])]
         break
       case TYPES.LOCATION:
-        Object.assign(object, { type: 'Place', name: v.title, ...(v.location ? { latitude: v.location.lat, longitude: v.location.lon } : {}) })
+        Object.assign(object, {
+          type: 'Place',
+          name: v.title,
+          ...(v.location ? { latitude: v.location.lat, longitude: v.location.lon } : {}),
+        })
         break
       case TYPES.EVENT:
         Object.assign(object, {

@@ -23,14 +23,19 @@ export async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => P
  */
 export async function placeFiles(outDir: string, files: Map<string, OutputSource>): Promise<void> {
   const dirs = new Set([...files.keys()].map((rel) => path.dirname(path.join(outDir, rel))))
-  await eachLimit([...dirs].sort(), 32, async (d) => { await fs.mkdir(d, { recursive: true }) })
+  await eachLimit([...dirs].sort(), 32, async (d) => {
+    await fs.mkdir(d, { recursive: true })
+  })
   const tag = crypto.randomBytes(4).toString('hex')
   await eachLimit([...files], 32, async ([rel, src]) => {
     const target = path.join(outDir, rel)
-    const created = await put(target, src, 'wx').then(() => true, (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EEXIST') return false
-      throw e
-    })
+    const created = await put(target, src, 'wx').then(
+      () => true,
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EEXIST') return false
+        throw e
+      },
+    )
     if (created) return
     const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${tag}.tmp`)
     try {

@@ -75,8 +75,16 @@ export function siteView(owner: Owner): SiteView {
     url: base.absolute || undefined,
     email: owner.email,
     urls: {
-      home: u(paths.home), about: u(paths.about), archive: u(paths.archive), tags: u(paths.tags),
-      atom: u(paths.atom), jsonFeed: u(paths.jsonFeed), outbox: u(paths.outbox), key: u(paths.key), style: u(paths.asset('style.css')), localTime: u(paths.asset('local-time.js')),
+      home: u(paths.home),
+      about: u(paths.about),
+      archive: u(paths.archive),
+      tags: u(paths.tags),
+      atom: u(paths.atom),
+      jsonFeed: u(paths.jsonFeed),
+      outbox: u(paths.outbox),
+      key: u(paths.key),
+      style: u(paths.asset('style.css')),
+      localTime: u(paths.asset('local-time.js')),
     },
   }
 }
@@ -100,7 +108,14 @@ export function safeSvg(svg: string): string {
   return ok ? svg : ''
 }
 
-export function planSite(input: { posts: Post[]; owner: Owner; templateHash: string; homeSize?: number; authors?: ReadonlyMap<string, Author>; ownIds?: ReadonlySet<string> }): SitePlan {
+export function planSite(input: {
+  posts: Post[]
+  owner: Owner
+  templateHash: string
+  homeSize?: number
+  authors?: ReadonlyMap<string, Author>
+  ownIds?: ReadonlySet<string>
+}): SitePlan {
   const { owner, templateHash, homeSize = 20 } = input
   const posts = sortPosts(input.posts)
   const site = siteView(owner)
@@ -123,7 +138,12 @@ export function planSite(input: { posts: Post[]; owner: Owner; templateHash: str
   /** `scalars` is everything the page shows besides post views; `entries` are indexes of the posts it shows. */
   const add = (kind: PageKind, path: string, scalars: Record<string, unknown>, entries: number[], data: (base: PageData) => PageData) => {
     const hash = sha256(`${salt}\0${kind}\0${path}\0${JSON.stringify(scalars)}\0${entries.map((i) => keys[i]).join('\n')}`)
-    pages.push({ kind, path, hash, data: () => data({ path, url: site.base + urlOf(path) || './', root: site.base || rootOf(path), ...scalars }) })
+    pages.push({
+      kind,
+      path,
+      hash,
+      data: () => data({ path, url: site.base + urlOf(path) || './', root: site.base || rootOf(path), ...scalars }),
+    })
   }
 
   // A post page links its neighbours by URL and title, so editing a post's text re-renders its neighbours only
@@ -142,7 +162,8 @@ export function planSite(input: { posts: Post[]; owner: Owner; templateHash: str
     months.get(m)!.push(i)
   })
   const monthKeys = [...months.keys()].sort()
-  const monthLink = (ym: string | undefined): Link | undefined => (ym ? { url: site.base + urlOf(paths.month(ym)), title: monthLabel(ym) } : undefined)
+  const monthLink = (ym: string | undefined): Link | undefined =>
+    ym ? { url: site.base + urlOf(paths.month(ym)), title: monthLabel(ym) } : undefined
   monthKeys.forEach((ym, m) => {
     const [year, month] = ym.split('/')
     const entries = [...months.get(ym)!].reverse()
@@ -169,7 +190,10 @@ export function planSite(input: { posts: Post[]; owner: Owner; templateHash: str
     add('tag', paths.tag(slug), { tag: t.name, slug }, entries, (d) => ({ ...d, entries: viewsOf(entries) }))
   }
 
-  const newest = posts.map((_, i) => i).slice(-homeSize).reverse()
+  const newest = posts
+    .map((_, i) => i)
+    .slice(-homeSize)
+    .reverse()
   add('home', paths.home, { total: posts.length }, newest, (d) => ({ ...d, entries: viewsOf(newest) }))
   const years = new Map<string, { label: string; url: string; count: number }[]>()
   for (const ym of [...monthKeys].reverse()) {
@@ -178,9 +202,19 @@ export function planSite(input: { posts: Post[]; owner: Owner; templateHash: str
     years.get(y)!.push({ label: monthLabel(ym), url: monthLink(ym)!.url, count: months.get(ym)!.length })
   }
   add('archive', paths.archive, { years: [...years].map(([year, ms]) => ({ year, months: ms })) }, [], (d) => d)
-  add('tags', paths.tags, {
-    tags: tagKeys.map((slug) => ({ name: tags.get(slug)!.name, url: site.base + urlOf(paths.tag(slug)), count: tags.get(slug)!.entries.length })),
-  }, [], (d) => d)
+  add(
+    'tags',
+    paths.tags,
+    {
+      tags: tagKeys.map((slug) => ({
+        name: tags.get(slug)!.name,
+        url: site.base + urlOf(paths.tag(slug)),
+        count: tags.get(slug)!.entries.length,
+      })),
+    },
+    [],
+    (d) => d,
+  )
   add('about', paths.about, { qrSvg: safeSvg(owner.qrSvg), keyUrl: site.urls.key }, [], (d) => d)
   // served for any missing path, at any depth: without a URL its links can only assume the site is at the host's root
   add('notfound', paths.notFound, { root: site.base || '/' }, [], (d) => d)

@@ -31,7 +31,18 @@ function tryDirect(...args: Parameters<typeof renderDirect>): Map<string, string
  * of posts that are gone are removed. A template change, or `full`, renders everything.
  */
 export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteResult> {
-  const { posts, owner, outDir, templatesDir, cacheDir, root, full = false, homeSize = 20, feedSize = 50, schemasDir = DEFAULT_SCHEMAS_DIR } = opts
+  const {
+    posts,
+    owner,
+    outDir,
+    templatesDir,
+    cacheDir,
+    root,
+    full = false,
+    homeSize = 20,
+    feedSize = 50,
+    schemasDir = DEFAULT_SCHEMAS_DIR,
+  } = opts
   const timings: Record<string, number> = {}
   let last = performance.now()
   const lap = (name: string) => {
@@ -40,7 +51,10 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
     last = now
   }
   const [templateHash, previous, assets, schemas] = await Promise.all([
-    hashTemplates(templatesDir), readManifest(cacheDir), assetCopies(templatesDir), schemaCopies(schemasDir),
+    hashTemplates(templatesDir),
+    readManifest(cacheDir),
+    assetCopies(templatesDir),
+    schemaCopies(schemasDir),
   ])
   lap('read')
   const plan = planSite({ posts, owner, templateHash, homeSize, authors: opts.authors, ownIds: opts.ownIds })
@@ -48,7 +62,11 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
   const { copies: attachments, problems } = attachmentCopies(root, plan.posts, plan.index.slugs)
 
   // Feeds list the newest first (JSON Feed asks for it; Atom readers expect it).
-  const newest = plan.posts.map((_, i) => i).slice(-feedSize).reverse().map((i) => plan.view(i))
+  const newest = plan.posts
+    .map((_, i) => i)
+    .slice(-feedSize)
+    .reverse()
+    .map((i) => plan.view(i))
   const generated = new Map<string, string>([
     [paths.atom, atomFeed(plan.site, newest)],
     [paths.jsonFeed, jsonFeed(plan.site, newest)],
@@ -78,7 +96,9 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
 
   const files = new Map<string, OutputSource>()
   const toRender = plan.pages.filter((p) => toWrite.has(p.path))
-  const html = (toRender.length <= DIRECT_MAX && tryDirect(templatesDir, plan.site, toRender)) || (await renderPages(templatesDir, plan.site, toRender))
+  const html =
+    (toRender.length <= DIRECT_MAX && tryDirect(templatesDir, plan.site, toRender)) ||
+    (await renderPages(templatesDir, plan.site, toRender))
   lap('eleventy')
   for (const [out, content] of html) files.set(out, { content })
   for (const [out, content] of generated) if (toWrite.has(out)) files.set(out, { content })

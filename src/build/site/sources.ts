@@ -41,19 +41,23 @@ export interface CopySpec {
 /** Everything under `<templates>/assets/` → `/assets/…`. */
 export async function assetCopies(templatesDir: string): Promise<CopySpec[]> {
   const dir = path.join(templatesDir, 'assets')
-  return Promise.all((await listFiles(dir)).map(async (f) => {
-    const from = path.join(dir, f)
-    return { out: paths.asset(f), from, hash: sha256(await fs.readFile(from)) }
-  }))
+  return Promise.all(
+    (await listFiles(dir)).map(async (f) => {
+      const from = path.join(dir, f)
+      return { out: paths.asset(f), from, hash: sha256(await fs.readFile(from)) }
+    }),
+  )
 }
 
 /** Every `*.schema.json` → `/schemas/<name>.schema.json`, published so other programs can read and write feeds. */
 export async function schemaCopies(schemasDir: string): Promise<CopySpec[]> {
   const names = (await fs.readdir(schemasDir).catch(() => [] as string[])).filter((n) => n.endsWith('.schema.json')).sort()
-  return Promise.all(names.map(async (n) => {
-    const from = path.join(schemasDir, n)
-    return { out: paths.schema(n), from, hash: sha256(await fs.readFile(from)) }
-  }))
+  return Promise.all(
+    names.map(async (n) => {
+      const from = path.join(schemasDir, n)
+      return { out: paths.schema(n), from, hash: sha256(await fs.readFile(from)) }
+    }),
+  )
 }
 
 /**
@@ -86,5 +90,5 @@ export function attachmentCopies(root: string, posts: Post[], slugs: Map<string,
       copies.push({ out: paths.postDir(slugs.get(post.id)!) + name, from, hash: sha256(`${att.sha256 ?? ''}:${st.size}:${st.mtimeMs}`) })
     }
   }
-    return { copies, problems }
+  return { copies, problems }
 }

@@ -130,5 +130,16 @@ export interface SiteView {
   absoluteBase: string
   url?: string
   email?: string
-  urls: { home: string; about: string; archive: string; tags: string; atom: string; jsonFeed: string; outbox: string; key: string; style: string; localTime: string }
+  urls: {
+    home: string
+    about: string
+    archive: string
+    tags: string
+    atom: string
+    jsonFeed: string
+    outbox: string
+    key: string
+    style: string
+    localTime: string
+  }
 }

@@ -26,13 +26,21 @@ export const urlOf = (outPath: string) => outPath.replace(/(^|\/)index\.html$/, 
 /** A post stem as a URL segment. Stems are usually safe already; anything else becomes `-` plus a short hash, so distinct stems stay distinct. */
 export function stemSlug(stem: string): string {
   if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(stem) && !stem.includes('..')) return stem
-  const base = stem.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[-.]+|[-.]+$/g, '')
+  const base = stem
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^[-.]+|[-.]+$/g, '')
   return `${base || 'post'}-${shortHash(stem)}`
 }
 
 /** A tag as a URL segment: case-insensitive, letters and digits of any script kept, the rest a dash. Tags that slug alike share a page. */
 export function tagSlug(tag: string): string {
-  const s = tag.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '')
+  const s = tag
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
   return s || `tag-${shortHash(tag)}`
 }
 
@@ -59,8 +67,7 @@ export function safeUrl(url: unknown): string | undefined {
 
 export const hostOf = (url: string) => new URL(url).host
 
-export const osmUrl = (lat: number, lon: number) =>
-  `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=15/${lat}/${lon}`
+export const osmUrl = (lat: number, lon: number) => `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=15/${lat}/${lon}`
 
 /**
  * The site's base: `path` prefixes every internal link (a site may live below `/~me/`), `absolute` is used where

@@ -20,11 +20,22 @@ export function attachmentFiles(post: Post): { att: Attachment; name: string }[]
 }
 
 const EXT_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif',
-  svg: 'image/svg+xml', pdf: 'application/pdf', txt: 'text/plain', mp3: 'audio/mpeg', mp4: 'video/mp4', gpx: 'application/gpx+xml',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  svg: 'image/svg+xml',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  mp3: 'audio/mpeg',
+  mp4: 'video/mp4',
+  gpx: 'application/gpx+xml',
 }
 /** The attachment's media type as recorded, else guessed from its extension (old posts may lack it). */
-export const mediaTypeOf = (att: Attachment) => att.mediaType ?? EXT_TYPES[att.path.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream'
+export const mediaTypeOf = (att: Attachment) =>
+  att.mediaType ?? EXT_TYPES[att.path.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream'
 export const isImage = (att: Attachment) => mediaTypeOf(att).startsWith('image/')
 
 /** What the renderer knows about all posts: where each lives and who points at it. */
@@ -40,7 +51,14 @@ export interface SiteIndex {
   ownIds?: ReadonlySet<string>
 }
 
-export function indexPosts(sorted: Post[], slugs: Map<string, string>, base: string, ownerFingerprint: string, authors: ReadonlyMap<string, Author> = new Map(), ownIds?: ReadonlySet<string>): SiteIndex {
+export function indexPosts(
+  sorted: Post[],
+  slugs: Map<string, string>,
+  base: string,
+  ownerFingerprint: string,
+  authors: ReadonlyMap<string, Author> = new Map(),
+  ownIds?: ReadonlySet<string>,
+): SiteIndex {
   const byId = new Map(sorted.map((p) => [p.id, p]))
   const comments = new Map<string, Post[]>()
   const likes = new Map<string, number>()
@@ -90,13 +108,20 @@ function capitalize(s: string) {
 export function ownTitle(post: Post): string {
   const d = post.data
   switch (d.type) {
-    case LINK: return d.title || firstLine(d.text) || d.url || 'Link'
-    case LOCATION: return d.place || firstLine(d.text) || humanCoordinates(d.lat ?? 0, d.lon ?? 0)
-    case EVENT: return d.name || firstLine(d.text) || 'Event'
-    case ACTIVITY: return activityTitle(post)
-    case IMAGE: return firstLine(d.text) || firstLine(d.attachments?.[0]?.alt) || 'Photo'
-    case LIKE: return 'Like'
-    default: return firstLine(d.text) || capitalize(d.type)
+    case LINK:
+      return d.title || firstLine(d.text) || d.url || 'Link'
+    case LOCATION:
+      return d.place || firstLine(d.text) || humanCoordinates(d.lat ?? 0, d.lon ?? 0)
+    case EVENT:
+      return d.name || firstLine(d.text) || 'Event'
+    case ACTIVITY:
+      return activityTitle(post)
+    case IMAGE:
+      return firstLine(d.text) || firstLine(d.attachments?.[0]?.alt) || 'Photo'
+    case LIKE:
+      return 'Like'
+    default:
+      return firstLine(d.text) || capitalize(d.type)
   }
 }
 
@@ -116,7 +141,13 @@ function refTo(ix: SiteIndex, id: string | undefined, verb: string): PostRef {
   const target = id ? ix.byId.get(fullId(ix.ownerFingerprint, id)) : undefined
   if (target) {
     const [fpr, stem] = target.id.split('/')
-    return { url: postUrl(ix, target.id), ref: `urn:peerfeed:${fpr.toLowerCase()}:${stem}`, title: ownTitle(target), label: `${verb} “${ownTitle(target)}”`, what: `“${ownTitle(target)}”` }
+    return {
+      url: postUrl(ix, target.id),
+      ref: `urn:peerfeed:${fpr.toLowerCase()}:${stem}`,
+      title: ownTitle(target),
+      label: `${verb} “${ownTitle(target)}”`,
+      what: `“${ownTitle(target)}”`,
+    }
   }
   const [a, b] = (id ?? '').split('/')
   const [fpr, stem] = b === undefined ? [ix.ownerFingerprint, a] : [a.toLowerCase(), b]
@@ -175,8 +206,12 @@ export function postView(ix: SiteIndex, post: Post): PostView {
     updated,
     updatedHuman: updated ? humanInstant(updated) : undefined,
     tags: tagViews(ix, d.tags),
-    images: files.filter((f) => isImage(f.att)).map((f) => ({ src: url + encodeURIComponent(f.name), alt: f.att.alt ?? '', mediaType: mediaTypeOf(f.att) })),
-    files: files.filter((f) => !isImage(f.att)).map((f) => ({ href: url + encodeURIComponent(f.name), name: f.name, mediaType: mediaTypeOf(f.att), size: f.att.size })),
+    images: files
+      .filter((f) => isImage(f.att))
+      .map((f) => ({ src: url + encodeURIComponent(f.name), alt: f.att.alt ?? '', mediaType: mediaTypeOf(f.att) })),
+    files: files
+      .filter((f) => !isImage(f.att))
+      .map((f) => ({ href: url + encodeURIComponent(f.name), name: f.name, mediaType: mediaTypeOf(f.att), size: f.att.size })),
     comments,
     commentCount: comments.length,
     likeCount: ix.likes.get(post.id) ?? 0,
@@ -226,4 +261,3 @@ export function postTitle(ix: SiteIndex, post: Post): string {
   if (d.type === LIKE) return refTo(ix, d.object, 'Liked').label
   return ownTitle(post)
 }
-

@@ -5,32 +5,37 @@ import { command, layoutOf, type GlobalOpts } from '../run.ts'
 import type { BuildResult } from '../../build/build.ts'
 
 export function register(prog: Sade) {
-  prog.command('build', 'Build dist/: the public site and feeds, and encrypted pages for friends and groups')
+  prog
+    .command('build', 'Build dist/: the public site and feeds, and encrypted pages for friends and groups')
     .option('--out', 'Output folder (default: dist)')
     .option('--watch', 'Rebuild whenever feed/, keys/, groups/ or templates/ change')
     .option('--full', 'Re-render and re-encrypt everything')
     .option('--passphrase-file', 'File holding the passphrase of your secret key (or set PEERFEED_PASSPHRASE)')
-    .action(command(async (opts: GlobalOpts) => {
-      const layout = layoutOf(opts)
-      const { buildFeed } = await import('../../build/build.ts')
-      const { passphraseFrom } = await import('../../identity/index.ts')
-      const passphrase = await passphraseFrom(opts)
-      const log = process.stderr.isTTY ? (l: string) => process.stderr.write(`  ${l}\n`) : undefined
-      const onLockWait = (pid: number) => console.error(`peerfeed: another build (pid ${pid}) is running in this feed; waiting for it to finish…`)
-      const options = { passphrase, full: opts.full === true, log, onLockWait }
-      report(await buildFeed(layout, options))
-      if (!opts.watch) return
-      const { watchBuild } = await import('../../build/watch.ts')
-      const w = watchBuild(layout, {
-        ...options, full: false,
-        onBuild: report,
-        onError: (e) => console.error(`peerfeed: ${isPeerFeedError(e) ? e.toString() : (e as Error).message}`),
-      })
-      await w.ready
-      console.log('watching feed/, keys/, groups/ and templates/ — Ctrl-C to stop')
-      await new Promise<void>((res) => process.once('SIGINT', () => res()))
-      await w.close()
-    }))
+    .action(
+      command(async (opts: GlobalOpts) => {
+        const layout = layoutOf(opts)
+        const { buildFeed } = await import('../../build/build.ts')
+        const { passphraseFrom } = await import('../../identity/index.ts')
+        const passphrase = await passphraseFrom(opts)
+        const log = process.stderr.isTTY ? (l: string) => process.stderr.write(`  ${l}\n`) : undefined
+        const onLockWait = (pid: number) =>
+          console.error(`peerfeed: another build (pid ${pid}) is running in this feed; waiting for it to finish…`)
+        const options = { passphrase, full: opts.full === true, log, onLockWait }
+        report(await buildFeed(layout, options))
+        if (!opts.watch) return
+        const { watchBuild } = await import('../../build/watch.ts')
+        const w = watchBuild(layout, {
+          ...options,
+          full: false,
+          onBuild: report,
+          onError: (e) => console.error(`peerfeed: ${isPeerFeedError(e) ? e.toString() : (e as Error).message}`),
+        })
+        await w.ready
+        console.log('watching feed/, keys/, groups/ and templates/ — Ctrl-C to stop')
+        await new Promise<void>((res) => process.once('SIGINT', () => res()))
+        await w.close()
+      }),
+    )
 }
 
 function report(r: BuildResult) {
@@ -40,7 +45,9 @@ function report(r: BuildResult) {
     console.log(`nothing changed (${s.posts} posts), ${r.dist} left as it was [${s.ms.toFixed(0)} ms]`)
     return
   }
-  console.log(`built ${r.dist}: ${s.posts} posts (${s.publicPosts} public, ${s.privatePosts} private), ` +
-    `${s.newVersions} new or edited, ${s.tombstones} deleted; site ${s.siteRendered} written, ${s.siteSkipped} kept; ` +
-    `${s.pagesEncrypted} pages encrypted, ${s.pagesReused} kept; ${s.publicPagesSigned} public pages signed [${s.ms.toFixed(0)} ms]`)
+  console.log(
+    `built ${r.dist}: ${s.posts} posts (${s.publicPosts} public, ${s.privatePosts} private), ` +
+      `${s.newVersions} new or edited, ${s.tombstones} deleted; site ${s.siteRendered} written, ${s.siteSkipped} kept; ` +
+      `${s.pagesEncrypted} pages encrypted, ${s.pagesReused} kept; ${s.publicPagesSigned} public pages signed [${s.ms.toFixed(0)} ms]`,
+  )
 }

@@ -4,8 +4,8 @@ import { formatProblem } from '../../errors.ts'
 import { command, layoutOf, type GlobalOpts } from '../run.ts'
 
 export function register(prog: Sade) {
-  prog.command('check', 'Validate every post, key and group file')
-    .action(command(async (opts: GlobalOpts) => {
+  prog.command('check', 'Validate every post, key and group file').action(
+    command(async (opts: GlobalOpts) => {
       const { checkFeed } = await import('../../posts/check-feed.ts')
       const r = await checkFeed(layoutOf(opts))
       for (const p of r.problems) console.log(formatProblem(p, p.warning ? `warning: ${p.message}` : p.message))
@@ -15,6 +15,9 @@ export function register(prog: Sade) {
         return 1
       }
       const warnings = r.problems.length - errors.length
-      console.log(`ok: ${r.posts.length} posts checked, no problems${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}`)
-    }))
+      console.log(
+        `ok: ${r.posts.length} posts checked, no problems${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}`,
+      )
+    }),
+  )
 }

@@ -3,23 +3,29 @@ import type { Sade } from 'sade'
 import { command, layoutOf, record, type GlobalOpts } from '../run.ts'
 
 export function register(prog: Sade) {
-  prog.command('peer add <name> <source>', "Add a friend's public key under a petname. SOURCE: a key file, a key URL, or their PeerFeed address")
+  prog
+    .command(
+      'peer add <name> <source>',
+      "Add a friend's public key under a petname. SOURCE: a key file, a key URL, or their PeerFeed address",
+    )
     .example('peer add alice alice.asc')
     .example('peer add bob https://bob.example.org')
-    .action(command(async (name: string, source: string, opts: GlobalOpts) => {
-      const { addPeer, formatFingerprint } = await import('../../identity/index.ts')
-      const l = layoutOf(opts)
-      const p = await addPeer(l, String(name), String(source))
-      console.log(`added "${p.name}" from ${p.origin} → keys/${p.name}.asc`)
-      console.log(`  ${p.key.userIds.join(', ') || '(no user ID)'}`)
-      console.log(`  fingerprint: ${formatFingerprint(p.fingerprint)}`)
-      console.log('Compare this fingerprint with the one your friend sees in `peerfeed key` (in person or on a call).')
-      if (p.blocked) console.log(`note: this key is blocked; "${p.name}" receives nothing until \`peerfeed unblock ${p.name}\`.`)
-      await record(l, [`keys/${p.name}.asc`], `peer: add ${p.name} (${p.fingerprint})`)
-    }))
+    .action(
+      command(async (name: string, source: string, opts: GlobalOpts) => {
+        const { addPeer, formatFingerprint } = await import('../../identity/index.ts')
+        const l = layoutOf(opts)
+        const p = await addPeer(l, String(name), String(source))
+        console.log(`added "${p.name}" from ${p.origin} → keys/${p.name}.asc`)
+        console.log(`  ${p.key.userIds.join(', ') || '(no user ID)'}`)
+        console.log(`  fingerprint: ${formatFingerprint(p.fingerprint)}`)
+        console.log('Compare this fingerprint with the one your friend sees in `peerfeed key` (in person or on a call).')
+        if (p.blocked) console.log(`note: this key is blocked; "${p.name}" receives nothing until \`peerfeed unblock ${p.name}\`.`)
+        await record(l, [`keys/${p.name}.asc`], `peer: add ${p.name} (${p.fingerprint})`)
+      }),
+    )
 
-  prog.command('peer list', 'List friends: petname, fingerprint, groups, blocked')
-    .action(command(async (opts: GlobalOpts) => {
+  prog.command('peer list', 'List friends: petname, fingerprint, groups, blocked').action(
+    command(async (opts: GlobalOpts) => {
       const { scanPeers, scanGroups, loadBlocked } = await import('../../identity/index.ts')
       const l = layoutOf(opts)
       const [peers, groups, blocked] = await Promise.all([scanPeers(l), scanGroups(l), loadBlocked(l)])
@@ -39,15 +45,17 @@ export function register(prog: Sade) {
         ].filter(Boolean)
         console.log(`${p.name.padEnd(width)}  ${fp.padEnd(40)}  ${inGroups.join(',') || '-'}${flags.length ? `  ${flags.join(' ')}` : ''}`)
       }
-    }))
+    }),
+  )
 
-  prog.command('peer remove <name>', 'Remove a friend: deletes keys/NAME.asc and takes NAME out of every group')
-    .action(command(async (name: string, opts: GlobalOpts) => {
+  prog.command('peer remove <name>', 'Remove a friend: deletes keys/NAME.asc and takes NAME out of every group').action(
+    command(async (name: string, opts: GlobalOpts) => {
       const { removePeer } = await import('../../identity/index.ts')
       const l = layoutOf(opts)
       const r = await removePeer(l, String(name))
       console.log(`removed "${name}"${r.fingerprint ? ` (${r.fingerprint})` : ''}`)
       if (r.groups.length) console.log(`  also removed from group${r.groups.length > 1 ? 's' : ''}: ${r.groups.join(', ')}`)
       await record(l, [`keys/${name}.asc`, ...r.groups.map((g) => `groups/${g}.yaml`)], `peer: remove ${name}`)
-    }))
+    }),
+  )
 }

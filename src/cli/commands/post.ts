@@ -9,7 +9,8 @@ import { command, layoutOf, list, type GlobalOpts } from '../run.ts'
 import type { PostFlags } from '../../posts/compose.ts'
 
 export function register(prog: Sade) {
-  prog.command('post [type]', 'Write a new post (status, image, link, location, event, activity, comment, like)')
+  prog
+    .command('post [type]', 'Write a new post (status, image, link, location, event, activity, comment, like)')
     .option('--text', 'The words of the post; without it, read stdin or open $EDITOR')
     .option('--to', 'Who sees it: public (default), or petnames of friends and groups; repeat or comma-separate')
     .option('--tag', 'A tag; repeat or comma-separate')
@@ -38,20 +39,24 @@ export function register(prog: Sade) {
     .example('post link --url https://example.org --text "Worth a read"')
     .example('post comment --reply-to alice/2026-11-24T09-30-00Z-first-snow --text "Lovely!"')
     .example('post like --of alice/2026-11-24T09-30')
-    .action(command(async (type: string | undefined, opts: GlobalOpts) => {
-      const layout = layoutOf(opts)
-      const { inferType, compose } = await import('../../posts/compose.ts')
-      const { savePost } = await import('../../posts/save-post.ts')
-      const flags = readFlags(opts)
-      const t = inferType(type, flags)
-      if (flags.text === undefined && t !== 'like') flags.text = await readText(t)
-      // the same path as the app's composer: validate, write, commit
-      const saved = await savePost(layout, compose(t, flags), { commit: opts.commit !== false })
-      console.log(`wrote ${saved.file}`)
-      if (opts.commit !== false) {
-        console.log(saved.commit ? `committed ${saved.commit}` : 'not a git repository, so not committed (run `peerfeed init` to make one)')
-      }
-    }))
+    .action(
+      command(async (type: string | undefined, opts: GlobalOpts) => {
+        const layout = layoutOf(opts)
+        const { inferType, compose } = await import('../../posts/compose.ts')
+        const { savePost } = await import('../../posts/save-post.ts')
+        const flags = readFlags(opts)
+        const t = inferType(type, flags)
+        if (flags.text === undefined && t !== 'like') flags.text = await readText(t)
+        // the same path as the app's composer: validate, write, commit
+        const saved = await savePost(layout, compose(t, flags), { commit: opts.commit !== false })
+        console.log(`wrote ${saved.file}`)
+        if (opts.commit !== false) {
+          console.log(
+            saved.commit ? `committed ${saved.commit}` : 'not a git repository, so not committed (run `peerfeed init` to make one)',
+          )
+        }
+      }),
+    )
 }
 
 function num(v: unknown, flag: string): number | undefined {
@@ -68,11 +73,27 @@ function one(v: unknown): string | undefined {
 
 function readFlags(o: GlobalOpts): PostFlags {
   return {
-    text: one(o.text), to: list(o.to), tags: list(o.tag ?? o.tags), url: one(o.url), title: one(o.title),
-    images: list(o.image), alt: one(o.alt), lat: num(o.lat, 'lat'), lon: num(o.lon, 'lon'), place: one(o.place),
-    name: one(o.name), start: one(o.start), end: one(o.end), location: one(o.location),
-    activity: one(o.activity), distance: num(o.distance, 'distance'), duration: one(o.duration),
-    elevation: num(o.elevation, 'elevation'), inReplyTo: one(o['reply-to'] ?? o['in-reply-to']), object: one(o.of ?? o.object), date: one(o.date),
+    text: one(o.text),
+    to: list(o.to),
+    tags: list(o.tag ?? o.tags),
+    url: one(o.url),
+    title: one(o.title),
+    images: list(o.image),
+    alt: one(o.alt),
+    lat: num(o.lat, 'lat'),
+    lon: num(o.lon, 'lon'),
+    place: one(o.place),
+    name: one(o.name),
+    start: one(o.start),
+    end: one(o.end),
+    location: one(o.location),
+    activity: one(o.activity),
+    distance: num(o.distance, 'distance'),
+    duration: one(o.duration),
+    elevation: num(o.elevation, 'elevation'),
+    inReplyTo: one(o['reply-to'] ?? o['in-reply-to']),
+    object: one(o.of ?? o.object),
+    date: one(o.date),
   }
 }
 
@@ -85,8 +106,11 @@ async function readText(type: string): Promise<string> {
   }
   const editor = process.env.VISUAL || process.env.EDITOR
   if (!editor) {
-    throw new PeerFeedError('NO_TEXT', `no text given and no editor set ($VISUAL or $EDITOR), so there is nothing to write the ${type} in; nothing was posted.
-  Give the text with --text "…", pipe it in (echo "…" | peerfeed post${type === 'status' ? '' : ` ${type}`}), or set an editor (export EDITOR=nano).`)
+    throw new PeerFeedError(
+      'NO_TEXT',
+      `no text given and no editor set ($VISUAL or $EDITOR), so there is nothing to write the ${type} in; nothing was posted.
+  Give the text with --text "…", pipe it in (echo "…" | peerfeed post${type === 'status' ? '' : ` ${type}`}), or set an editor (export EDITOR=nano).`,
+    )
   }
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'peerfeed-')), `new-${type}.txt`)
   fs.writeFileSync(file, '')

@@ -9,7 +9,7 @@ if (isMain(import.meta.url)) {
   const verify = async (a: LanAnnouncement) => {
     const want = crypto.createHmac('sha256', key).update(a.payload).digest()
     const got = Buffer.from(a.sig, 'base64')
-    return got.length === want.length && crypto.timingSafeEqual(got, want) ? 'valid' as const : 'invalid' as const
+    return got.length === want.length && crypto.timingSafeEqual(got, want) ? ('valid' as const) : ('invalid' as const)
   }
 
   const found = await findOnLan(fingerprint, { timeoutMs: 8000, verify })

@@ -8,7 +8,9 @@ let serial = 0
 export function audiencePicker(me, selected = ['public'], { label = 'Audience' } = {}) {
   const id = `aud-${++serial}`
   const opt = (value, text) => el('option', { value }, text)
-  const select = el('select', { id, multiple: true, class: 'audience', name: 'to', 'aria-describedby': `${id}-hint` },
+  const select = el(
+    'select',
+    { id, multiple: true, class: 'audience', name: 'to', 'aria-describedby': `${id}-hint` },
     opt('public', 'Public — everyone'),
     me.audiences.groups.map((g) => opt(g.name, `${g.name} — group of ${g.members.length}`)),
     me.audiences.friends.map((f) => opt(f, `${f} — friend`)),

@@ -16,9 +16,15 @@ export function notificationBadge(nav) {
     count.textContent = n > 99 ? '99+' : String(n)
     said.textContent = `, ${n} unread`
   }
-  const refresh = () => api('/api/notifications/count').then((r) => show(r.unread), () => {})
+  const refresh = () =>
+    api('/api/notifications/count').then(
+      (r) => show(r.unread),
+      () => {},
+    )
   refresh()
   on('posts', refresh)
   on('notifications', (m) => show(m.unread))
-  on('sync', (m) => { if (m.type === 'done') refresh() })
+  on('sync', (m) => {
+    if (m.type === 'done') refresh()
+  })
 }

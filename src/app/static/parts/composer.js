@@ -5,7 +5,12 @@ import { el } from '../format.js'
 import { audiencePicker } from './audience.js'
 
 const TYPES = [
-  ['status', 'Text'], ['image', 'Picture'], ['link', 'Link'], ['location', 'Place'], ['event', 'Event'], ['activity', 'Activity'],
+  ['status', 'Text'],
+  ['image', 'Picture'],
+  ['link', 'Link'],
+  ['location', 'Place'],
+  ['event', 'Event'],
+  ['activity', 'Activity'],
 ]
 let serial = 0
 
@@ -17,7 +22,14 @@ function field(name, label, input, { hint, types } = {}) {
   const err = el('span', { class: 'problem', id: `${id}-err`, hidden: true })
   const help = hint ? el('span', { class: 'hint', id: `${id}-hint` }, hint) : null
   input.setAttribute('aria-describedby', [help && `${id}-hint`, `${id}-err`].filter(Boolean).join(' '))
-  const node = el('div', { class: 'field', dataset: { field: name, types: (types ?? []).join(' ') } }, el('label', { for: id }, label), input, help, err)
+  const node = el(
+    'div',
+    { class: 'field', dataset: { field: name, types: (types ?? []).join(' ') } },
+    el('label', { for: id }, label),
+    input,
+    help,
+    err,
+  )
   return { node, input, err }
 }
 
@@ -51,10 +63,30 @@ export function composer({ me, edit, onPosted, onCancel }) {
     return fields[name].node
   }
 
-  const typePicker = edit ? null : el('fieldset', { class: 'types' }, el('legend', { class: 'sr-only' }, 'Post type'),
-    TYPES.map(([t, label]) => el('label', { class: 'type' },
-      el('input', { type: 'radio', name: 'type', value: t, checked: t === type.value, onchange: () => { type.value = t; show() } }),
-      el('span', {}, label))))
+  const typePicker = edit
+    ? null
+    : el(
+        'fieldset',
+        { class: 'types' },
+        el('legend', { class: 'sr-only' }, 'Post type'),
+        TYPES.map(([t, label]) =>
+          el(
+            'label',
+            { class: 'type' },
+            el('input', {
+              type: 'radio',
+              name: 'type',
+              value: t,
+              checked: t === type.value,
+              onchange: () => {
+                type.value = t
+                show()
+              },
+            }),
+            el('span', {}, label),
+          ),
+        ),
+      )
 
   const text = el('textarea', { rows: 3, placeholder: "What's happening?" }, d.text ?? '')
   const textField = add('text', edit ? 'Text' : 'Write a post', text)
@@ -71,8 +103,14 @@ export function composer({ me, edit, onPosted, onCancel }) {
       const u = { upload: undefined, alt, err, file: f }
       uploads.push(u)
       const url = URL.createObjectURL(f)
-      previews.append(el('figure', { class: 'preview' }, el('img', { src: url, alt: '' }),
-        el('figcaption', {}, el('label', { for: alt.id }, `Describe picture ${i + 1}`), alt, err)))
+      previews.append(
+        el(
+          'figure',
+          { class: 'preview' },
+          el('img', { src: url, alt: '' }),
+          el('figcaption', {}, el('label', { for: alt.id }, `Describe picture ${i + 1}`), alt, err),
+        ),
+      )
       try {
         u.upload = (await api('/api/uploads', { method: 'POST', raw: f, type: f.type })).upload
       } catch (e) {
@@ -85,8 +123,14 @@ export function composer({ me, edit, onPosted, onCancel }) {
   const editAlts = (edit?.images ?? []).map((im, i) => {
     const alt = el('input', { type: 'text', required: true, value: im.alt, id: `f${++serial}-alt-${i}` })
     const err = el('span', { class: 'problem', hidden: true, dataset: { field: `alt-${i}` } })
-    previews.append(el('figure', { class: 'preview' }, el('img', { src: im.src, alt: '' }),
-      el('figcaption', {}, el('label', { for: alt.id }, `Describe picture ${i + 1}`), alt, err)))
+    previews.append(
+      el(
+        'figure',
+        { class: 'preview' },
+        el('img', { src: im.src, alt: '' }),
+        el('figcaption', {}, el('label', { for: alt.id }, `Describe picture ${i + 1}`), alt, err),
+      ),
+    )
     return { alt, err }
   })
 
@@ -96,23 +140,51 @@ export function composer({ me, edit, onPosted, onCancel }) {
     add('url', 'Address', el('input', { type: 'url', placeholder: 'https://', value: d.url ?? '' }), { types: ['link'] }),
     add('title', 'Page title', el('input', { type: 'text', value: d.title ?? '' }), { types: ['link'] }),
     add('place', 'Place name', el('input', { type: 'text', value: d.place ?? '' }), { types: ['location'] }),
-    el('div', { class: 'row', dataset: { types: 'location' } },
+    el(
+      'div',
+      { class: 'row', dataset: { types: 'location' } },
       add('lat', 'Latitude', el('input', { type: 'text', inputmode: 'decimal', value: d.lat ?? '' }), { types: ['location'] }),
-      add('lon', 'Longitude', el('input', { type: 'text', inputmode: 'decimal', value: d.lon ?? '' }), { types: ['location'] })),
-    navigator.geolocation ? el('button', { type: 'button', class: 'quiet', dataset: { types: 'location' }, onclick: locate }, 'Use my location') : null,
+      add('lon', 'Longitude', el('input', { type: 'text', inputmode: 'decimal', value: d.lon ?? '' }), { types: ['location'] }),
+    ),
+    navigator.geolocation
+      ? el('button', { type: 'button', class: 'quiet', dataset: { types: 'location' }, onclick: locate }, 'Use my location')
+      : null,
     add('name', 'Event name', el('input', { type: 'text', value: d.name ?? '' }), { types: ['event'] }),
-    el('div', { class: 'row', dataset: { types: 'event' } },
+    el(
+      'div',
+      { class: 'row', dataset: { types: 'event' } },
       add('start', 'Starts', el('input', { type: 'datetime-local', value: toLocalInput(d.start) }), { types: ['event'] }),
-      add('end', 'Ends', el('input', { type: 'datetime-local', value: toLocalInput(d.end) }), { types: ['event'] })),
+      add('end', 'Ends', el('input', { type: 'datetime-local', value: toLocalInput(d.end) }), { types: ['event'] }),
+    ),
     add('location', 'Where', el('input', { type: 'text', value: d.location ?? '' }), { types: ['event'] }),
-    add('activity', 'Kind of activity', el('input', { type: 'text', list: 'activities', value: d.activity ?? '', placeholder: 'run, ride, walk, hike, swim…' }), { types: ['activity'] }),
-    el('datalist', { id: 'activities' }, ['run', 'ride', 'walk', 'hike', 'swim', 'ski', 'row', 'climb'].map((a) => el('option', { value: a }))),
-    el('div', { class: 'row', dataset: { types: 'activity' } },
-      add('distanceKm', 'Distance (km)', el('input', { type: 'text', inputmode: 'decimal', value: d.distanceKm ?? '' }), { types: ['activity'] }),
-      add('duration', 'Time (h:mm)', el('input', { type: 'text', placeholder: '0:45', value: fromIsoDuration(d.duration) }), { types: ['activity'] }),
-      add('elevationM', 'Climb (m)', el('input', { type: 'text', inputmode: 'decimal', value: d.elevationM ?? '' }), { types: ['activity'] })),
+    add(
+      'activity',
+      'Kind of activity',
+      el('input', { type: 'text', list: 'activities', value: d.activity ?? '', placeholder: 'run, ride, walk, hike, swim…' }),
+      { types: ['activity'] },
+    ),
+    el(
+      'datalist',
+      { id: 'activities' },
+      ['run', 'ride', 'walk', 'hike', 'swim', 'ski', 'row', 'climb'].map((a) => el('option', { value: a })),
+    ),
+    el(
+      'div',
+      { class: 'row', dataset: { types: 'activity' } },
+      add('distanceKm', 'Distance (km)', el('input', { type: 'text', inputmode: 'decimal', value: d.distanceKm ?? '' }), {
+        types: ['activity'],
+      }),
+      add('duration', 'Time (h:mm)', el('input', { type: 'text', placeholder: '0:45', value: fromIsoDuration(d.duration) }), {
+        types: ['activity'],
+      }),
+      add('elevationM', 'Climb (m)', el('input', { type: 'text', inputmode: 'decimal', value: d.elevationM ?? '' }), {
+        types: ['activity'],
+      }),
+    ),
   ]
-  const tags = add('tags', 'Tags', el('input', { type: 'text', placeholder: 'garden, snow', value: (d.tags ?? []).join(', ') }), { hint: 'separate with commas or spaces' })
+  const tags = add('tags', 'Tags', el('input', { type: 'text', placeholder: 'garden, snow', value: (d.tags ?? []).join(', ') }), {
+    hint: 'separate with commas or spaces',
+  })
   const audience = audiencePicker(me, edit ? edit.audience.to : ['public'])
   fields.to = { node: audience.node, input: audience.select, err: el('span', { class: 'problem', hidden: true }) }
   audience.node.append(fields.to.err)
@@ -120,8 +192,19 @@ export function composer({ me, edit, onPosted, onCancel }) {
   const general = el('p', { class: 'problem', role: 'alert', hidden: true })
   const submit = el('button', { type: 'submit', class: 'primary' }, edit ? 'Save' : 'Post')
   const more = el('div', { class: 'row more' }, tags, audience.node)
-  form.append(typePicker ?? '', textField, ...typed.filter(Boolean), more, general,
-    el('div', { class: 'actions' }, edit ? el('button', { type: 'button', class: 'quiet', onclick: () => onCancel?.() }, 'Cancel') : '', submit))
+  form.append(
+    typePicker ?? '',
+    textField,
+    ...typed.filter(Boolean),
+    more,
+    general,
+    el(
+      'div',
+      { class: 'actions' },
+      edit ? el('button', { type: 'button', class: 'quiet', onclick: () => onCancel?.() }, 'Cancel') : '',
+      submit,
+    ),
+  )
 
   function show() {
     for (const n of form.querySelectorAll('[data-types]')) {
@@ -129,8 +212,14 @@ export function composer({ me, edit, onPosted, onCancel }) {
       if (ts.length) n.hidden = !ts.includes(type.value)
     }
     previews.hidden = type.value !== 'image'
-    text.placeholder = { status: "What's happening?", image: 'Say something about the pictures (optional)', link: 'Why is it worth reading? (optional)',
-      location: 'What is here? (optional)', event: 'Details (optional)', activity: 'How did it go? (optional)' }[type.value]
+    text.placeholder = {
+      status: "What's happening?",
+      image: 'Say something about the pictures (optional)',
+      link: 'Why is it worth reading? (optional)',
+      location: 'What is here? (optional)',
+      event: 'Details (optional)',
+      activity: 'How did it go? (optional)',
+    }[type.value]
   }
   show()
   // Ctrl+Enter (⌘+Enter) posts from anywhere in the form, as in most social apps
@@ -142,15 +231,21 @@ export function composer({ me, edit, onPosted, onCancel }) {
   })
 
   function locate() {
-    navigator.geolocation.getCurrentPosition((p) => {
-      fields.lat.input.value = p.coords.latitude.toFixed(5)
-      fields.lon.input.value = p.coords.longitude.toFixed(5)
-    }, (e) => problem('lat', `your location is not available: ${e.message}`))
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        fields.lat.input.value = p.coords.latitude.toFixed(5)
+        fields.lon.input.value = p.coords.longitude.toFixed(5)
+      },
+      (e) => problem('lat', `your location is not available: ${e.message}`),
+    )
   }
 
   function clearProblems() {
     general.hidden = true
-    for (const n of form.querySelectorAll('.problem')) { n.hidden = true; n.textContent = '' }
+    for (const n of form.querySelectorAll('.problem')) {
+      n.hidden = true
+      n.textContent = ''
+    }
     for (const n of form.querySelectorAll('[aria-invalid]')) n.removeAttribute('aria-invalid')
   }
   function problem(name, message) {
@@ -172,14 +267,23 @@ export function composer({ me, edit, onPosted, onCancel }) {
     clearProblems()
     const v = (n) => fields[n]?.input.value ?? ''
     const body = {
-      type: type.value, text: text.value, to: audience.value(), tags: v('tags'),
+      type: type.value,
+      text: text.value,
+      to: audience.value(),
+      tags: v('tags'),
     }
-    const per = {
-      link: ['url', 'title'], location: ['lat', 'lon', 'place'], event: ['name', 'location'],
-      activity: ['activity', 'distanceKm', 'elevationM'],
-    }[type.value] ?? []
+    const per =
+      {
+        link: ['url', 'title'],
+        location: ['lat', 'lon', 'place'],
+        event: ['name', 'location'],
+        activity: ['activity', 'distanceKm', 'elevationM'],
+      }[type.value] ?? []
     for (const n of per) body[n] = v(n)
-    if (type.value === 'event') { body.start = localIso(v('start')); body.end = localIso(v('end')) }
+    if (type.value === 'event') {
+      body.start = localIso(v('start'))
+      body.end = localIso(v('end'))
+    }
     if (type.value === 'activity') body.duration = toIsoDuration(v('duration'))
     if (type.value === 'image' && !edit) {
       if (uploads.some((u) => !u.upload)) return void problem('images', 'a picture is still uploading or failed; wait or add it again')
@@ -219,7 +323,8 @@ export function toIsoDuration(v) {
   if (/^P/i.test(s)) return s.toUpperCase()
   const parts = s.split(':').map((x) => x.trim())
   if (!parts.every((p) => /^\d+$/.test(p))) return s
-  const [h, m, sec] = parts.length === 1 ? [0, Number(parts[0]), 0] : parts.length === 2 ? [Number(parts[0]), Number(parts[1]), 0] : parts.map(Number)
+  const [h, m, sec] =
+    parts.length === 1 ? [0, Number(parts[0]), 0] : parts.length === 2 ? [Number(parts[0]), Number(parts[1]), 0] : parts.map(Number)
   return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${sec ? `${sec}S` : ''}`.replace(/^PT$/, 'PT0M')
 }
 

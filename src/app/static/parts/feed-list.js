@@ -42,14 +42,18 @@ export function feedList({ me, load, empty, say }) {
     // a feed must hold articles: the role comes with the first one
     if (n) list.setAttribute('role', 'feed')
     else list.removeAttribute('role')
-    ;[...list.children].forEach((a, i) => { a.setAttribute('aria-posinset', String(i + 1)); a.setAttribute('aria-setsize', cursor ? '-1' : String(n)) })
+    ;[...list.children].forEach((a, i) => {
+      a.setAttribute('aria-posinset', String(i + 1))
+      a.setAttribute('aria-setsize', cursor ? '-1' : String(n))
+    })
   }
 
   /** Re-reads the newest page and the threads that hold any of `ids`. */
   async function refresh(ids = [], removed = []) {
     try {
       for (const id of removed) {
-        const art = list.querySelector(`article[data-id="${CSS.escape(id)}"]`) ?? list.querySelector(`article[data-likes~="${CSS.escape(id)}"]`)
+        const art =
+          list.querySelector(`article[data-id="${CSS.escape(id)}"]`) ?? list.querySelector(`article[data-likes~="${CSS.escape(id)}"]`)
         const root = art?.closest('.feed > article')
         if (root && root === art && art.dataset.id === id) root.remove()
         else if (root) ids.push(root.dataset.id)
@@ -86,7 +90,12 @@ export function feedList({ me, load, empty, say }) {
     }
   }
 
-  const io = new IntersectionObserver((es) => { if (es.some((e) => e.isIntersecting)) next() }, { rootMargin: '600px' })
+  const io = new IntersectionObserver(
+    (es) => {
+      if (es.some((e) => e.isIntersecting)) next()
+    },
+    { rootMargin: '600px' },
+  )
   io.observe(sentinel)
   next(true)
   return {

@@ -6,13 +6,21 @@ import { feedList } from '../parts/feed-list.js'
 
 export const title = 'Friend'
 
-const groupsOf4 = (f) => f.toUpperCase().match(/.{1,4}/g).join(' ')
+const groupsOf4 = (f) =>
+  f
+    .toUpperCase()
+    .match(/.{1,4}/g)
+    .join(' ')
 
 function lastSync(s) {
   if (!s) return 'never (run peerfeed sync)'
   const when = el('time', { datetime: s.at }, fullDate(s.at))
   if (s.ok) return [when, ` — ${s.posts ? `${s.posts} new or changed post${s.posts > 1 ? 's' : ''}` : 'up to date'}`]
-  return [when, el('span', { class: 'problem' }, ` — failed: ${s.error ?? 'unknown error'}`), s.lastOk ? ` (last worked ${fullDate(s.lastOk)})` : '']
+  return [
+    when,
+    el('span', { class: 'problem' }, ` — failed: ${s.error ?? 'unknown error'}`),
+    s.lastOk ? ` (last worked ${fullDate(s.lastOk)})` : '',
+  ]
 }
 
 export function render({ me, main, say, params }) {
@@ -20,15 +28,26 @@ export function render({ me, main, say, params }) {
   const head = el('header', { class: 'profile' }, el('h1', {}, name))
   let first = true
   const feed = feedList({
-    me, say,
+    me,
+    say,
     load: async (before) => {
       const res = await api(`/api/friends/${encodeURIComponent(name)}?limit=20${before ? `&before=${encodeURIComponent(before)}` : ''}`)
       if (first) {
         first = false
         const f = res.friend
-        head.append(el('dl', { class: 'facts' },
-          el('div', {}, el('dt', {}, 'Key fingerprint'), el('dd', { class: 'fingerprint' }, f.fingerprint ? groupsOf4(f.fingerprint) : 'no key yet (public posts only)')),
-          el('div', {}, el('dt', {}, 'Last sync'), el('dd', {}, lastSync(f.lastSync)))))
+        head.append(
+          el(
+            'dl',
+            { class: 'facts' },
+            el(
+              'div',
+              {},
+              el('dt', {}, 'Key fingerprint'),
+              el('dd', { class: 'fingerprint' }, f.fingerprint ? groupsOf4(f.fingerprint) : 'no key yet (public posts only)'),
+            ),
+            el('div', {}, el('dt', {}, 'Last sync'), el('dd', {}, lastSync(f.lastSync))),
+          ),
+        )
       }
       return res
     },
@@ -36,5 +55,8 @@ export function render({ me, main, say, params }) {
   })
   main.append(head, feed.node)
   const off = on('posts', (c) => feed.apply(c))
-  return () => { off(); feed.close() }
+  return () => {
+    off()
+    feed.close()
+  }
 }

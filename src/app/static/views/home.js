@@ -9,12 +9,20 @@ export const title = 'Home'
 
 export function render({ me, main, say }) {
   const feed = feedList({
-    me, say,
+    me,
+    say,
     load: (before) => api(`/api/timeline?limit=20${before ? `&before=${encodeURIComponent(before)}` : ''}`),
     empty: 'Nothing here yet. Write your first post above, or add a friend and run peerfeed sync.',
   })
-  const form = composer({ me, onPosted: () => say('Posted. Your site and friends\' pages are being updated.') })
-  main.append(el('h1', { class: 'sr-only' }, 'Home'), el('section', { class: 'compose-box home-only', 'aria-label': 'Write' }, form), feed.node)
+  const form = composer({ me, onPosted: () => say("Posted. Your site and friends' pages are being updated.") })
+  main.append(
+    el('h1', { class: 'sr-only' }, 'Home'),
+    el('section', { class: 'compose-box home-only', 'aria-label': 'Write' }, form),
+    feed.node,
+  )
   const off = on('posts', (c) => feed.apply(c))
-  return () => { off(); feed.close() }
+  return () => {
+    off()
+    feed.close()
+  }
 }

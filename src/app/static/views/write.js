@@ -5,5 +5,18 @@ import { composer } from '../parts/composer.js'
 export const title = 'Write'
 
 export function render({ me, main, say, go }) {
-  main.append(el('h1', {}, 'Write'), el('section', { class: 'compose-box' }, composer({ me, onPosted: () => { say('Posted.'); go('/') } })))
+  main.append(
+    el('h1', {}, 'Write'),
+    el(
+      'section',
+      { class: 'compose-box' },
+      composer({
+        me,
+        onPosted: () => {
+          say('Posted.')
+          go('/')
+        },
+      }),
+    ),
+  )
 }
