@@ -10,19 +10,27 @@ const seconds = (ms: number) => `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toF
  */
 export function withReach(route: Route, { reachMs, signal }: { reachMs?: number; signal?: AbortSignal }): Route {
   let answered = false
+  // a route that let its first request go unanswered is not asked again in this sync: each further request would
+  // wait out the same deadline (the key, then the API, then the public pages)
+  let unreachable: PeerFeedError | undefined
   return {
     ...route,
     fetch: async (url, init = {}) => {
+      if (unreachable) throw unreachable
       const signals = [init.signal, signal].filter((s): s is AbortSignal => Boolean(s))
       let timer: NodeJS.Timeout | undefined
       if (!answered && reachMs !== undefined) {
         const ac = new AbortController()
-        timer = setTimeout(() => ac.abort(new PeerFeedError('UNREACHABLE', `no answer within ${seconds(reachMs)}`)), reachMs)
+        timer = setTimeout(() => {
+          unreachable = new PeerFeedError('UNREACHABLE', `no answer within ${seconds(reachMs)}`)
+          ac.abort(unreachable)
+        }, reachMs)
         signals.push(ac.signal)
       }
       try {
         const res = await route.fetch(url, { ...init, signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0] })
         answered = true
+        unreachable = undefined
         return res
       } finally {
         clearTimeout(timer)
