@@ -42,7 +42,7 @@ s.before(async () => {
     layout: sam.layout,
     port: 0,
     autoBuild: false,
-    sync: { intervalMs: 0, lan: false, dht: false, reachMs: 10_000 },
+    sync: { intervalMs: 0, lan: false, dht: false, reachMs: 20_000 },
   })
   ctx.browser = await launch()
   ctx.page = (await loggedIn(ctx.browser, ctx.app.newLoginUrl())).page
@@ -98,12 +98,12 @@ t('`Sync now` with one friend down: the live ones finish while the silent one is
   // carol's posts are in while dave is still being tried
   assert.match(await line('dave').innerText(), /syncing/)
   await line('dave')
-    .getByText(/failed: could not reach dave: url .*: no answer within 10 s/)
+    .getByText(/failed: could not reach dave: url .*: no answer within 20 s/)
     .waitFor({ timeout: 30_000 })
   await page
     .locator('li.friend', { hasText: 'dave' })
     .locator('.last-sync')
-    .getByText(/failed .*no answer within 10 s/)
+    .getByText(/failed .*no answer within 20 s/)
     .waitFor()
   assert.equal(await axeProblems(page), [])
   // the new post is on the home timeline
