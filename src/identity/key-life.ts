@@ -16,7 +16,9 @@ export const rotationsFile = (l: Layout) => path.join(l.keys, 'self.rotations.js
 export const historyDir = (l: Layout) => path.join(l.keys, 'history')
 /** Where sync keeps a friend's replaced or revoked keys. */
 export const friendHistoryFile = (l: Layout, name: string, fingerprint: string) => path.join(historyDir(l), `${name}-${fingerprint}.asc`)
-const oldSecretFile = (l: Layout, fingerprint: string) => path.join(l.state, 'old-keys', `${fingerprint}.secret.asc`)
+/** My earlier secret keys (and their certificates), kept after `key rotate`: `serve` still opens requests sent to them. */
+export const oldKeysDir = (l: Layout) => path.join(l.state, 'old-keys')
+const oldSecretFile = (l: Layout, fingerprint: string) => path.join(oldKeysDir(l), `${fingerprint}.secret.asc`)
 
 /** What init tells the owner about the certificate. */
 export const REVOCATION_ADVICE =

@@ -80,13 +80,21 @@ export interface UpdatesRequest {
   types?: string[]
   nonce: string
   sentAt: string
-  /** the fingerprint of the server's key: a request is good for that server only (required in v1 since 2026-11-25) */
+  /**
+   * the fingerprint of the server's key: a request is good for that server only (required in v1 since 2026-11-25);
+   * after a rotation, the key the friend still knows is accepted too
+   */
   server: string
 }
 
 export interface UpdatesResponse {
   pages: string[]
   next: Cursor | null
+  /**
+   * Only when the request named an earlier key of the owner (`server`): the rotation statements (as in
+   * key-rotation.json) from that key to the key that signed the pages, oldest first. See docs/protocol.md.
+   */
+  key_rotation?: unknown[]
 }
 
 export interface PublicResponse {

@@ -21,6 +21,7 @@ const STATUS: Record<string, [number, string]> = {
   UNKNOWN_KEY: [403, 'unknown_key'],
   BLOCKED: [403, 'blocked'],
   WRONG_SERVER: [403, 'wrong_server'],
+  KEY_REVOKED: [403, 'key_revoked'],
   NOT_FOUND: [404, 'not_found'],
   METHOD_NOT_ALLOWED: [405, 'method_not_allowed'],
   TIMEOUT: [408, 'timeout'],

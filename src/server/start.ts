@@ -2,12 +2,12 @@
 import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
-import type { SecretKey } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
 import type { Layout } from '../paths.ts'
 import { inThreadDecryptor, type Decryptor } from './decryptor.ts'
 import { identityCache } from './identity-cache.ts'
 import { withLimits, type Limits } from './limits.ts'
+import { ownKeysCache, type OwnKeys } from './own-keys.ts'
 import { rateLimiter } from './rate-limit.ts'
 import { replayCache } from './replay-cache.ts'
 import { router } from './router.ts'
@@ -30,6 +30,7 @@ export interface RunningServer {
   url: string
   port: number
   server: http.Server
+  /** the key the server started with (after `key rotate` it answers under the new one too: see own-keys.ts) */
   fingerprint: string
   /** counters of POST /api/v1/updates */
   stats(): UpdatesStats
@@ -37,13 +38,13 @@ export interface RunningServer {
 }
 
 async function makeDecryptor(
-  key: SecretKey,
+  keys: () => Promise<OwnKeys>,
   layout: Layout,
   passphrase: string | undefined,
   workers: number,
   log: (m: string) => void,
 ): Promise<Decryptor> {
-  if (workers <= 0) return inThreadDecryptor(key)
+  if (workers <= 0) return inThreadDecryptor(keys)
   const { workerDecryptor } = await import('./decrypt-pool.ts')
   return workerDecryptor({ layout, passphrase, workers, log })
 }
@@ -51,16 +52,17 @@ async function makeDecryptor(
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { layout, port = 8080, host = '127.0.0.1', passphrase, now = () => Date.now(), log = () => {} } = opts
   const limits = withLimits(opts.limits)
-  const { loadSelf } = await import('../identity/index.ts')
-  const self = await loadSelf(layout, { passphrase, requireSecret: true })
-  const key = self.secretKey!
-  const decryptor = await makeDecryptor(key, layout, passphrase, limits.decryptWorkers, log)
+  // the owner's keys are reloaded when they change: `key rotate` needs no restart (docs/devices.md)
+  const own = ownKeysCache(layout, { passphrase, log })
+  const key = (await own.get()).current
+  const keys = () => own.get()
+  const decryptor = await makeDecryptor(keys, layout, passphrase, limits.decryptWorkers, log)
   const snapshots = snapshotSource(layout, log)
   const known = identityCache(layout, log)
   const stats: UpdatesStats = { received: 0, refusedBeforeCrypto: 0, decrypted: 0, answered: 0 }
   const handler = router({
     stats,
-    key,
+    keys,
     now,
     log,
     distPath: layout.dist,

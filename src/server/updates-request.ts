@@ -34,7 +34,11 @@ export function jsonDepthOver(text: string, max: number): boolean {
   return false
 }
 
-export function parseUpdatesRequest(text: string, now: number, server: string): UpdatesRequest {
+/**
+ * `server` is the fingerprint of the key the server serves; a request may also name one of its `earlier` keys
+ * (a friend who has not yet seen a rotation), and the parsed request keeps the fingerprint it named.
+ */
+export function parseUpdatesRequest(text: string, now: number, server: string, earlier: readonly string[] = []): UpdatesRequest {
   if (text.length > MAX_REQUEST_BYTES)
     throw new PeerFeedError(
       'TOO_LARGE',
@@ -52,7 +56,8 @@ export function parseUpdatesRequest(text: string, now: number, server: string): 
   const r = v as Record<string, unknown>
   if (typeof r.server !== 'string' || !/^[0-9a-fA-F]{40}$/.test(r.server))
     throw bad("'server' must be the fingerprint of the server's key (40 hex digits, from /key.asc)")
-  if (r.server.toLowerCase() !== server) {
+  const named = r.server.toLowerCase()
+  if (named !== server && !earlier.includes(named)) {
     throw new PeerFeedError(
       'WRONG_SERVER',
       `this request is for the server with key ${r.server.toLowerCase()}, not for this one (${server}); a request cannot be forwarded to another server.`,
@@ -79,5 +84,5 @@ export function parseUpdatesRequest(text: string, now: number, server: string): 
       `the request was sent at ${r.sentAt}, more than 5 minutes from this server's clock (${new Date(now).toISOString()}); check your clock and send a fresh request.`,
     )
   }
-  return { since, limit, ...(types ? { types } : {}), nonce: r.nonce.toLowerCase(), sentAt: r.sentAt, server }
+  return { since, limit, ...(types ? { types } : {}), nonce: r.nonce.toLowerCase(), sentAt: r.sentAt, server: named }
 }

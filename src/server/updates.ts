@@ -1,10 +1,10 @@
 // POST /api/v1/updates: cheap refusals first (type, size, rate, recipient), then decrypt+verify, then the precomputed pages.
 import type http from 'node:http'
 import { recipientKeyIds } from '../crypto/index.ts'
-import type { SecretKey } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
 import type { Decryptor } from './decryptor.ts'
 import type { Known } from './identity-cache.ts'
+import { rotationChain, type OwnKeys } from './own-keys.ts'
 import type { RateLimiter } from './rate-limit.ts'
 import { readBody } from './read-body.ts'
 import type { ReplayCache } from './replay-cache.ts'
@@ -21,7 +21,8 @@ export interface UpdatesStats {
 
 export interface UpdatesDeps {
   stats: UpdatesStats
-  key: SecretKey
+  /** the owner's keys, reloaded when they change (own-keys.ts) */
+  keys: () => Promise<OwnKeys>
   now: () => number
   bodyLimit: number
   maxPending: number
@@ -71,11 +72,18 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
       'NOT_FOR_ME',
       `the request is encrypted to ${ids.length} recipients; at most ${MAX_RECIPIENTS} are accepted. Encrypt it to this server's key.`,
     )
+  const own = await d.keys().catch((e) => {
+    d.log?.(`refusing updates: ${(e as Error).message}`)
+    throw new PeerFeedError('UNAVAILABLE', 'this server cannot answer updates right now; its owner must fix its configuration.')
+  })
+  if (own.revoked)
+    throw new PeerFeedError('KEY_REVOKED', "this feed's key has been revoked by its owner: nothing is answered under it (see /key.asc).")
   // Anonymous recipients (key id 0, as every PeerFeed message and gpg --throw-keyids make) could be this server: only decryption can tell.
-  if (!ids.some((id) => id === WILDCARD || d.key.publicKey.hasKeyId(id))) {
+  // A request may be encrypted to an earlier key of the owner's (a friend who has not seen a rotation yet).
+  if (!ids.some((id) => id === WILDCARD || own.all.some((k) => k.publicKey.hasKeyId(id)))) {
     throw new PeerFeedError(
       'NOT_FOR_ME',
-      `the request is not encrypted to this server's key ${d.key.fingerprint} (recipients: ${ids.join(', ')}); fetch /key.asc.`,
+      `the request is not encrypted to this server's key ${own.current.fingerprint} (recipients: ${ids.join(', ')}); fetch /key.asc.`,
     )
   }
   if (d.decryptor.pending() >= d.maxPending) throw new PeerFeedError('BUSY', 'the server is busy; try again in a moment.')
@@ -101,7 +109,10 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
   const snap = await d.snapshot()
   const { pages, next } = selectPages(snap.audiencesOf.get(signer) ?? [], request.since, request.limit, request.types)
   const texts = await Promise.all(pages.map((p) => snap.pageJson(p.name)))
-  return `{"pages":[${texts.join(',')}],"next":${next === null ? 'null' : JSON.stringify(next)}}`
+  // A friend who still knows an earlier key learns here, from statements that key signed, which key signed the pages.
+  const chain = rotationChain(own, request.server, snap.manifest.owner)
+  const rotation = chain.length ? `,"key_rotation":${JSON.stringify(chain)}` : ''
+  return `{"pages":[${texts.join(',')}],"next":${next === null ? 'null' : JSON.stringify(next)}${rotation}}`
 }
 
 const unknownKey = () =>

@@ -3,6 +3,7 @@ import { encryptAndSign } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
 import { compareCursors } from '../protocol/cursor-order.ts'
 import { isCursor, type Entry, type UpdatesRequest } from '../protocol/wire.ts'
+import type { FriendKeys } from './friend-key.ts'
 import { openPage, type Session } from './session.ts'
 import type { Sink } from './sink.ts'
 import type { SyncState } from './sync-state.ts'
@@ -37,7 +38,13 @@ export const newestCursor = (entries: readonly unknown[]): string | null =>
  * that brings nothing newer than what was asked for (stuck, or `next` creeping forward over the same pages)
  * stops the sync of this friend at once.
  */
-export async function privateViaApi(s: Session, state: SyncState, out: Sink, maxRounds = 10_000): Promise<PrivateOutcome> {
+export async function privateViaApi(
+  s: Session,
+  state: SyncState,
+  out: Sink,
+  keys?: Pick<FriendKeys, 'fromAnswer' | 'settle'>,
+  maxRounds = 10_000,
+): Promise<PrivateOutcome> {
   let ask = state.cursor
   for (let round = 1; round <= maxRounds; round++) {
     const body = await updatesRequest(s, ask)
@@ -52,16 +59,20 @@ export async function privateViaApi(s: Session, state: SyncState, out: Sink, max
     if (code === 'unknown_key') return 'unknown_key'
     if (code === 'blocked') return 'blocked'
     if (isStaticHostAnswer(got)) return 'static'
+    // a server that no longer opens requests sent to the key we know: follow its key.asc's hand-over, ask again
+    if ((code === 'not_for_me' || code === 'wrong_server') && (await keys?.settle())) continue
     if (got.status !== 200) {
       throw new PeerFeedError(
         'REFUSED',
         `the friend's server refused the request: HTTP ${got.status}${code ? ` ${code}` : ''}: ${got.body.toString('utf8').slice(0, 200)}`,
       )
     }
-    const answer = jsonOf<{ pages?: unknown; next?: unknown }>(got, 'the answer to POST /api/v1/updates')
+    const answer = jsonOf<{ pages?: unknown; next?: unknown; key_rotation?: unknown }>(got, 'the answer to POST /api/v1/updates')
     if (!Array.isArray(answer.pages) || !(answer.next === null || isCursor(answer.next))) {
       throw new PeerFeedError('BAD_ANSWER', 'the answer to POST /api/v1/updates is not {pages: [...], next}.')
     }
+    // the key that signed the pages, when we still know an earlier one: checked before any page is opened
+    await keys?.fromAnswer(answer.key_rotation)
     if (answer.pages.length === 0) return 'done'
     const entries: Entry[] = []
     for (const p of answer.pages) entries.push(...(await openPage(s, p)).entries)

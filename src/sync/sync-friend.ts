@@ -7,7 +7,7 @@ import type { Layout } from '../paths.ts'
 import type { Followed } from './follows.ts'
 import { acquireLock } from './lock.ts'
 import { privateViaApi } from './private-api.ts'
-import { refreshFriendKey } from './friend-key.ts'
+import { friendKeys, type FriendKeys } from './friend-key.ts'
 import { privateViaStatic } from './private-static.ts'
 import { publicViaApi, publicViaStatic } from './public-feed.ts'
 import type { Session } from './session.ts'
@@ -111,12 +111,12 @@ export async function syncFriend(layout: Layout, friend: Followed, opts: SyncOpt
       const out = sink(layout, friend.name, dir, state, session)
       try {
         report.via = `${route.via} ${labelOf(route)}`
-        const keyNote = await refreshFriendKey(layout, session, state)
-        if (keyNote) {
-          report.notes.push(keyNote)
-          progress(keyNote)
-        }
-        await syncOver(session, state, out, report, progress)
+        const keys = friendKeys(layout, session, state, (line) => {
+          report.notes.push(line)
+          progress(line)
+        })
+        await keys.check()
+        await syncOver(session, state, out, report, progress, keys)
         lastError = undefined
       } catch (e) {
         lastError = e
@@ -149,14 +149,17 @@ async function syncOver(
   out: ReturnType<typeof sink>,
   report: FriendReport,
   progress: (l: string) => void,
+  keys: FriendKeys,
 ) {
   report.access = 'public'
   if (s.friend.friend) {
     progress(`asking ${labelOf(s.route)} for updates after ${state.cursor ?? 'the beginning'}…`)
-    const outcome = await privateViaApi(s, state, out)
+    // encrypted to the key we know: after a rotation the answer carries the hand-over to the new one
+    const outcome = await privateViaApi(s, state, out, keys)
     if (outcome === 'blocked') throw new PeerFeedError('BLOCKED', `${s.friend.name} has blocked your key; nothing was fetched.`)
     if (outcome === 'unknown_key') report.notes.push(`${s.friend.name} has not added your key yet: public posts only.`)
     else if (outcome === 'static') {
+      await keys.settle() // a static host has no answer to carry a hand-over: key-rotation.json beside key.asc
       progress('no API there: reading our index on the static host…')
       const r = await privateViaStatic(s, state, out)
       if (r === 'none')
@@ -168,6 +171,7 @@ async function syncOver(
   } else {
     report.notes.push(`"${s.friend.name}" is not in keys/: public posts only (add them with peerfeed peer add).`)
   }
+  await keys.settle() // public pages are signed by the key key.asc shows
   progress('reading public posts…')
   if ((await publicViaApi(s, state, out)) === 'static' && (await publicViaStatic(s, state, out)) === 'none') {
     report.notes.push('no public pages found.')

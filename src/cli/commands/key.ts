@@ -75,7 +75,9 @@ export function register(prog: Sade) {
         console.log(
           `keys/self.asc and keys/self.rotations.json hold the new key and the statement both keys signed${r.committed ? ' (committed)' : ''}.`,
         )
-        console.log('Next: peerfeed build, then restart serve (or publish); friends switch to the new key on their next sync.')
+        console.log(
+          'Next: peerfeed build (a running serve picks up the new key without a restart and still answers friends who know only the old one), or publish; friends switch to the new key on their next sync.',
+        )
         console.log('Your other devices need the new secret key: peerfeed device add here, peerfeed device join there (docs/devices.md).')
         console.log('A new revocation certificate is in .peerfeed/self.revocation.asc: keep a copy offline.')
       }),
