@@ -64,10 +64,11 @@ async function forgedRotation(old: string): Promise<unknown[]> {
 }
 
 const keyOf = async (file: string) => (await readPublicKey(await fs.readFile(file, 'utf8'))).fingerprint
-const exists = (p: string) => fs.stat(p).then(
-  () => true,
-  () => false,
-)
+const exists = (p: string) =>
+  fs.stat(p).then(
+    () => true,
+    () => false,
+  )
 
 async function followsRotation(workers: number) {
   const [ada, bob] = await pair(`ada${workers}`, `bob${workers}`)
@@ -154,8 +155,7 @@ async function followsRotation(workers: number) {
   assert.match(r.friends[0].error!.message, 'key_revoked')
 }
 
-test('a server running since before `key rotate` answers the old key, hands over in its answer, then the new key', () =>
-  followsRotation(0))
+test('a server running since before `key rotate` answers the old key, hands over in its answer, then the new key', () => followsRotation(0))
 test('the same with decrypt workers: each worker picks up the new and the old key', () => followsRotation(1))
 
 test.run()
