@@ -152,7 +152,8 @@ async function rotationCase(route: 'api' | 'static') {
   const fresh = await ada.post({ text: 'with the new key', to: ['bob'] })
   await ada.build()
   if (server) {
-    // `serve` holds the secret key it started with: it is restarted after a rotation (as the CLI says)
+    // a server started after the rotation also holds the old secret (.peerfeed/old-keys/); one that runs through
+    // the rotation is test/devices/rotation-answers.test.ts
     await server.close()
     server = await ada.serve()
     await bob.follow(name, server.url)
