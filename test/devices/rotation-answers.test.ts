@@ -72,8 +72,13 @@ const exists = (p: string) =>
 
 async function followsRotation(workers: number) {
   const [ada, bob] = await pair(`ada${workers}`, `bob${workers}`)
+  // Carol knows Ada's old key too, but first syncs only after Ada deleted the old secret
+  const carol = await makeFeed(`carol${workers}`)
+  closers.push(() => carol.close())
+  await ada.befriend(carol)
+  await carol.befriend(ada)
   const name = ada.name
-  const p1 = await ada.post({ text: 'with the old key', to: [bob.name] })
+  const p1 = await ada.post({ text: 'with the old key', to: [bob.name, carol.name] })
   await ada.build()
   const server = await ada.serve({ decryptWorkers: workers }) // runs from here to the end: never restarted
   await bob.follow(name, server.url)
@@ -87,7 +92,7 @@ async function followsRotation(workers: number) {
   assert.is(rotated.code, 0, rotated.stderr)
   const newFp = await keyOf(ada.layout.selfPublicKey)
   assert.is.not(newFp, oldFp)
-  const p2 = await ada.post({ text: 'with the new key', to: [bob.name] })
+  const p2 = await ada.post({ text: 'with the new key', to: [bob.name, carol.name] })
   await ada.build()
 
   // a relay that swaps the hand-over in the answer for Mallory's: refused, nothing stored, keys untouched
@@ -128,7 +133,7 @@ async function followsRotation(workers: number) {
 
   // the next sync speaks to the new key only: it still works once the old secret is gone (no restart either)
   await fs.rm(path.join(oldKeysDir(ada.layout), `${oldFp}.secret.asc`))
-  const p3 = await ada.post({ text: 'later', to: [bob.name] })
+  const p3 = await ada.post({ text: 'later', to: [bob.name, carol.name] })
   await ada.build()
   const again = await bob.sync()
   assert.is(again.failed, 0, JSON.stringify(again.friends[0].error))
@@ -139,6 +144,17 @@ async function followsRotation(workers: number) {
   const last = seen.requests[seen.requests.length - 1]
   assert.is(JSON.parse((await decryptAndVerify({ message: last, key: newKey, signers: [bob.publicKey] })).text()).server, newFp)
   assert.not.ok('key_rotation' in JSON.parse(seen.answers[seen.answers.length - 1]))
+
+  // Carol still asks with the old key: refused (not_for_me), she follows key-rotation.json and asks again
+  await carol.follow(name, server.url)
+  const c = await carol.sync()
+  assert.is(c.failed, 0, JSON.stringify(c.friends[0].error))
+  assert.ok(
+    c.friends[0].notes.some((n) => n.includes(`${name} moved to a new key`)),
+    JSON.stringify(c.friends[0].notes),
+  )
+  assert.equal(await carol.inbox(name), [p1, p2, p3].sort())
+  assert.is(await keyOf(path.join(carol.layout.keys, `${name}.asc`)), newFp)
 
   // no secret key ever reached an answer, dist/ or git
   for (const a of [...seen.answers, ...hostile.answers]) assert.not.match(a, 'PRIVATE KEY')
