@@ -1,5 +1,5 @@
 // Bench child: runs a PeerFeed server (and, beside it, http-server on a static file) in its own process, answering
-// the parent over IPC: {cmd:'rss'|'stats'|'static', …}.
+// the parent over IPC: {cmd:'rss'|'stats'|'cpu'|'static', …}.
 import fs from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import type net from 'node:net'
@@ -16,7 +16,10 @@ let staticDir: string | undefined
 process.on('message', async (m: { cmd: string; size?: number }) => {
   if (m.cmd === 'rss') process.send!({ rss: process.memoryUsage().rss })
   else if (m.cmd === 'stats') process.send!({ stats: server.stats() })
-  else if (m.cmd === 'static') {
+  else if (m.cmd === 'cpu') {
+    const u = process.cpuUsage() // the whole process: main thread and decrypt workers
+    process.send!({ cpu: (u.user + u.system) / 1000 })
+  } else if (m.cmd === 'static') {
     const dir = (staticDir = await fs.mkdtemp(path.join(os.tmpdir(), 'peerfeed-bench-static-')))
     await fs.writeFile(path.join(dir, 'file.json'), Buffer.alloc(m.size!, 0x61))
     const { createServer } = require('http-server') as {
