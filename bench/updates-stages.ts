@@ -7,12 +7,13 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { buildFeed } from '../src/build/build.ts'
 import { encryptAndSign, readPublicKey, readSecretKey, recipientKeyIds } from '../src/crypto/index.ts'
-import { addPeer, loadSelf } from '../src/identity/index.ts'
+import { addPeer } from '../src/identity/index.ts'
 import { layout } from '../src/paths.ts'
 import { initFeed } from '../src/posts/init-feed.ts'
 import { writePost } from '../src/posts/write-post.ts'
 import { inThreadDecryptor } from '../src/server/decryptor.ts'
 import { identityCache } from '../src/server/identity-cache.ts'
+import { ownKeysCache } from '../src/server/own-keys.ts'
 import { replayCache } from '../src/server/replay-cache.ts'
 import { selectPages } from '../src/server/select-pages.ts'
 import { loadSnapshot } from '../src/server/snapshot.ts'
@@ -30,8 +31,6 @@ export async function run(n = Number(process.env.BENCH_STAGE_REQUESTS ?? 400)) {
   await addPeer(bob, 'alice', alice.selfPublicKey)
   await writePost(alice, { data: { type: 'status', text: 'for bob', to: ['bob'] } })
   await buildFeed(alice)
-  const self = await loadSelf(alice, { requireSecret: true })
-  const key = self.secretKey!
   const to = await readPublicKey(await fs.readFile(alice.selfPublicKey, 'utf8'))
   const signer = await readSecretKey(await fs.readFile(bob.selfSecretKey, 'utf8'))
   const bodies: string[] = []
@@ -48,7 +47,8 @@ export async function run(n = Number(process.env.BENCH_STAGE_REQUESTS ?? 400)) {
   const known = identityCache(alice)
   const replay = replayCache({ file: path.join(alice.state, 'server', 'nonces.log') })
   const snap = await loadSnapshot(alice)
-  const open = inThreadDecryptor(key)
+  const own = ownKeysCache(alice)
+  const open = inThreadDecryptor(() => own.get())
   const stages: Record<string, number[]> = { precheck: [], 'key lists': [], 'decrypt+verify+parse': [], 'nonce write': [], answer: [] }
   const lap = (name: string, t: number) => {
     const now = performance.now()
