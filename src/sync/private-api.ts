@@ -59,6 +59,11 @@ export async function privateViaApi(
     if (code === 'unknown_key') return 'unknown_key'
     if (code === 'blocked') return 'blocked'
     if (isStaticHostAnswer(got)) return 'static'
+    if (code === 'key_revoked')
+      throw new PeerFeedError(
+        'REFUSED',
+        `${s.friend.name}'s server answers nothing any more: it says ${s.friend.name} revoked their key. Nothing new was fetched; what you received before stays in inbox/${s.friend.name}/. (Sync records the revocation once their published key.asc carries it.)`,
+      )
     // a server that no longer opens requests sent to the key we know: follow its key.asc's hand-over, ask again
     if ((code === 'not_for_me' || code === 'wrong_server') && (await keys?.settle())) continue
     if (got.status !== 200) {
