@@ -24,6 +24,8 @@ export interface DhtService {
   /** This node's Noise public key, hex (what a client sees as the peer's key). */
   publicKey: string
   topic: Buffer
+  /** Also announces another fingerprint's topic on the same node (the owner's new key after `key rotate`). */
+  join(fingerprint: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -54,6 +56,9 @@ export async function serveOverDht(opts: DhtServeOptions): Promise<DhtService> {
   return {
     publicKey: swarm.keyPair.publicKey.toString('hex'),
     topic,
+    async join(fingerprint) {
+      await swarm.join(topicFor(fingerprint), { server: true, client: false }).flushed()
+    },
     close: () =>
       (closing ??= (async () => {
         for (const s of open) s.destroy()

@@ -1,4 +1,5 @@
 // `serve --mdns` / `serve --dht`: announces a running server on the LAN and answers its API over the DHT.
+import fs from 'node:fs/promises'
 import type http from 'node:http'
 import type { SecretKey } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
@@ -22,6 +23,8 @@ export interface DiscoveryOptions {
   passphrase?: string
   /** for messages: what is now announced, one line each */
   log?: (line: string) => void
+  /** how often to look whether keys/self.asc changed (`key rotate`), in ms; default 5 s */
+  keyCheckMs?: number
 }
 
 const LOOPBACK = /^(127\.|::1$|localhost$|::ffff:127\.)/i
@@ -77,12 +80,62 @@ export async function startDiscovery(served: Served, opts: DiscoveryOptions): Pr
             .join(', ')}`
         : 'the public DHT'
       log(`answering on ${where} for ${served.fingerprint} (topic ${svc.topic.toString('hex').slice(0, 16)}…)`)
+      stops.push(
+        followRotations(
+          opts.layout,
+          served.fingerprint,
+          opts.keyCheckMs ?? 5000,
+          async (fp) => {
+            await svc.join(fp)
+            log(`answering on ${where} for ${fp} too (the new key; the old one's topic stays for friends who have not seen it yet)`)
+          },
+          log,
+        ),
+      )
     }
   } catch (e) {
     await close()
     throw e
   }
   return { close }
+}
+
+/**
+ * Calls `onNew` once for each new fingerprint keys/self.asc shows (after `key rotate`): the server itself picks up
+ * a rotation on its next request (server/own-keys.ts), but a DHT topic is announced, so it must be told.
+ */
+function followRotations(
+  l: Layout,
+  first: string,
+  everyMs: number,
+  onNew: (fingerprint: string) => Promise<void>,
+  log: (line: string) => void,
+): () => Promise<void> {
+  const seen = new Set([first])
+  let stamp = ''
+  let running: Promise<void> = Promise.resolve()
+  const check = async () => {
+    const st = await fs.stat(l.selfPublicKey).catch(() => undefined)
+    const now = st ? `${st.ino}:${st.mtimeMs}:${st.size}` : '-'
+    if (!st || now === stamp) return
+    stamp = now
+    const { readKeyFile } = await import('../identity/index.ts')
+    const fp = (await readKeyFile(l, l.selfPublicKey)).fingerprint
+    if (seen.has(fp)) return
+    seen.add(fp)
+    await onNew(fp)
+  }
+  const timer = setInterval(() => {
+    running = running.then(check).catch((e) => {
+      stamp = ''
+      log(`could not announce a new key: ${(e as Error).message}`)
+    })
+  }, everyMs)
+  timer.unref()
+  return async () => {
+    clearInterval(timer)
+    await running
+  }
 }
 
 async function ownerKey(l: Layout, passphrase?: string): Promise<SecretKey> {
