@@ -6,8 +6,18 @@ import type { Problem } from '../errors.ts'
 import { writeFileAtomic } from '../fs-atomic.ts'
 import type { Layout } from '../paths.ts'
 import { schemasVersion } from '../schemas/index.ts'
-import { checkFile, type CacheEntry } from './check-file.ts'
-import { PostCacheWriter, readPostCache, type Row } from './post-cache.ts'
+import type { CacheEntry } from './check-file.ts'
+import {
+  cacheCtime,
+  cacheIno,
+  cacheMtime,
+  cachePublished,
+  cacheSize,
+  type PostCache,
+  PostCacheWriter,
+  readPostCache,
+  type Row,
+} from './post-cache.ts'
 import type { Post, PostData } from './types.ts'
 import { postId } from './ids.ts'
 
@@ -29,6 +39,9 @@ export interface Loaded {
 /** Longer than any timestamp granularity we expect (FAT: 2 s; ext4, xfs, btrfs: a clock tick). */
 const RACY_MS = 3000
 
+/** What a cache must have been written with to be read: the cache's format and the schemas posts were checked by. */
+export const cacheVersion = () => `4:${schemasVersion()}`
+
 /**
  * Every post file under a folder, checked, through a cache (post-cache.ts) keyed by size, mtime, ctime and inode.
  * The cache records when the load that wrote it started (`checkedAt`): a file whose times are not clearly older than
@@ -38,94 +51,136 @@ const RACY_MS = 3000
 export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Loaded> {
   const dir = opts.dir ?? layout.feed
   const cacheFile = opts.cacheFile === undefined ? path.join(layout.state, 'cache', 'posts.cache') : opts.cacheFile
-  const version = `3:${schemasVersion()}`
+  const version = cacheVersion()
   const startedAt = Date.now()
   const old = cacheFile ? readPostCache(cacheFile, version) : undefined
   const trustBefore = (old?.checkedAt ?? 0) - RACY_MS
   const problems: Problem[] = []
   const posts: Post[] = []
-  const out = new PostCacheWriter()
+  // per file: the old row's index when it stands as it is, or the new row and its data
+  const plan: (number | [Row, Buffer | string | null])[] = []
   let cached = 0
   let changed = !old
+  // parsing (yaml, ajv) is loaded only when a file must be read: through the cache nothing is
+  let check: typeof import('./check-file.ts').checkFile | undefined
 
   const files = listPostFiles(dir, layout.root, problems)
   const rootSlash = layout.root.endsWith(path.sep) ? layout.root : layout.root + path.sep
+  const oldFiles = old?.files ?? []
+  let j = 0
   for (const file of files) {
     const abs = rootSlash + file
-    const row = old?.rows.get(file)
-    if (row) {
+    // both lists are sorted the same way: a walk, not a lookup
+    while (j < oldFiles.length && oldFiles[j] < file) j++
+    if (old && j < oldFiles.length && oldFiles[j] === file) {
       const st = fs.statSync(abs)
-      const same = row[1] === st.size && row[2] === st.mtimeMs && row[3] === st.ctimeMs && row[4] === st.ino
-      const bytes = old!.bytes(row)
-      const attsSame = attachmentsUnchanged(abs, bytes, row[10], trustBefore)
+      const same =
+        cacheSize(old, j) === st.size &&
+        cacheMtime(old, j) === st.mtimeMs &&
+        cacheCtime(old, j) === st.ctimeMs &&
+        cacheIno(old, j) === st.ino
+      const bytes = old.bytes(j)
+      const att = old.extra(j)?.[1]
+      const attsSame = attachmentsUnchanged(abs, bytes, att, trustBefore)
       if (same && attsSame && Math.max(st.mtimeMs, st.ctimeMs) < trustBefore) {
         cached++
-        addPost(posts, problems, out.add(row, bytes), bytes, opts.fingerprint)
+        plan.push(j)
+        addCached(posts, problems, old, j, file, opts.fingerprint)
         continue
       }
       // racily clean, or touched: the same bytes mean the parse stands, only the times move
       const now = attsSame ? hashFile(abs) : undefined
-      if (now && now.hash === row[5]) {
+      const hash = old.hash(j)
+      if (now && now.hash === hash) {
         cached++
         changed = true
-        const r: Row = [file, now.size, now.mtimeMs, now.ctimeMs, now.ino, row[5], row[6], -1, 0]
-        if (row.length > 9) r.push(row[9], row[10])
-        addPost(posts, problems, out.add(r, bytes), bytes, opts.fingerprint)
+        const e = old.extra(j)
+        const r: Row = [file, now.size, now.mtimeMs, now.ctimeMs, now.ino, hash, cachePublished(old, j), -1, 0, ...(e ?? [])] as Row
+        plan.push([r, bytes])
+        addPost(posts, problems, r, bytes, opts.fingerprint)
         continue
       }
     }
-    const entry: CacheEntry = checkFile(abs, file)
+    check ??= (await import('./check-file.ts')).checkFile
+    const entry: CacheEntry = check(abs, file)
     changed = true
     const t = entry.data ? Date.parse(entry.data.published) : 0
     const r: Row = [file, entry.size, entry.mtimeMs, entry.ctimeMs, entry.ino, entry.hash, t, -1, 0]
     if (entry.problems.length || entry.att.length) r.push(entry.problems, entry.att)
     const json = entry.data && JSON.stringify(entry.data)
-    addPost(posts, problems, out.add(r, json), json, opts.fingerprint, entry.data)
+    plan.push([r, json])
+    addPost(posts, problems, r, json, opts.fingerprint, entry.data)
   }
+  if (old && old.files.length !== files.length) changed = true
 
-  problems.push(...duplicateIds(posts))
+  // the same files with the same rows: the same duplicates as last time
+  const listProblems = !changed && old ? old.listProblems : duplicateIds(posts)
+  problems.push(...listProblems)
   sortByPublished(posts)
   // rows re-read because they were racy are rewritten too, with this load's time, so they are trusted next time
-  if (cacheFile && (changed || cached !== files.length || old!.rows.size !== files.length)) {
+  if (cacheFile && changed) {
+    const out = new PostCacheWriter()
+    for (const p of plan) {
+      if (typeof p === 'number') out.keep(old!, p)
+      else out.add(p[0], p[1])
+    }
     // only a cache: a full disk costs the next run its speed, not this run its result (and leaves no temp file)
-    await writeFileAtomic(cacheFile, out.bytes(version, startedAt)).catch(() => {})
+    await writeFileAtomic(cacheFile, out.bytes(version, startedAt, listProblems), { durable: false }).catch(() => {})
   }
   return { posts, problems, stats: { files: files.length, cached } }
 }
 
-// kept on the post under symbols: invisible to JSON, spreads of keys and deep equality, and cheaper than a WeakMap
+// kept on the post under a symbol: invisible to JSON, spreads of keys and deep equality, and cheaper than a WeakMap
 const PUBLISHED = Symbol('published ms')
-const RAW = Symbol('data as JSON')
-type Loaded_ = Post & { [PUBLISHED]?: number; [RAW]?: Buffer | string }
+type Loaded_ = Post & { [PUBLISHED]?: number }
 
 /** A post's published time in ms, without reading its data when it came from the cache. */
 export const publishedMs = (p: Post): number => (p as Loaded_)[PUBLISHED] ?? Date.parse(p.data.published)
+
+/** A post whose fields are parsed from the cache's bytes when first read, then kept as a plain value. */
+function lazyPost(id: string, stem: string, file: string, hash: string, author: string, json: Buffer | string, t: number): Loaded_ {
+  const post: Loaded_ = {
+    id,
+    stem,
+    file,
+    hash,
+    author,
+    get data(): PostData {
+      const value = withFullIds(JSON.parse(typeof json === 'string' ? json : json.toString()) as PostData, author)
+      Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true })
+      return value
+    },
+    set data(value: PostData) {
+      Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true })
+    },
+  }
+  post[PUBLISHED] = t
+  return post
+}
+
+const stemOf = (file: string) => file.slice(file.lastIndexOf('/') + 1, -'.yaml'.length)
+
+/** Row `i` of the cache, trusted: no copy of its row, its data a view of the cache's bytes. */
+function addCached(posts: Post[], problems: Problem[], c: PostCache, i: number, file: string, fingerprint: string) {
+  const e = c.extra(i)
+  if (e?.[0].length) problems.push(...e[0])
+  const json = c.bytes(i)
+  if (json === null) return
+  const stem = stemOf(file)
+  posts.push(lazyPost(postId(fingerprint, stem), stem, file, c.hash(i), fingerprint, json, cachePublished(c, i)))
+}
 
 function addPost(posts: Post[], problems: Problem[], row: Row, json: Buffer | string | null, fingerprint: string, data?: PostData | null) {
   if (row[9]?.length) problems.push(...row[9])
   if (json === null) return
   const file = row[0]
-  const stem = file.slice(file.lastIndexOf('/') + 1, -'.yaml'.length)
+  const stem = stemOf(file)
   const id = postId(fingerprint, stem)
-  const post: Loaded_ = data
-    ? { id, stem, file, hash: row[5], author: fingerprint, data: withFullIds(data, fingerprint) }
-    : {
-        id,
-        stem,
-        file,
-        hash: row[5],
-        author: fingerprint,
-        [RAW]: json,
-        // parsed on first read, then kept as a plain value
-        get data(): PostData {
-          const value = withFullIds(JSON.parse(String(this[RAW])) as PostData, this.author)
-          Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true })
-          return value
-        },
-        set data(value: PostData) {
-          Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true })
-        },
-      }
+  if (!data) {
+    posts.push(lazyPost(id, stem, file, row[5], fingerprint, json, row[6]))
+    return
+  }
+  const post: Loaded_ = { id, stem, file, hash: row[5], author: fingerprint, data: withFullIds(data, fingerprint) }
   post[PUBLISHED] = row[6]
   posts.push(post)
 }
@@ -158,37 +213,40 @@ function withFullIds(data: PostData, fingerprint: string): PostData {
 }
 
 function listPostFiles(dir: string, root: string, problems: Problem[]): string[] {
-  if (!fs.existsSync(dir)) return []
   const out: string[] = []
   const prefix = path.relative(root, dir).split(path.sep).join('/')
-  for (const ent of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (ent.name.startsWith('.')) continue
-    const parent = ent.parentPath ?? (ent as unknown as { path: string }).path
-    const sub =
-      parent.length > dir.length
-        ? `${parent
-            .slice(dir.length + 1)
-            .split(path.sep)
-            .join('/')}/`
-        : ''
-    const rel = `${prefix ? `${prefix}/` : ''}${sub}${ent.name}`
-    // a symlink could bring in any file of the machine (~/.ssh/id_rsa); a recursive listing does not follow it
-    if (ent.isSymbolicLink()) {
-      problems.push({
-        file: rel,
-        message:
-          'is a symbolic link; posts and attachments must be regular files inside the feed, so nothing in or under it is published — replace the link with the file itself',
-      })
-      continue
+  // one folder at a time (node's recursive listing builds a parent path for every entry)
+  const walk = (abs: string, rel: string) => {
+    let entries: fs.Dirent[]
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true })
+    } catch (e) {
+      if (rel === prefix && (e as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw e
     }
-    if (!ent.isFile()) {
-      if (!ent.isDirectory())
-        problems.push({ file: rel, message: 'is not a regular file (a pipe, socket or device); remove it from the feed' })
-      continue
+    for (const ent of entries) {
+      const name = ent.name
+      const r = rel ? `${rel}/${name}` : name
+      // hidden entries are skipped, but not what a hidden folder holds (as node's recursive listing had it)
+      if (name.charCodeAt(0) === 46 /* . */) {
+        if (ent.isDirectory()) walk(`${abs}${path.sep}${name}`, r)
+        continue
+      }
+      if (ent.isFile()) {
+        if (name.endsWith('.yaml')) out.push(r)
+        else if (name.endsWith('.yml')) problems.push({ file: r, message: 'post files must end in .yaml; rename it to be read' })
+      } else if (ent.isDirectory()) walk(`${abs}${path.sep}${name}`, r)
+      // a symlink could bring in any file of the machine (~/.ssh/id_rsa); the listing does not follow it
+      else if (ent.isSymbolicLink())
+        problems.push({
+          file: r,
+          message:
+            'is a symbolic link; posts and attachments must be regular files inside the feed, so nothing in or under it is published — replace the link with the file itself',
+        })
+      else problems.push({ file: r, message: 'is not a regular file (a pipe, socket or device); remove it from the feed' })
     }
-    if (ent.name.endsWith('.yaml')) out.push(rel)
-    else if (ent.name.endsWith('.yml')) problems.push({ file: rel, message: 'post files must end in .yaml; rename it to be read' })
   }
+  walk(dir, prefix)
   return out.sort()
 }
 

@@ -6,6 +6,7 @@ import { PeerFeedError } from '../errors.ts'
 import type { Layout } from '../paths.ts'
 import { loadPosts, publishedMs } from '../posts/load-posts.ts'
 import type { Post } from '../posts/types.ts'
+import { addFollows, readAuthors, readBlocked } from './authors.ts'
 
 export interface TimelineItem {
   /** 'me' or the friend's petname */
@@ -24,42 +25,28 @@ export interface Timeline {
 
 /** Newest first by published time, then id; `from` keeps one author ('me' or a petname). */
 export async function loadTimeline(layout: Layout, { limit = 50, from }: { limit?: number; from?: string } = {}): Promise<Timeline> {
-  // the two modules it needs, not identity's index (which brings QR codes and the Web Key Directory along)
-  const { loadSelf } = await import('../identity/self.ts')
-  const { scanPeers } = await import('../identity/peers.ts')
-  const { loadBlocked } = await import('../identity/blocked.ts')
-  const { readFollows } = await import('../sync/follows.ts')
-  const self = await loadSelf(layout)
-  const names = new Map<string, string>([[self.fingerprint, 'me']])
-  const fprOf = new Map<string, string>()
-  for (const p of await scanPeers(layout))
-    if (p.key) {
-      names.set(p.key.fingerprint, p.name)
-      fprOf.set(p.name, p.key.fingerprint)
-    }
-  for (const f of await readFollows(layout).catch(() => []))
-    if (f.fingerprint && !fprOf.has(f.name)) {
-      names.set(f.fingerprint, f.name)
-      fprOf.set(f.name, f.fingerprint)
-    }
-  // a blocked friend's posts leave my timeline (their inbox/ folder stays as it is, for an unblock)
-  const blocked = await loadBlocked(layout).catch(() => new Set<string>())
-  const isBlocked = (name: string) => blocked.has(fprOf.get(name) ?? '')
-  const friends = (await fs.readdir(layout.inbox, { withFileTypes: true }).catch(() => []))
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !isBlocked(d.name))
+  // names only: keys are read for their fingerprints, without openpgp (authors.ts)
+  const authors = await readAuthors(layout)
+  const { names, fprOf } = authors
+  const folders = (await fs.readdir(layout.inbox, { withFileTypes: true }).catch(() => []))
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
     .map((d) => d.name)
-    .sort()
+  await addFollows(layout, authors, folders)
+  // a blocked friend's posts leave my timeline (their inbox/ folder stays as it is, for an unblock)
+  const blocked = await readBlocked(layout)
+  const friends = folders.filter((name) => !blocked.has(fprOf.get(name) ?? '')).sort()
   if (from && from !== 'me' && !friends.includes(from)) {
     throw new PeerFeedError(
       'UNKNOWN_AUTHOR',
       `nothing from "${from}" in ${path.relative(layout.root, layout.inbox) || 'inbox'}/; known: me${friends.length ? `, ${friends.join(', ')}` : ''}.`,
     )
   }
-  const items: TimelineItem[] = []
+  // one list per author, each already in the total order (oldest first)
+  const lists: { author: string; posts: Post[] }[] = []
   const problems: Problem[] = []
   if (!from || from === 'me') {
-    const mine = await loadPosts(layout, { fingerprint: self.fingerprint })
-    items.push(...mine.posts.map((post) => ({ author: 'me', post })))
+    const mine = await loadPosts(layout, { fingerprint: authors.self })
+    lists.push({ author: 'me', posts: mine.posts })
     problems.push(...mine.problems)
   }
   for (const name of friends) {
@@ -69,15 +56,17 @@ export async function loadTimeline(layout: Layout, { limit = 50, from }: { limit
       fingerprint: fprOf.get(name) ?? 'self',
       cacheFile: path.join(layout.state, 'cache', `inbox-${name}.cache`),
     })
-    items.push(...loaded.posts.map((post) => ({ author: name, post })))
+    lists.push({ author: name, posts: loaded.posts })
     problems.push(...loaded.problems)
   }
-  // dates only: a cached post's fields are parsed when first read, so only the shown ones are
-  const keyed = items.map((i) => ({ t: publishedMs(i.post), i }))
-  keyed.sort((a, b) => b.t - a.t || (a.i.post.id < b.i.post.id ? 1 : a.i.post.id > b.i.post.id ? -1 : 0))
-  const shown = keyed.slice(0, limit).map((k) => k.i)
-  // excerpts of the shown posts and of the posts they answer or like
-  const byId = new Map(items.map((i) => [i.post.id, i.post]))
+  const shown = newestFirst(lists, limit)
+  // excerpts of the shown posts and of the posts they answer or like (dates only for the rest: a cached post's
+  // fields are parsed when first read, so only the shown ones and the ones they point at are)
+  const wanted = new Set<string>()
+  for (const { post } of shown) for (const id of [post.data.inReplyTo, post.data.object]) if (id) wanted.add(id)
+  const byId = new Map(shown.map((i) => [i.post.id, i.post]))
+  if ([...wanted].some((id) => !byId.has(id)))
+    for (const l of lists) for (const p of l.posts) if (wanted.has(p.id) && !byId.has(p.id)) byId.set(p.id, p)
   const excerpts = new Map<string, string>()
   for (const { post } of shown) {
     for (const id of [post.id, post.data.inReplyTo, post.data.object]) {
@@ -86,6 +75,26 @@ export async function loadTimeline(layout: Layout, { limit = 50, from }: { limit
     }
   }
   return { items: shown, names, excerpts, problems }
+}
+
+/** The `limit` newest of several lists sorted oldest first: newest published time first, then the greater id. */
+function newestFirst(lists: { author: string; posts: Post[] }[], limit: number): TimelineItem[] {
+  const at = lists.map((l) => l.posts.length - 1)
+  const out: TimelineItem[] = []
+  while (out.length < limit) {
+    let best = -1
+    let bt = 0
+    let bid = ''
+    for (let k = 0; k < lists.length; k++) {
+      if (at[k] < 0) continue
+      const p = lists[k].posts[at[k]]
+      const t = publishedMs(p)
+      if (best < 0 || t > bt || (t === bt && p.id > bid)) [best, bt, bid] = [k, t, p.id]
+    }
+    if (best < 0) break
+    out.push({ author: lists[best].author, post: lists[best].posts[at[best]--] })
+  }
+  return out
 }
 
 const excerpt = (s: string) => {

@@ -5,8 +5,8 @@ import path from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { layout } from '../../src/paths.ts'
-import { loadPosts } from '../../src/posts/load-posts.ts'
-import { PostCacheWriter, type Row } from '../../src/posts/post-cache.ts'
+import { cacheVersion, loadPosts } from '../../src/posts/load-posts.ts'
+import { PostCacheWriter, readRows, type Row } from '../../src/posts/post-cache.ts'
 import { tempDir } from '../helpers/index.ts'
 
 const FPR = 'ab'.repeat(20)
@@ -96,14 +96,12 @@ async function editCache(
   l: { state: string },
   edit: (c: { checkedAt: number; rows: Row[] }, data: (Record<string, unknown> | null)[]) => void,
 ) {
-  const buf = await fs.readFile(cacheOf(l))
-  const n = buf.readUInt32LE(4)
-  const index = JSON.parse(buf.toString('utf8', 8, 8 + n)) as { version: string; checkedAt: number; rows: Row[] }
-  const data = index.rows.map((r) => (r[7] < 0 ? null : JSON.parse(buf.toString('utf8', 8 + n + r[7], 8 + n + r[7] + r[8]))))
+  const index = readRows(cacheOf(l), cacheVersion())!
+  const data = index.data.map((b) => (b === null ? null : JSON.parse(b.toString())))
   edit(index, data)
   const w = new PostCacheWriter()
   index.rows.forEach((r, i) => w.add(r, data[i] && JSON.stringify(data[i])))
-  await fs.writeFile(cacheOf(l), w.bytes(index.version, index.checkedAt))
+  await fs.writeFile(cacheOf(l), w.bytes(cacheVersion(), index.checkedAt))
 }
 
 /** As if the cache were written a minute from now: every row is then past the racy window and trusted on its stat. */
@@ -201,3 +199,22 @@ test('the example posts shipped in docs/examples are valid', async () => {
 })
 
 test.run()
+
+test('a damaged or cut-short cache is ignored and written anew, never trusted', async () => {
+  const l = await feed({ '2026/11/a.yaml': status('the real text'), '2026/11/b.yaml': status('two') })
+  await loadPosts(l, { fingerprint: FPR })
+  await ageCache(l)
+  const good = await fs.readFile(cacheOf(l))
+  // one byte of a post's data changed ('real' → 'reaL'), as a disk or a careless hand might do
+  const at = good.lastIndexOf(Buffer.from('the real text'))
+  const flipped = Buffer.from(good)
+  flipped[at + 7] = 'L'.charCodeAt(0)
+  for (const bad of [flipped, good.subarray(0, good.length - 5), Buffer.from('PFC2 nonsense')]) {
+    await fs.writeFile(cacheOf(l), bad)
+    const r = await loadPosts(l, { fingerprint: FPR })
+    assert.is(r.stats.cached, 0)
+    assert.is(r.posts.find((p) => p.stem === 'a')?.data.text, 'the real text')
+    // and the cache is whole again
+    assert.is((await loadPosts(l, { fingerprint: FPR })).stats.cached, 2)
+  }
+})
