@@ -20,6 +20,7 @@ import {
 } from './post-cache.ts'
 import type { Post, PostData } from './types.ts'
 import { postId } from './ids.ts'
+import { listPostFiles } from './list-post-files.ts'
 
 export interface LoadOptions {
   /** The author's key fingerprint; ids are `<fingerprint>/<stem>`. */
@@ -28,12 +29,19 @@ export interface LoadOptions {
   dir?: string
   /** Where to keep the parse cache; `false` disables it. */
   cacheFile?: string | false
+  /**
+   * Trust a folder's times for its files (list-post-files.ts): for folders written only by renames, as sync writes
+   * the inbox. Check a post with `stale` before showing it.
+   */
+  trustFolders?: boolean
 }
 
 export interface Loaded {
   posts: Post[]
   problems: Problem[]
   stats: { files: number; cached: number }
+  /** With `trustFolders`: true when one of these posts' files is not what its cached row says (load again without). */
+  stale?: (posts: Post[]) => boolean
 }
 
 /** Longer than any timestamp granularity we expect (FAT: 2 s; ext4, xfs, btrfs: a clock tick). */
@@ -64,15 +72,30 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
   // parsing (yaml, ajv) is loaded only when a file must be read: through the cache nothing is
   let check: typeof import('./check-file.ts').checkFile | undefined
 
-  const files = listPostFiles(dir, layout.root, problems)
+  const listing = listPostFiles(dir, layout.root, problems, opts.trustFolders && old ? { old, trustBefore } : undefined)
+  const { files, trusted } = listing
+  // a folder listed anew (changed, racy or new) is written down with its new times, so it is trusted next time
+  if (opts.trustFolders && listing.dirs.some((d) => d[1] !== -1 && !trusted.has(d[0]))) changed = true
   const rootSlash = layout.root.endsWith(path.sep) ? layout.root : layout.root + path.sep
   const oldFiles = old?.files ?? []
   let j = 0
+  let lastDir: string | undefined
+  let inTrusted = false
   for (const file of files) {
     const abs = rootSlash + file
     // both lists are sorted the same way: a walk, not a lookup
     while (j < oldFiles.length && oldFiles[j] < file) j++
     if (old && j < oldFiles.length && oldFiles[j] === file) {
+      if (trusted.size) {
+        const d = file.slice(0, file.lastIndexOf('/'))
+        if (d !== lastDir) [lastDir, inTrusted] = [d, trusted.has(d)]
+        if (inTrusted && attachmentsUnchanged(abs, old.bytes(j), old.extra(j)?.[1], trustBefore)) {
+          cached++
+          plan.push(j)
+          addCached(posts, problems, old, j, file, opts.fingerprint)
+          continue
+        }
+      }
       const st = fs.statSync(abs)
       const same =
         cacheSize(old, j) === st.size &&
@@ -125,9 +148,36 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
       else out.add(p[0], p[1])
     }
     // only a cache: a full disk costs the next run its speed, not this run its result (and leaves no temp file)
-    await writeFileAtomic(cacheFile, out.bytes(version, startedAt, listProblems), { durable: false }).catch(() => {})
+    const dirs = opts.trustFolders ? listing.dirs : undefined
+    await writeFileAtomic(cacheFile, out.bytes(version, startedAt, listProblems, dirs), { durable: false }).catch(() => {})
   }
-  return { posts, problems, stats: { files: files.length, cached } }
+  const stale = old && trusted.size ? (ps: Post[]) => ps.some((p) => isStale(old, trusted, trustBefore, rootSlash, p.file)) : undefined
+  return { posts, problems, stats: { files: files.length, cached }, ...(stale ? { stale } : {}) }
+}
+
+/** A file whose row stood because its folder did: does the file itself still match the row, clearly older than it? */
+function isStale(c: PostCache, trusted: Set<string>, trustBefore: number, rootSlash: string, file: string): boolean {
+  if (!trusted.has(file.slice(0, file.lastIndexOf('/')))) return false
+  // binary search: the cache's files are sorted
+  let lo = 0
+  let hi = c.files.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if (c.files[mid] < file) lo = mid + 1
+    else if (c.files[mid] > file) hi = mid - 1
+    else {
+      const st = fs.statSync(rootSlash + file, { throwIfNoEntry: false })
+      return !(
+        st &&
+        cacheSize(c, mid) === st.size &&
+        cacheMtime(c, mid) === st.mtimeMs &&
+        cacheCtime(c, mid) === st.ctimeMs &&
+        cacheIno(c, mid) === st.ino &&
+        Math.max(st.mtimeMs, st.ctimeMs) < trustBefore
+      )
+    }
+  }
+  return true
 }
 
 // kept on the post under a symbol: invisible to JSON, spreads of keys and deep equality, and cheaper than a WeakMap
@@ -210,44 +260,6 @@ function withFullIds(data: PostData, fingerprint: string): PostData {
   const fix = (v?: string) => (v && !v.includes('/') ? postId(fingerprint, v) : v)
   if (!data.inReplyTo?.length && !data.object?.length) return data
   return { ...data, ...(data.inReplyTo ? { inReplyTo: fix(data.inReplyTo) } : {}), ...(data.object ? { object: fix(data.object) } : {}) }
-}
-
-function listPostFiles(dir: string, root: string, problems: Problem[]): string[] {
-  const out: string[] = []
-  const prefix = path.relative(root, dir).split(path.sep).join('/')
-  // one folder at a time (node's recursive listing builds a parent path for every entry)
-  const walk = (abs: string, rel: string) => {
-    let entries: fs.Dirent[]
-    try {
-      entries = fs.readdirSync(abs, { withFileTypes: true })
-    } catch (e) {
-      if (rel === prefix && (e as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw e
-    }
-    for (const ent of entries) {
-      const name = ent.name
-      const r = rel ? `${rel}/${name}` : name
-      // hidden entries are skipped, but not what a hidden folder holds (as node's recursive listing had it)
-      if (name.charCodeAt(0) === 46 /* . */) {
-        if (ent.isDirectory()) walk(`${abs}${path.sep}${name}`, r)
-        continue
-      }
-      if (ent.isFile()) {
-        if (name.endsWith('.yaml')) out.push(r)
-        else if (name.endsWith('.yml')) problems.push({ file: r, message: 'post files must end in .yaml; rename it to be read' })
-      } else if (ent.isDirectory()) walk(`${abs}${path.sep}${name}`, r)
-      // a symlink could bring in any file of the machine (~/.ssh/id_rsa); the listing does not follow it
-      else if (ent.isSymbolicLink())
-        problems.push({
-          file: r,
-          message:
-            'is a symbolic link; posts and attachments must be regular files inside the feed, so nothing in or under it is published — replace the link with the file itself',
-        })
-      else problems.push({ file: r, message: 'is not a regular file (a pipe, socket or device); remove it from the feed' })
-    }
-  }
-  walk(dir, prefix)
-  return out.sort()
 }
 
 function attachmentsUnchanged(abs: string, json: Buffer | null, att: [number, number][] = [], trustBefore: number): boolean {

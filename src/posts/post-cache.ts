@@ -12,6 +12,9 @@ import type { Problem } from '../errors.ts'
 /** `[file, size, mtimeMs, ctimeMs, ino, sha256, published ms, data offset (-1: none), data length, problems?, att?]` */
 export type Row = [string, number, number, number, number, string, number, number, number, Problem[]?, [number, number][]?]
 
+/** `[folder relative to the feed root, mtimeMs, ctimeMs, ino]` of a folder as it was listed */
+export type DirStamp = [string, number, number, number]
+
 /** numbers per row: size, mtimeMs, ctimeMs, ino, published ms, data offset (-1: none), data length */
 const NUM = 7
 const MAGIC = 'PFC2'
@@ -25,6 +28,8 @@ interface Header {
   extra: Record<string, [Problem[], [number, number][]]>
   /** problems found across files (duplicate ids) when this file list was read; valid while the list is the same */
   listProblems: Problem[]
+  /** the folders listed, for loads that trust a folder's times (list-post-files.ts) */
+  dirs?: DirStamp[]
 }
 
 export interface PostCache {
@@ -35,6 +40,7 @@ export interface PostCache {
   /** NUM numbers per row */
   num: Float64Array
   listProblems: Problem[]
+  dirs: DirStamp[]
   hash(i: number): string
   extra(i: number): [Problem[], [number, number][]] | undefined
   /** the post's data as JSON bytes (a view, not a copy), or null for a file with problems */
@@ -85,6 +91,7 @@ export function readPostCache(file: string, version: string): PostCache | undefi
       files,
       num,
       listProblems: h.listProblems ?? [],
+      dirs: Array.isArray(h.dirs) ? h.dirs : [],
       hash: (i) => {
         const s = hashes.slice(i * 64, i * 64 + 64)
         return s.charCodeAt(63) === 32 ? s.trimEnd() : s
@@ -140,9 +147,9 @@ export class PostCacheWriter {
     this.add(rowOf(cache, i), cache.bytes(i))
   }
 
-  bytes(version: string, checkedAt: number, listProblems: Problem[] = []): Buffer {
+  bytes(version: string, checkedAt: number, listProblems: Problem[] = [], dirs?: DirStamp[]): Buffer {
     const names = Buffer.from(this.#files.join('\n'))
-    const header: Header = { version, checkedAt, n: this.#files.length, namesBytes: names.length, extra: this.#extra, listProblems }
+    const header: Header = { version, checkedAt, n: this.#files.length, namesBytes: names.length, extra: this.#extra, listProblems, dirs }
     const h = Buffer.from(JSON.stringify(header))
     const head = Buffer.alloc(align8(12 + h.length))
     head.write(MAGIC, 0, 'latin1')
@@ -156,7 +163,10 @@ export class PostCacheWriter {
 }
 
 /** Every row and its data, as a test or a tool sees them (not used on the fast path). */
-export function readRows(file: string, version: string): { checkedAt: number; rows: Row[]; data: (Buffer | null)[] } | undefined {
+export function readRows(
+  file: string,
+  version: string,
+): { checkedAt: number; rows: Row[]; data: (Buffer | null)[]; dirs: DirStamp[]; listProblems: Problem[] } | undefined {
   const c = readPostCache(file, version)
   if (!c) return undefined
   const rows: Row[] = []
@@ -165,7 +175,7 @@ export function readRows(file: string, version: string): { checkedAt: number; ro
     rows.push(rowOf(c, i))
     data.push(c.bytes(i))
   }
-  return { checkedAt: c.checkedAt, rows, data }
+  return { checkedAt: c.checkedAt, rows, data, dirs: c.dirs, listProblems: c.listProblems }
 }
 
 /** Row `i` of the cache as a Row (a copy; the fast path reads the columns instead). */

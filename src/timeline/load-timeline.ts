@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { Problem } from '../errors.ts'
 import { PeerFeedError } from '../errors.ts'
 import type { Layout } from '../paths.ts'
-import { loadPosts, publishedMs } from '../posts/load-posts.ts'
+import { type Loaded, loadPosts, publishedMs } from '../posts/load-posts.ts'
 import type { Post } from '../posts/types.ts'
 import { addFollows, readAuthors, readBlocked } from './authors.ts'
 
@@ -42,24 +42,38 @@ export async function loadTimeline(layout: Layout, { limit = 50, from }: { limit
     )
   }
   // one list per author, each already in the total order (oldest first)
-  const lists: { author: string; posts: Post[] }[] = []
-  const problems: Problem[] = []
+  const lists: { author: string; posts: Post[]; stale?: (p: Post[]) => boolean; reload?: () => Promise<Loaded> }[] = []
+  const problems: Problem[][] = []
   if (!from || from === 'me') {
     const mine = await loadPosts(layout, { fingerprint: authors.self })
     lists.push({ author: 'me', posts: mine.posts })
-    problems.push(...mine.problems)
+    problems.push(mine.problems)
   }
   for (const name of friends) {
     if (from && from !== name) continue
-    const loaded = await loadPosts(layout, {
-      dir: path.join(layout.inbox, name),
-      fingerprint: fprOf.get(name) ?? 'self',
-      cacheFile: path.join(layout.state, 'cache', `inbox-${name}.cache`),
-    })
-    lists.push({ author: name, posts: loaded.posts })
-    problems.push(...loaded.problems)
+    const load = (trustFolders: boolean) =>
+      loadPosts(layout, {
+        dir: path.join(layout.inbox, name),
+        fingerprint: fprOf.get(name) ?? 'self',
+        cacheFile: path.join(layout.state, 'cache', `inbox-${name}.cache`),
+        trustFolders,
+      })
+    // sync writes inbox/NAME by renames alone, so its folders' times tell what changed (list-post-files.ts)
+    const loaded = await load(true)
+    lists.push({ author: name, posts: loaded.posts, stale: loaded.stale, reload: () => load(false) })
+    problems.push(loaded.problems)
   }
-  const shown = newestFirst(lists, limit)
+  let shown = newestFirst(lists, limit)
+  // what is shown is never stale: a post edited in place (its folder's times unchanged) is read again, with its list
+  let again = false
+  for (const [k, l] of lists.entries()) {
+    if (!l.stale || !l.reload || !l.stale(shown.filter((i) => i.author === l.author).map((i) => i.post))) continue
+    const fresh = await l.reload()
+    lists[k] = { author: l.author, posts: fresh.posts }
+    problems[k] = fresh.problems
+    again = true
+  }
+  if (again) shown = newestFirst(lists, limit)
   // excerpts of the shown posts and of the posts they answer or like (dates only for the rest: a cached post's
   // fields are parsed when first read, so only the shown ones and the ones they point at are)
   const wanted = new Set<string>()
@@ -74,7 +88,7 @@ export async function loadTimeline(layout: Layout, { limit = 50, from }: { limit
       if (p && !excerpts.has(p.id)) excerpts.set(p.id, excerpt(p.data.text ?? p.data.title ?? p.data.name ?? p.data.place ?? ''))
     }
   }
-  return { items: shown, names, excerpts, problems }
+  return { items: shown, names, excerpts, problems: problems.flat() }
 }
 
 /** The `limit` newest of several lists sorted oldest first: newest published time first, then the greater id. */
