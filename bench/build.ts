@@ -4,37 +4,15 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { buildFeed, type BuildResult } from '../src/build/build.ts'
-import { generateIdentity } from '../src/crypto/index.ts'
-import { addToGroup, removeFromGroup } from '../src/identity/index.ts'
-import { layout } from '../src/paths.ts'
-import { initFeed } from '../src/posts/init-feed.ts'
+import { removeFromGroup } from '../src/identity/index.ts'
 import { loadPosts } from '../src/posts/load-posts.ts'
+import { buildFixture } from './build-fixture.ts'
 import { eleventyAlone } from './build-site.ts'
-import { generateFeed, peakMB, time, tmp } from './util.ts'
+import { peakMB, time, tmp } from './util.ts'
 
 export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), friends = 50, groups = 10) {
-  const root = await tmp('peerfeed-bench-build-')
-  const l = layout(root)
-  await initFeed(l, { name: 'Bench' })
-  const names = Array.from({ length: friends }, (_, i) => `friend${i}`)
-  for (const name of names) {
-    const id = await generateIdentity({ name })
-    await fs.writeFile(path.join(l.keys, `${name}.asc`), id.publicArmored)
-  }
-  const groupNames = Array.from({ length: groups }, (_, g) => `group${g}`)
-  for (const [g, name] of groupNames.entries())
-    await addToGroup(
-      l,
-      name,
-      names.filter((_, i) => i % groups === g || i % 7 === g),
-    )
-  // every fifth post is private: to one friend, or to a group, or to both
-  const to = (i: number) => {
-    if (i % 5 !== 0) return undefined
-    const k = i / 5
-    return k % 3 === 0 ? [names[k % friends]] : k % 3 === 1 ? [groupNames[k % groups]] : [groupNames[k % groups], names[(k * 7) % friends]]
-  }
-  const files = await generateFeed(root, n, { to })
+  const { l, files, names, groupNames } = await buildFixture(n, friends, groups)
+  const root = l.root
 
   const rows: [string, string][] = []
   const met = (ok: boolean) => (ok ? 'met' : 'MISSED')

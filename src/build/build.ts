@@ -15,9 +15,11 @@ import { commitGeneration, liveTree, prepareGeneration } from './generations.ts'
 import { reached } from './kill-points.ts'
 import { Output } from './output.ts'
 import { advanceLedger, deriveLedger, type Ledger } from './ledger.ts'
-import { appendBuild, readLedger } from './ledger-log.ts'
+import { appendBuild, ledgerFile, readLedger } from './ledger-log.ts'
 import { commitLedger, migrateLedger, readLocalLedger } from './ledger-state.ts'
-import { deviceId } from './device.ts'
+import { deviceFile, deviceId } from './device.ts'
+import { dropSnapshot, scanStart, writeSnapshot } from './input-snapshot.ts'
+import { unchangedResult } from './quick-build.ts'
 import { assertMerged } from '../git.ts'
 import { rotationsFile } from '../identity/key-life.ts'
 import { ROTATION_PATH } from '../protocol/wire.ts'
@@ -44,6 +46,8 @@ export interface BuildOptions {
   lockWaitMs?: number
   /** told when another build holds the lock and this one starts waiting */
   onLockWait?: (pid: number) => void
+  /** the caller already asked quickBuild (quick-build.ts), which found a build to do */
+  quickChecked?: boolean
 }
 
 export interface BuildResult {
@@ -91,6 +95,13 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   const now = opts.now ?? Date.now
   const log = opts.log ?? (() => {})
   const files = stateFiles(layout)
+  if (!opts.full && !opts.quickChecked) {
+    const quick = await unchangedResult(layout, t0)
+    if (quick) return quick
+  }
+  // every input file as it is before anything is read: the next build compares against it (input-snapshot.ts)
+  const startScan = scanStart(layout)
+  mark('scan')
 
   await assertMerged(layout.root, 'build')
   const checked = await checkFeed(layout)
@@ -157,7 +168,16 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   const liveState = liveStateDir(layout)
   const prevManifest = liveState ? await readJson<BuildManifest | null>(treeStateFiles(liveState).manifest, null) : null
   const prevInputs = liveState ? await fs.readFile(treeStateFiles(liveState).inputs, 'utf8').catch(() => '') : ''
+  // the first key expiry to come ends the snapshot's life
+  const expiries = [self.publicKey, ...id.peers.values()].map((k) => k.expiresAt).filter((t) => t !== undefined)
+  const snapshot = {
+    posts: posts.length,
+    warnings,
+    validUntil: expiries.length ? Math.min(...expiries) : null,
+    ownFiles: [ledgerFile(layout.root, device), deviceFile(layout)],
+  }
   if (!opts.full && prevInputs === inputs && prevManifest && (await liveTree(layout.dist))) {
+    await writeSnapshot(layout, liveState!, startScan, snapshot)
     return { dist: layout.dist, changed: false, manifest: prevManifest, warnings, stats: emptyStats(posts.length, performance.now() - t0) }
   }
 
@@ -176,6 +196,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
 
   mark('plan')
   const g = await prepareGeneration(layout.dist, files.root, { fresh: opts.full })
+  dropSnapshot(g.stateDir)
   const gen = g.dir
   const genFiles = treeStateFiles(g.stateDir)
   const out = new Output(gen)
@@ -306,6 +327,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
       const why = await commitLedger(layout.root, device, adv.entries.length + (migrated?.entries.length ?? 0))
       if (why) log(why)
     }
+    await writeSnapshot(layout, g.stateDir, startScan, snapshot)
     mark('commit')
     const privatePosts = posts.filter((p) => audiencesOf(p).some((a) => a !== 'public')).length
     return {

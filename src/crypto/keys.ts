@@ -16,6 +16,8 @@ interface PublicFacts {
   hasEncryptionKey: boolean
   encryptionProblem?: string
   expired: boolean
+  /** when the key or its encryption subkey expires (ms), if it has a date in the future */
+  expiresAt?: number
   revoked: boolean
   keyIds: string[]
 }
@@ -39,6 +41,8 @@ export class PublicKey {
   /** Why nothing can be encrypted to this key, in words, when `hasEncryptionKey` is false for a reason other than expiry or revocation. */
   readonly encryptionProblem?: string
   readonly expired: boolean
+  /** When the key (or its encryption subkey) expires, in ms since 1970, if it has such a date still to come. */
+  readonly expiresAt?: number
   readonly revoked: boolean
 
   static {
@@ -56,6 +60,7 @@ export class PublicKey {
     this.hasEncryptionKey = facts.hasEncryptionKey
     this.encryptionProblem = facts.encryptionProblem
     this.expired = facts.expired
+    if (facts.expiresAt !== undefined) this.expiresAt = facts.expiresAt
     this.revoked = facts.revoked
     Object.freeze(this)
   }
@@ -115,9 +120,11 @@ export { publicInner, secretInner }
 async function factsOf(key: openpgp.PublicKey, date: Date): Promise<PublicFacts> {
   const revoked = await key.isRevoked(undefined, undefined, date).catch(() => false)
   let expired = false
+  let expiresAt: number | undefined
   try {
     const exp = await key.getExpirationTime()
     expired = exp instanceof Date && exp.getTime() <= date.getTime()
+    if (exp instanceof Date && !expired) expiresAt = exp.getTime()
   } catch {
     // No valid self-signature at all: verifyPrimaryKey below reports it as unusable.
   }
@@ -129,12 +136,21 @@ async function factsOf(key: openpgp.PublicKey, date: Date): Promise<PublicFacts>
           (e: Error) => whyNoEncryption(key, e),
         )
   const hasEncryptionKey = !revoked && !expired && encryptionProblem === undefined
+  if (hasEncryptionKey) {
+    // the subkey may expire before the key: from then on nothing can be encrypted to it
+    const sub = await key.getEncryptionKey(undefined, date).then(
+      (k) => k.getExpirationTime(date),
+      () => null,
+    )
+    if (sub instanceof Date && sub.getTime() > date.getTime()) expiresAt = Math.min(expiresAt ?? Infinity, sub.getTime())
+  }
   return {
     fingerprint: key.getFingerprint().toLowerCase(),
     userIds: key.getUserIDs(),
     hasEncryptionKey,
     ...(encryptionProblem ? { encryptionProblem } : {}),
     expired,
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
     revoked,
     keyIds: key.getKeyIDs().map((id) => id.toHex()),
   }

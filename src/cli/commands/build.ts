@@ -14,14 +14,18 @@ export function register(prog: Sade) {
     .action(
       command(async (opts: GlobalOpts) => {
         const layout = layoutOf(opts)
+        const onLockWait = (pid: number) =>
+          console.error(`peerfeed: another build (pid ${pid}) is running in this feed; waiting for it to finish…`)
+        // nothing changed since the live tree was built: known from the files' stats alone, before keys or posts load
+        const { quickBuild } = await import('../../build/quick-build.ts')
+        const quick = await quickBuild(layout, { full: opts.full === true, onLockWait })
+        if (quick && !opts.watch) return report(quick)
         const { buildFeed } = await import('../../build/build.ts')
         const { passphraseFrom } = await import('../../identity/index.ts')
         const passphrase = await passphraseFrom(opts)
         const log = process.stderr.isTTY ? (l: string) => process.stderr.write(`  ${l}\n`) : undefined
-        const onLockWait = (pid: number) =>
-          console.error(`peerfeed: another build (pid ${pid}) is running in this feed; waiting for it to finish…`)
         const options = { passphrase, full: opts.full === true, log, onLockWait }
-        report(await buildFeed(layout, options))
+        report(quick ?? (await buildFeed(layout, { ...options, quickChecked: true })))
         if (!opts.watch) return
         const { watchBuild } = await import('../../build/watch.ts')
         const w = watchBuild(layout, {
