@@ -1,7 +1,6 @@
 // Opens an updates request: decrypt (compressed data refused), verify, then bound and parse the plaintext. In this
 // thread, or in a small pool of worker threads with memory and time limits (decrypt-pool.ts, decrypt-worker.ts).
 import { decryptAndVerify, type Decrypted, type PublicKey, type SecretKey } from '../crypto/index.ts'
-import { openDirect } from '../crypto/direct-open.ts'
 import type { UpdatesRequest } from '../protocol/wire.ts'
 import type { OwnKeys } from './own-keys.ts'
 import { parseUpdatesRequest } from './updates-request.ts'
@@ -33,8 +32,7 @@ export async function openRequest(
 ): Promise<Opened> {
   // A request is a few hundred bytes of JSON: nothing to gain from compression, and inflating is work before
   // anyone is known. Refused outright (docs/protocol.md).
-  // The usual request (X25519, AES, Ed25519) is opened with node:crypto directly; any other shape by openpgp.js.
-  let d: Decrypted | undefined = await openDirect({ message, keys, signers, date: new Date(now) })
+  let d: Decrypted | undefined
   for (let i = 0; !d; i++) {
     try {
       d = await decryptAndVerify({ message, key: keys[i], signers, date: new Date(now), inflation: { compressed: 'refuse' } })
