@@ -50,24 +50,43 @@ export function lanInterfaceFor(host: string): string | undefined {
 export async function startDiscovery(served: Served, opts: DiscoveryOptions): Promise<{ close(): Promise<void> }> {
   const log = opts.log ?? (() => {})
   const stops: Array<() => Promise<void>> = []
+  // last started, first stopped; until none is left (a rotation followed while closing adds one)
   const close = async () => {
-    for (const s of stops.splice(0).reverse()) await s()
+    for (let s = stops.pop(); s; s = stops.pop()) await s()
   }
+  const keyCheckMs = opts.keyCheckMs ?? 5000
   try {
     if (opts.mdns) {
       const interfaceAddress = lanInterfaceFor(opts.host)
-      const key = await ownerKey(opts.layout, opts.passphrase)
-      const name = instanceName(await ownerName(opts.layout, key), served.fingerprint)
-      const ad = await advertise({
-        port: served.port,
-        name,
-        fingerprint: served.fingerprint,
-        sign: announcementSigner(key),
-        interfaceAddress,
-      })
-      stops.push(() => ad.close())
+      const announce = async (key: SecretKey) => {
+        const name = instanceName(await ownerName(opts.layout, key), key.fingerprint)
+        const ad = await advertise({
+          port: served.port,
+          name,
+          fingerprint: key.fingerprint,
+          sign: announcementSigner(key),
+          interfaceAddress,
+        })
+        stops.push(() => ad.close())
+        return name
+      }
+      const name = await announce(await ownerKey(opts.layout, opts.passphrase))
       log(
         `announced on the LAN as "${name}" (_peerfeed._tcp, port ${served.port}${interfaceAddress ? `, interface ${interfaceAddress}` : ''})`,
+      )
+      // after `key rotate`: a second announcement, signed by the new key; the old one stays for friends who know only it
+      stops.push(
+        followRotations(
+          opts.layout,
+          served.fingerprint,
+          keyCheckMs,
+          async (fp) => {
+            const key = await ownerKey(opts.layout, opts.passphrase)
+            if (key.fingerprint !== fp) throw new Error(`the secret key is not yet the one keys/self.asc shows (${fp})`)
+            log(`announced on the LAN as "${await announce(key)}" too (the new key; the old announcement stays)`)
+          },
+          log,
+        ),
       )
     }
     if (opts.dht) {
@@ -84,7 +103,7 @@ export async function startDiscovery(served: Served, opts: DiscoveryOptions): Pr
         followRotations(
           opts.layout,
           served.fingerprint,
-          opts.keyCheckMs ?? 5000,
+          keyCheckMs,
           async (fp) => {
             await svc.join(fp)
             log(`answering on ${where} for ${fp} too (the new key; the old one's topic stays for friends who have not seen it yet)`)
@@ -122,8 +141,8 @@ function followRotations(
     const { readKeyFile } = await import('../identity/index.ts')
     const fp = (await readKeyFile(l, l.selfPublicKey)).fingerprint
     if (seen.has(fp)) return
+    await onNew(fp) // a failure is tried again on the next tick (stamp reset below)
     seen.add(fp)
-    await onNew(fp)
   }
   const timer = setInterval(() => {
     running = running.then(check).catch((e) => {
