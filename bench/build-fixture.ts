@@ -1,4 +1,4 @@
-// The feed bench/build.ts and bench/cli.ts build: `n` posts (every fifth private: to one friend, a group, or both),
+// The feed bench/build.ts and bench/cli.ts build: `n` posts, one every 3 hours (every fifth private: to one friend, a group, or both),
 // `friends` friends with real keys, `groups` groups.
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -35,6 +35,8 @@ export async function buildFixture(n: number, friends: number, groups: number, p
     const k = i / 5
     return k % 3 === 0 ? [names[k % friends]] : k % 3 === 1 ? [groupNames[k % groups]] : [groupNames[k % groups], names[(k * 7) % friends]]
   }
-  const files = await generateFeed(l.root, n, { to })
+  // a post every 3 hours: 10,000 posts span 3.4 years, about 240 a month, as a busy real feed would (one a minute put
+  // every post in one month, whose archive page every new month then re-renders)
+  const files = await generateFeed(l.root, n, { to, start: Date.parse('2023-01-01T00:00:00Z'), stepMs: 3 * 3600_000 })
   return { l, files, names, groupNames }
 }

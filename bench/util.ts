@@ -16,13 +16,18 @@ export const tmp = (prefix: string) => fs.mkdtemp(path.join(os.tmpdir(), prefix)
 
 const WORDS = 'snow garden river morning coffee friends market bike train book music rain sun walk city forest'.split(' ')
 
-/** Writes `n` varied post files under root/feed, one per minute from `start`; returns their paths. */
-export async function generateFeed(root: string, n: number, opts: { to?: (i: number) => string[] | undefined; start?: number } = {}) {
+/** Writes `n` varied post files under root/feed, one per minute (or `stepMs`) from `start`; returns their paths. */
+export async function generateFeed(
+  root: string,
+  n: number,
+  opts: { to?: (i: number) => string[] | undefined; start?: number; stepMs?: number } = {},
+) {
   const start = opts.start ?? Date.parse('2025-01-01T00:00:00Z')
+  const step = opts.stepMs ?? 60_000
   const dirs = new Set<string>()
   const files: string[] = []
   for (let i = 0; i < n; i++) {
-    const d = new Date(start + i * 60_000)
+    const d = new Date(start + i * step)
     const iso = d.toISOString().replace(/\.\d{3}Z$/, 'Z')
     const dir = path.join(root, 'feed', String(d.getUTCFullYear()), String(d.getUTCMonth() + 1).padStart(2, '0'))
     if (!dirs.has(dir)) {

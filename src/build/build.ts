@@ -11,7 +11,7 @@ import type { Layout } from '../paths.ts'
 import { checkFeed } from '../posts/check-feed.ts'
 import { audienceOf, type Post } from '../posts/types.ts'
 import type { BuildManifest, AudienceManifest } from '../protocol/build-manifest.ts'
-import { commitGeneration, liveTree, prepareGeneration } from './generations.ts'
+import { commitGeneration, liveTree, mirrorIdle, prepareGeneration } from './generations.ts'
 import { reached } from './kill-points.ts'
 import { Output } from './output.ts'
 import { advanceLedger, deriveLedger, type Ledger } from './ledger.ts'
@@ -329,6 +329,9 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     }
     await writeSnapshot(layout, g.stateDir, startScan, snapshot)
     mark('commit')
+    // a tree built from nothing: the other tree becomes its copy now, so the next build writes only what it changes
+    if (g.parent === null) await mirrorIdle(layout.dist, files.root, g)
+    mark('mirror')
     const privatePosts = posts.filter((p) => audiencesOf(p).some((a) => a !== 'public')).length
     return {
       dist: layout.dist,
@@ -401,7 +404,10 @@ function inputHash(v: {
       Object.entries(v.ledger).sort(),
     ]),
   )
-  for (const p of v.posts) h.update(`${p.id}\0${p.hash}\n`)
+  // one string, one update: 10,000 small updates cost a tenth of a second
+  const parts = new Array<string>(v.posts.length)
+  for (let i = 0; i < v.posts.length; i++) parts[i] = `${v.posts[i].id}\0${v.posts[i].hash}\n`
+  h.update(parts.join(''))
   return h.digest('hex')
 }
 

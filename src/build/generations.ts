@@ -144,6 +144,28 @@ export async function commitGeneration(dist: string, g: Generation, changed: Ite
   reached('swapped')
 }
 
+/**
+ * After a build from nothing (the first, or `--full`): makes the idle tree a copy of the live one (hard links) and
+ * marks it as the live tree's child that differs at no path, so the next build starts by replaying its own changes
+ * only, instead of linking the whole tree. Its `tree.json` is written last: killed before that, the next build links
+ * the tree itself, as it always did.
+ */
+export async function mirrorIdle(dist: string, stateRoot: string, live: Generation): Promise<void> {
+  const pointed = pointedTree(dist)
+  if (!pointed || treeDir(dist, pointed) !== live.dir) return
+  const idle = other(pointed)
+  const dir = treeDir(dist, idle)
+  const stateDir = stateDirOf(stateRoot, idle)
+  await fs.rm(path.join(stateDir, TREE_STATE), { force: true })
+  await fs.rm(dir, { recursive: true, force: true })
+  await fs.mkdir(dir, { recursive: true })
+  await linkTree(live.dir, dir)
+  reached('mirror')
+  await fs.mkdir(stateDir, { recursive: true })
+  const state: TreeState = { v: 1, gen: live.gen + 1, parent: live.gen, changed: [] }
+  await writeFileAtomic(path.join(stateDir, TREE_STATE), JSON.stringify(state))
+}
+
 /** The tree dist/ points at now, if any. */
 export async function liveTree(dist: string): Promise<string | undefined> {
   return fs.realpath(dist).catch(() => undefined)
@@ -175,15 +197,17 @@ async function replay(from: string, to: string, rel: string) {
   }
 }
 
+/** Hard links every file of `from` into `to` (which exists): sync calls, a pause for the event loop between folders. */
 async function linkTree(from: string, to: string) {
-  for (const ent of await fs.readdir(from, { withFileTypes: true })) {
+  for (const ent of fsSync.readdirSync(from, { withFileTypes: true })) {
     const a = path.join(from, ent.name)
     const b = path.join(to, ent.name)
     if (ent.isDirectory()) {
-      await fs.mkdir(b)
+      fsSync.mkdirSync(b)
       await linkTree(a, b)
     } else if (ent.isFile() && !ent.name.endsWith('.tmp')) {
-      await fs.link(a, b)
+      fsSync.linkSync(a, b)
     }
   }
+  await new Promise((r) => setImmediate(r))
 }

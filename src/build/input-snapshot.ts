@@ -116,8 +116,17 @@ export interface StartScan {
 }
 
 export function scanStart(l: Layout, now = Date.now()): StartScan {
-  return { at: now, files: scan(l.root, inputs(l), now, true) }
+  // the scan unchangedSince just made will do: a stat taken earlier is only more cautious
+  const prev = lastScan?.root === l.root && now - lastScan.at < 10_000 ? lastScan : undefined
+  lastScan = undefined
+  if (!prev) return { at: now, files: scan(l.root, inputs(l), now, true) }
+  const files = prev.files
+  for (const [k, e] of Object.entries(files)) if (e[0] !== -1 && racy(e, prev.at)) e[4] = hashOf(path.resolve(l.root, k))
+  return { at: prev.at, files }
 }
+
+/** The file scan of the last unchangedSince that found a change, for the build that follows (one process). */
+let lastScan: { root: string; at: number; files: Entries } | undefined
 
 /**
  * Writes the snapshot of a build that finished (or found nothing changed) into the live tree's state folder. The files
@@ -176,6 +185,11 @@ export function unchangedSince(l: Layout, stateDir: string, now = Date.now()): I
     return true
   }
   if (!same(snap.git, scan(l.root, GIT, snap.gitAt, false), snap.gitAt)) return undefined
-  if (!same(snap.files, scan(l.root, inputs(l), snap.at, false), snap.at)) return undefined
+  const at = Date.now()
+  const files = scan(l.root, inputs(l), snap.at, false)
+  if (!same(snap.files, files, snap.at)) {
+    lastScan = { root: l.root, at, files }
+    return undefined
+  }
   return snap
 }

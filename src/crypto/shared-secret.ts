@@ -84,12 +84,25 @@ export function x25519Secret({
   theirs: string
   info: string
 }): Buffer {
-  const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' })
-  const publicKey = crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, point]), format: 'der', type: 'spki' })
+  const privateKey = privateKeyOf(scalar)
+  // a raw public value through JWK: OpenSSL 3's DER decoders cost milliseconds a key, and a build meets every friend's
+  const publicKey = crypto.createPublicKey({
+    key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(point).toString('base64url') },
+    format: 'jwk',
+  })
   const ikm = crypto.diffieHellman({ privateKey, publicKey })
   if (ikm.every((b) => b === 0)) throw new PeerFeedError('BAD_KEY', `key ${theirs} gives a degenerate shared secret; refusing it.`)
   const salt = `${SHARED_SECRET_LABEL}\n${[mine, theirs].sort().join('\n')}`
   return Buffer.from(crypto.hkdfSync('sha256', ikm, Buffer.from(salt, 'utf8'), Buffer.from(info, 'utf8'), 32))
+}
+
+// the owner's scalar meets every friend's point in one build: imported once (the last one only, never written anywhere)
+let lastPrivate: { scalar: Buffer; key: crypto.KeyObject } | undefined
+function privateKeyOf(scalar: Uint8Array): crypto.KeyObject {
+  if (lastPrivate?.scalar.equals(scalar)) return lastPrivate.key
+  const key = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' })
+  lastPrivate = { scalar: Buffer.from(scalar), key }
+  return key
 }
 
 /** The X25519 public u-coordinate (32 bytes) of a raw little-endian secret scalar. */

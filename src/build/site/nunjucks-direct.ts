@@ -1,8 +1,8 @@
-// Renders a handful of pages of PeerFeed's own templates without starting Eleventy (its import and start cost more
-// than a second, a page costs a millisecond): the same Nunjucks (Eleventy's own copy, found through Eleventy), the
-// same environment options and include folders, each template's pagination read from its front matter. Any template
-// outside that pattern returns undefined, and the caller asks Eleventy. test/build/site-direct.test.ts checks both
-// write the same bytes for every page kind.
+// Renders the pages of PeerFeed's own templates without starting Eleventy: its import and start cost more than a
+// second, and its pipeline as much again as the rendering itself. The same Nunjucks (Eleventy's own copy, found
+// through Eleventy), the same environment options and include folders, each template's pagination read from its
+// front matter. Any template outside that pattern returns undefined, and the caller asks Eleventy.
+// test/build/site-direct.test.ts checks both write the same bytes for every page kind.
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -72,6 +72,18 @@ function readTemplates(templatesDir: string, env: object, lib: Nunjucks): Map<st
 
 /** The pages' HTML by output path, or undefined when these templates need Eleventy itself. */
 export function renderDirect(templatesDir: string, site: SiteView, pages: PlannedPage[]): Map<string, string> | undefined {
+  return directRenderer(templatesDir, site)?.(pages)
+}
+
+/**
+ * The templates read and compiled once, for rendering pages in batches (a full build renders thousands, written a
+ * batch at a time so their HTML never sits in memory all at once); undefined when these templates need Eleventy.
+ * The renderer returns undefined for a batch it cannot render as Eleventy would.
+ */
+export function directRenderer(
+  templatesDir: string,
+  site: SiteView,
+): ((pages: PlannedPage[]) => Map<string, string> | undefined) | undefined {
   const lib = loadNunjucks()
   // as Eleventy sets it up: includes first, then the working folder; its default options
   const env = new lib.Environment(new lib.FileSystemLoader([path.join(templatesDir, '_includes'), process.cwd()]), { dev: true })
@@ -80,18 +92,20 @@ export function renderDirect(templatesDir: string, site: SiteView, pages: Planne
   const templates = readTemplates(templatesDir, env, lib)
   if (!templates) return undefined
   const permalinks = new Map<string, NunjucksTemplate>()
-  const out = new Map<string, string>()
-  // the same global data as eleventy.ts gives: every kind present, each with the pages being rendered
-  const pf: Record<string, PageData[]> = Object.fromEntries(PAGE_KINDS.map((k) => [k, []]))
-  const data = pages.map((p) => p.data())
-  pages.forEach((p, i) => pf[p.kind]!.push(data[i]))
-  for (const [i, page] of pages.entries()) {
-    const t = templates.get(page.kind)
-    if (!t) return undefined
-    if (!permalinks.has(t.permalink)) permalinks.set(t.permalink, new lib.Template(t.permalink, env, `${t.kind}-permalink`, true))
-    const ctx = { site, pf, [t.alias]: data[i] }
-    if (permalinks.get(t.permalink)!.render(ctx) !== page.path) return undefined
-    out.set(page.path, t.template.render(ctx))
+  return (pages) => {
+    const out = new Map<string, string>()
+    // the same global data as eleventy.ts gives: every kind present, each with the pages being rendered
+    const pf: Record<string, PageData[]> = Object.fromEntries(PAGE_KINDS.map((k) => [k, []]))
+    const data = pages.map((p) => p.data())
+    pages.forEach((p, i) => pf[p.kind]!.push(data[i]))
+    for (const [i, page] of pages.entries()) {
+      const t = templates.get(page.kind)
+      if (!t) return undefined
+      if (!permalinks.has(t.permalink)) permalinks.set(t.permalink, new lib.Template(t.permalink, env, `${t.kind}-permalink`, true))
+      const ctx = { site, pf, [t.alias]: data[i] }
+      if (permalinks.get(t.permalink)!.render(ctx) !== page.path) return undefined
+      out.set(page.path, t.template.render(ctx))
+    }
+    return out
   }
-  return out
 }

@@ -2,27 +2,42 @@
 import { PeerFeedError } from '../../errors.ts'
 import { atomFeed } from './atom.ts'
 import { renderPages } from './eleventy.ts'
-import { renderDirect } from './nunjucks-direct.ts'
+import { directRenderer } from './nunjucks-direct.ts'
 import { sha256 } from './hash.ts'
 import { jsonFeed } from './json-feed.ts'
 import { diffOutputs, MANIFEST_VERSION, readManifest, writeManifest } from './manifest.ts'
 import { outbox } from './outbox.ts'
 import { existing, placeFiles, removeFiles, type OutputSource } from './outputs.ts'
-import { planSite } from './plan.ts'
+import { planSite, type PlannedPage } from './plan.ts'
 import { assetCopies, attachmentCopies, DEFAULT_SCHEMAS_DIR, hashTemplates, schemaCopies } from './sources.ts'
-import type { RenderSiteOptions, RenderSiteResult } from './types.ts'
+import type { RenderSiteOptions, RenderSiteResult, SiteView } from './types.ts'
 import { paths } from './urls.ts'
 
-/** Up to this many pages are rendered without starting Eleventy (nunjucks-direct.ts); more go through Eleventy. */
-const DIRECT_MAX = 100
+/** Pages rendered (and written) at a time without Eleventy: bounds the HTML held in memory during a full build. */
+const BATCH = 500
 
-function tryDirect(...args: Parameters<typeof renderDirect>): Map<string, string> | undefined {
+/** Renders and writes `pages` a batch at a time without Eleventy; the pages it could not render, for Eleventy. */
+async function renderDirectly(templatesDir: string, site: SiteView, pages: PlannedPage[], outDir: string): Promise<PlannedPage[]> {
+  let render: ReturnType<typeof directRenderer>
   try {
-    return renderDirect(...args)
+    render = pages.length ? directRenderer(templatesDir, site) : undefined
   } catch {
-    // Eleventy renders it again and reports the problem in its words
-    return undefined
+    render = undefined
   }
+  if (!render) return pages
+  for (let i = 0; i < pages.length; i += BATCH) {
+    const batch = pages.slice(i, i + BATCH)
+    let html: Map<string, string> | undefined
+    try {
+      html = render(batch)
+    } catch {
+      // Eleventy renders it again and reports the problem in its words
+      html = undefined
+    }
+    if (!html) return pages.slice(i)
+    await placeFiles(outDir, new Map([...html].map(([out, content]) => [out, { content }])))
+  }
+  return []
 }
 
 /**
@@ -96,10 +111,9 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
 
   const files = new Map<string, OutputSource>()
   const toRender = plan.pages.filter((p) => toWrite.has(p.path))
-  const html =
-    (toRender.length <= DIRECT_MAX && tryDirect(templatesDir, plan.site, toRender)) ||
-    (await renderPages(templatesDir, plan.site, toRender))
-  lap('eleventy')
+  const left = await renderDirectly(templatesDir, plan.site, toRender, outDir)
+  const html = await renderPages(templatesDir, plan.site, left)
+  lap('render')
   for (const [out, content] of html) files.set(out, { content })
   for (const [out, content] of generated) if (toWrite.has(out)) files.set(out, { content })
   for (const c of copies) if (toWrite.has(c.out)) files.set(c.out, { copyFrom: c.from })
