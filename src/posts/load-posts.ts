@@ -180,30 +180,38 @@ function isStale(c: PostCache, trusted: Set<string>, trustBefore: number, rootSl
   return true
 }
 
-// kept on the post under a symbol: invisible to JSON, spreads of keys and deep equality, and cheaper than a WeakMap
+// kept on the post under symbols: invisible to JSON, spreads of keys and deep equality, and cheaper than a WeakMap
 const PUBLISHED = Symbol('published ms')
-type Loaded_ = Post & { [PUBLISHED]?: number }
+const RAW = Symbol('data as JSON')
+type Loaded_ = Post & { [PUBLISHED]?: number; [RAW]?: Buffer | string }
 
 /** A post's published time in ms, without reading its data when it came from the cache. */
 export const publishedMs = (p: Post): number => (p as Loaded_)[PUBLISHED] ?? Date.parse(p.data.published)
 
+const asValue = (post: Loaded_, value: PostData) => {
+  Object.defineProperty(post, 'data', { value, writable: true, enumerable: true, configurable: true })
+  post[RAW] = undefined
+}
+// one accessor pair for every lazy post (an object literal's get/set would make two functions per post)
+const LAZY_DATA: PropertyDescriptor = {
+  get(this: Loaded_): PostData {
+    const raw = this[RAW]!
+    const value = withFullIds(JSON.parse(typeof raw === 'string' ? raw : raw.toString()) as PostData, this.author)
+    asValue(this, value)
+    return value
+  },
+  set(this: Loaded_, value: PostData) {
+    asValue(this, value)
+  },
+  enumerable: true,
+  configurable: true,
+}
+
 /** A post whose fields are parsed from the cache's bytes when first read, then kept as a plain value. */
 function lazyPost(id: string, stem: string, file: string, hash: string, author: string, json: Buffer | string, t: number): Loaded_ {
-  const post: Loaded_ = {
-    id,
-    stem,
-    file,
-    hash,
-    author,
-    get data(): PostData {
-      const value = withFullIds(JSON.parse(typeof json === 'string' ? json : json.toString()) as PostData, author)
-      Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true })
-      return value
-    },
-    set data(value: PostData) {
-      Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true })
-    },
-  }
+  const post = { id, stem, file, hash, author } as Loaded_
+  Object.defineProperty(post, 'data', LAZY_DATA)
+  post[RAW] = json
   post[PUBLISHED] = t
   return post
 }
