@@ -12,6 +12,8 @@ export interface Accepted {
   id: string
   stem: string
   post?: PostData
+  /** the post file's text, exactly as checked: what is stored */
+  text?: string
   files?: Record<string, string>
   /** for a private entry: 'you' or the friend's group name (from the signed page, see session.ts) */
   audience?: string
@@ -41,7 +43,8 @@ export function checkEntry(raw: unknown, owner: string): Checked {
   const type = post.type
   if (!isPostType(type)) return no(`unknown post type ${JSON.stringify(String(type)).slice(0, 40)}`)
   // Exactly what `peerfeed check` does to a post file, on exactly the text that will be stored.
-  const { data, problems } = parsePost(serializePost(post), `${stem}.yaml`)
+  const text = serializePost(post)
+  const { data, problems } = parsePost(text, `${stem}.yaml`)
   if (!data || problems.length)
     return no(`the post fails the ${type} schema, as \`peerfeed check\` applies it: ${problems[0]?.message ?? 'it is invalid'}`)
   const p = data
@@ -61,5 +64,5 @@ export function checkEntry(raw: unknown, owner: string): Checked {
     }
   }
   for (const a of attachments) if (!files?.[a.path]) return no(`attachment ${a.path} has no place to fetch it from`)
-  return { ok: { cursor: e.cursor, id: m[0], stem, post: p, ...(files ? { files } : {}) } }
+  return { ok: { cursor: e.cursor, id: m[0], stem, post: p, text, ...(files ? { files } : {}) } }
 }

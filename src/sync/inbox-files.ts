@@ -8,11 +8,15 @@ import path from 'node:path'
 
 let serial = 0
 
-/** a written file: where it is now, and where it goes ('' when its staging folder moves as a whole) */
+/** a written file: where it is now, where it goes ('' when its staging folder moves as a whole), its open fd or -1 */
 interface Pending {
   tmp: string
   file: string
+  fd: number
 }
+
+/** Files kept open from their write to their flush (no second open); past this many, closed and opened again. */
+const MAX_OPEN = 256
 
 export class InboxWriter {
   readonly #dirs = new Set<string>()
@@ -23,6 +27,7 @@ export class InboxWriter {
   /** month folder that does not exist yet → its staging folder */
   readonly #staged = new Map<string, string>()
   readonly #staging: string | undefined
+  #open = 0
 
   /** `staging`: a folder on the same file system for new month folders (none: every file goes by temp + rename). */
   constructor(opts: { staging?: string } = {}) {
@@ -46,14 +51,22 @@ export class InboxWriter {
       tmp = path.join(dir, `.${path.basename(file)}.${process.pid}-${++serial}.tmp`)
     }
     const prev = this.#pending.get(file)
+    if (prev) this.#close(prev)
     if (prev?.file) fs.rmSync(prev.tmp, { force: true })
+    let fd = -1
     try {
-      fs.writeFileSync(tmp, data, { flag: staged ? 'w' : 'wx' })
+      fd = fs.openSync(tmp, staged ? 'w' : 'wx')
+      fs.writeFileSync(fd, data)
     } catch (e) {
+      if (fd >= 0) fs.closeSync(fd)
       fs.rmSync(tmp, { force: true })
       throw e
     }
-    this.#pending.set(file, { tmp, file: staged ? '' : file })
+    if (this.#open >= MAX_OPEN) {
+      fs.closeSync(fd)
+      fd = -1
+    } else this.#open++
+    this.#pending.set(file, { tmp, file: staged ? '' : file, fd })
     this.#removals.delete(file)
     this.#data.set(file, data)
   }
@@ -62,6 +75,7 @@ export class InboxWriter {
   remove(file: string): void {
     const p = this.#pending.get(file)
     if (p) {
+      this.#close(p)
       fs.rmSync(p.tmp, { force: true })
       this.#pending.delete(file)
     }
@@ -84,9 +98,22 @@ export class InboxWriter {
     // many at once through libuv's threads: the file system commits them in a few journal transactions
     let next = 0
     const flusher = async () => {
-      while (next < pending.length) await flushFile(pending[next++].tmp)
+      while (next < pending.length) {
+        const p = pending[next++]
+        if (p.fd < 0) await flushFile(p.tmp)
+        else {
+          const fd = p.fd
+          p.fd = -1
+          this.#open--
+          await flushFd(fd)
+        }
+      }
     }
-    await Promise.all(Array.from({ length: Math.min(32, pending.length) }, flusher))
+    try {
+      await Promise.all(Array.from({ length: Math.min(32, pending.length) }, flusher))
+    } finally {
+      for (const p of pending) this.#close(p)
+    }
     const touched = new Set<string>()
     for (const p of pending) {
       if (!p.file) continue
@@ -125,12 +152,22 @@ export class InboxWriter {
 
   /** Leaves nothing half-written behind when a batch fails before its commit. */
   abort(): void {
-    for (const p of this.#pending.values()) if (p.file) fs.rmSync(p.tmp, { force: true })
+    for (const p of this.#pending.values()) {
+      this.#close(p)
+      if (p.file) fs.rmSync(p.tmp, { force: true })
+    }
     this.#pending.clear()
     for (const staged of this.#staged.values()) fs.rmSync(staged, { recursive: true, force: true })
     this.#staged.clear()
     this.#removals.clear()
     this.#data.clear()
+  }
+
+  #close(p: Pending): void {
+    if (p.fd < 0) return
+    fs.closeSync(p.fd)
+    p.fd = -1
+    this.#open--
   }
 
   #stagedDir(dir: string): string | undefined {
@@ -153,6 +190,13 @@ function flushFile(file: string): Promise<void> {
       if (e) return reject(e)
       fs.fdatasync(fd, (err) => fs.close(fd, () => (err ? reject(err) : resolve())))
     })
+  })
+}
+
+/** fdatasync, then close, whatever the flush says (its error is the caller's) */
+function flushFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.fdatasync(fd, (err) => fs.close(fd, () => (err ? reject(err) : resolve())))
   })
 }
 

@@ -1,4 +1,5 @@
-// Interrupted batches: before a batch writes any file, the state records which files it may write (`pending`); a
+// Interrupted batches: before a batch writes any file, it records which files it may write (`pending`, in
+// .peerfeed/sync/NAME.pending.json beside the state, read back into the state by readState); a
 // sync that finds `pending` left over removes those the state does not hold (files a killed run put in place, e.g.
 // during the batch's commit), so a post written by a killed run and then deleted by its author cannot stay. The cursor never moved past that batch, so the next
 // run fetches again whatever still exists.

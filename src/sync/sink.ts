@@ -10,7 +10,7 @@ import { fetchAttachment, pageAudience } from './session.ts'
 import { applyEntries, type Counts, type Rejection } from './store.ts'
 import { InboxWriter } from './inbox-files.ts'
 import { plannedFiles } from './journal.ts'
-import { stagingDir, writeState, type SyncState } from './sync-state.ts'
+import { stagingDir, writePending, writeState, type SyncState } from './sync-state.ts'
 
 export interface Sink {
   /** Stores a batch of signed raw entries, moves `cursor` to the newest accepted one, and saves the state. */
@@ -49,10 +49,7 @@ export function sink(layout: Layout, name: string, dir: string, state: SyncState
       }
       // Journal first: if this batch is interrupted, the next sync knows which files it may have left (journal.ts).
       const planned = plannedFiles(ok)
-      if (planned.length) {
-        state.pending = planned
-        await writeState(layout, name, state)
-      }
+      if (planned.length) await writePending(layout, name, planned)
       const before = rejected.length
       try {
         await applyEntries({ dir, state, counts, rejected, files, fetchFile: (e, a) => fetchAttachment(session, e, a, isPrivate) }, ok)
@@ -60,6 +57,8 @@ export function sink(layout: Layout, name: string, dir: string, state: SyncState
         await files.commit()
       } catch (e) {
         files.abort()
+        // a state written later in this run keeps the journal too (writeState removes the journal file otherwise)
+        if (planned.length) state.pending = [...(state.pending ?? []), ...planned]
         throw e
       }
       const refused = new Set(rejected.slice(before).map((r) => r.id))

@@ -123,7 +123,8 @@ async function store(ctx: StoreContext, e: Accepted, dir: string): Promise<void>
       changed = true
     }
   }
-  const text = serializePost(post as unknown as Record<string, unknown>)
+  // the text checkEntry checked, not a second serialisation of the same post
+  const text = e.text ?? serializePost(post as unknown as Record<string, unknown>)
   // A post we never held is written without reading first (after an interrupted run it may exist: same bytes).
   const have = held && !held.d ? ctx.files.read(file) : undefined
   if (!sameBytes(have, text)) {

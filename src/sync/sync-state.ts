@@ -34,6 +34,8 @@ export interface SyncState {
 
 export const syncDir = (l: Layout) => path.join(l.state, 'sync')
 export const stateFile = (l: Layout, name: string) => path.join(syncDir(l), `${name}.json`)
+/** The files a batch may be writing (journal.ts), apart from the state: a small write per batch, not the whole state. */
+export const pendingFile = (l: Layout, name: string) => path.join(syncDir(l), `${name}.pending.json`)
 /** Where a sync writes new month folders of inbox/<name>/ before moving each into place whole. */
 export const stagingDir = (l: Layout, name: string) => path.join(syncDir(l), 'staging', name)
 
@@ -42,16 +44,36 @@ export const emptyState = (fingerprint: string): SyncState => ({ v: 1, fingerpri
 export async function readState(l: Layout, name: string, fingerprint: string): Promise<SyncState> {
   try {
     const s = JSON.parse(await fs.readFile(stateFile(l, name), 'utf8')) as SyncState
-    if (s.v === 1 && s.fingerprint === fingerprint && s.held && typeof s.held === 'object') return s
+    if (s.v === 1 && s.fingerprint === fingerprint && s.held && typeof s.held === 'object') {
+      const pending = await readPending(l, name)
+      if (pending) s.pending = [...(s.pending ?? []), ...pending]
+      return s
+    }
   } catch {
     // missing or unreadable: start over (sync is idempotent)
   }
   return emptyState(fingerprint)
 }
 
-/** Written only after the posts it describes are on disk. */
+/** Written only after the posts it describes are on disk. A state without `pending` ends the batch's journal. */
 export async function writeState(l: Layout, name: string, s: SyncState): Promise<void> {
   await writeFileAtomic(stateFile(l, name), JSON.stringify(s))
+  // after the state that holds the batch's files: a journal left by a crash in between only repeats a harmless repair
+  if (!s.pending) await fs.rm(pendingFile(l, name), { force: true })
+}
+
+/** Records, durably, the files the next batch may write, before it writes any (journal.ts). */
+export async function writePending(l: Layout, name: string, pending: Pending[]): Promise<void> {
+  await writeFileAtomic(pendingFile(l, name), JSON.stringify(pending))
+}
+
+async function readPending(l: Layout, name: string): Promise<Pending[] | undefined> {
+  try {
+    const p = JSON.parse(await fs.readFile(pendingFile(l, name), 'utf8')) as unknown
+    return Array.isArray(p) ? (p as Pending[]).filter((x) => x && typeof x.s === 'string' && typeof x.f === 'string') : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** stem → how each private post of a friend reached me ('you' or their group's name); public posts are absent. */
