@@ -9,6 +9,7 @@ import { schemasVersion } from '../schemas/index.ts'
 import type { CacheEntry } from './check-file.ts'
 import {
   cacheCtime,
+  cacheHasData,
   cacheIno,
   cacheMtime,
   cachePublished,
@@ -89,7 +90,7 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
       if (trusted.size) {
         const d = file.slice(0, file.lastIndexOf('/'))
         if (d !== lastDir) [lastDir, inTrusted] = [d, trusted.has(d)]
-        if (inTrusted && attachmentsUnchanged(abs, old.bytes(j), old.extra(j)?.[1], trustBefore)) {
+        if (inTrusted && attachmentsUnchanged(abs, old, j, trustBefore)) {
           cached++
           plan.push(j)
           addCached(posts, problems, old, j, file, opts.fingerprint)
@@ -102,9 +103,7 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
         cacheMtime(old, j) === st.mtimeMs &&
         cacheCtime(old, j) === st.ctimeMs &&
         cacheIno(old, j) === st.ino
-      const bytes = old.bytes(j)
-      const att = old.extra(j)?.[1]
-      const attsSame = attachmentsUnchanged(abs, bytes, att, trustBefore)
+      const attsSame = attachmentsUnchanged(abs, old, j, trustBefore)
       if (same && attsSame && Math.max(st.mtimeMs, st.ctimeMs) < trustBefore) {
         cached++
         plan.push(j)
@@ -118,6 +117,7 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
         cached++
         changed = true
         const e = old.extra(j)
+        const bytes = old.bytes(j)
         const r: Row = [file, now.size, now.mtimeMs, now.ctimeMs, now.ino, hash, cachePublished(old, j), -1, 0, ...(e ?? [])] as Row
         plan.push([r, bytes])
         addPost(posts, problems, r, bytes, opts.fingerprint)
@@ -182,8 +182,9 @@ function isStale(c: PostCache, trusted: Set<string>, trustBefore: number, rootSl
 
 // kept on the post under symbols: invisible to JSON, spreads of keys and deep equality, and cheaper than a WeakMap
 const PUBLISHED = Symbol('published ms')
-const RAW = Symbol('data as JSON')
-type Loaded_ = Post & { [PUBLISHED]?: number; [RAW]?: Buffer | string }
+const RAW = Symbol('data as JSON, or the cache that holds it')
+const ROW = Symbol('row in the cache')
+type Loaded_ = Post & { [PUBLISHED]?: number; [RAW]?: Buffer | string | PostCache; [ROW]?: number }
 
 /** A post's published time in ms, without reading its data when it came from the cache. */
 export const publishedMs = (p: Post): number => (p as Loaded_)[PUBLISHED] ?? Date.parse(p.data.published)
@@ -196,7 +197,8 @@ const asValue = (post: Loaded_, value: PostData) => {
 const LAZY_DATA: PropertyDescriptor = {
   get(this: Loaded_): PostData {
     const raw = this[RAW]!
-    const value = withFullIds(JSON.parse(typeof raw === 'string' ? raw : raw.toString()) as PostData, this.author)
+    const json = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString() : raw.bytes(this[ROW]!)!.toString()
+    const value = withFullIds(JSON.parse(json) as PostData, this.author)
     asValue(this, value)
     return value
   },
@@ -208,10 +210,20 @@ const LAZY_DATA: PropertyDescriptor = {
 }
 
 /** A post whose fields are parsed from the cache's bytes when first read, then kept as a plain value. */
-function lazyPost(id: string, stem: string, file: string, hash: string, author: string, json: Buffer | string, t: number): Loaded_ {
+function lazyPost(
+  id: string,
+  stem: string,
+  file: string,
+  hash: string,
+  author: string,
+  json: Buffer | string | PostCache,
+  t: number,
+  row = -1,
+): Loaded_ {
   const post = { id, stem, file, hash, author } as Loaded_
   Object.defineProperty(post, 'data', LAZY_DATA)
   post[RAW] = json
+  post[ROW] = row
   post[PUBLISHED] = t
   return post
 }
@@ -222,10 +234,10 @@ const stemOf = (file: string) => file.slice(file.lastIndexOf('/') + 1, -'.yaml'.
 function addCached(posts: Post[], problems: Problem[], c: PostCache, i: number, file: string, fingerprint: string) {
   const e = c.extra(i)
   if (e?.[0].length) problems.push(...e[0])
-  const json = c.bytes(i)
-  if (json === null) return
+  if (!cacheHasData(c, i)) return
   const stem = stemOf(file)
-  posts.push(lazyPost(postId(fingerprint, stem), stem, file, c.hash(i), fingerprint, json, cachePublished(c, i)))
+  // the cache and the row, not a view of its bytes: a view per post costs more than the few posts ever read
+  posts.push(lazyPost(postId(fingerprint, stem), stem, file, c.hash(i), fingerprint, c, cachePublished(c, i), i))
 }
 
 function addPost(posts: Post[], problems: Problem[], row: Row, json: Buffer | string | null, fingerprint: string, data?: PostData | null) {
@@ -270,9 +282,11 @@ function withFullIds(data: PostData, fingerprint: string): PostData {
   return { ...data, ...(data.inReplyTo ? { inReplyTo: fix(data.inReplyTo) } : {}), ...(data.object ? { object: fix(data.object) } : {}) }
 }
 
-function attachmentsUnchanged(abs: string, json: Buffer | null, att: [number, number][] = [], trustBefore: number): boolean {
+function attachmentsUnchanged(abs: string, c: PostCache, i: number, trustBefore: number): boolean {
   // a post's row keeps one [size, mtime] per attachment, so without them there is nothing to parse or stat
+  const att = c.extra(i)?.[1] ?? []
   if (att.length === 0) return true
+  const json = c.bytes(i)
   const atts = json === null ? [] : ((JSON.parse(json.toString()) as PostData).attachments ?? [])
   if (atts.length !== att.length) return false
   return atts.every((a, i) => {

@@ -52,6 +52,8 @@ export const cacheMtime = (c: PostCache, i: number) => c.num[i * NUM + 1]
 export const cacheCtime = (c: PostCache, i: number) => c.num[i * NUM + 2]
 export const cacheIno = (c: PostCache, i: number) => c.num[i * NUM + 3]
 export const cachePublished = (c: PostCache, i: number) => c.num[i * NUM + 4]
+/** false for a file with problems: no post data */
+export const cacheHasData = (c: PostCache, i: number) => c.num[i * NUM + 5] >= 0
 
 /** The cache, or undefined when it is missing, of another version, or damaged in any way. */
 export function readPostCache(file: string, version: string): PostCache | undefined {
