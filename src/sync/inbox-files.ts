@@ -28,21 +28,32 @@ export class InboxWriter {
   readonly #staged = new Map<string, string>()
   readonly #staging: string | undefined
   #open = 0
+  readonly #inflight = new Map<string, Promise<void>>()
 
   /** `staging`: a folder on the same file system for new month folders (none: every file goes by temp + rename). */
   constructor(opts: { staging?: string } = {}) {
     this.#staging = opts.staging
   }
 
-  write(file: string, data: string | Uint8Array): void {
+  /** Writes the file's temp (or staged) copy; many may be in flight at once (opens wait on the journal, in parallel). */
+  async write(file: string, data: string | Uint8Array): Promise<void> {
+    // two writes of one file go one after the other (a staged copy has one name)
+    const before = this.#inflight.get(file)
+    const p = (before ?? Promise.resolve()).catch(() => {}).then(() => this.#write(file, data))
+    this.#inflight.set(file, p)
+    try {
+      await p
+    } finally {
+      if (this.#inflight.get(file) === p) this.#inflight.delete(file)
+    }
+  }
+
+  async #write(file: string, data: string | Uint8Array): Promise<void> {
     const dir = path.dirname(file)
-    let target = file
     let tmp: string
     const staged = this.#stagedDir(dir)
-    if (staged) {
-      target = path.join(staged, path.basename(file))
-      tmp = target
-    } else {
+    if (staged) tmp = path.join(staged, path.basename(file))
+    else {
       if (!this.#dirs.has(dir)) {
         fs.mkdirSync(dir, { recursive: true })
         this.#dirs.add(dir)
@@ -53,22 +64,34 @@ export class InboxWriter {
     const prev = this.#pending.get(file)
     if (prev) this.#close(prev)
     if (prev?.file) fs.rmSync(prev.tmp, { force: true })
+    const entry: Pending = { tmp, file: staged ? '' : file, fd: -1 }
+    this.#pending.set(file, entry)
+    this.#removals.delete(file)
+    this.#data.set(file, data)
     let fd = -1
     try {
-      fd = fs.openSync(tmp, staged ? 'w' : 'wx')
-      fs.writeFileSync(fd, data)
+      fd = await openAsync(tmp, staged ? 'w' : 'wx')
+      await writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data)
     } catch (e) {
       if (fd >= 0) fs.closeSync(fd)
       fs.rmSync(tmp, { force: true })
+      if (this.#pending.get(file) === entry) {
+        this.#pending.delete(file)
+        this.#data.delete(file)
+      }
       throw e
     }
-    if (this.#open >= MAX_OPEN) {
+    // written again or removed meanwhile: this copy is not the one to keep
+    if (this.#pending.get(file) !== entry) {
       fs.closeSync(fd)
-      fd = -1
-    } else this.#open++
-    this.#pending.set(file, { tmp, file: staged ? '' : file, fd })
-    this.#removals.delete(file)
-    this.#data.set(file, data)
+      if (entry.file || this.#pending.get(file)?.tmp !== tmp) fs.rmSync(tmp, { force: true })
+      return
+    }
+    if (this.#open >= MAX_OPEN) fs.closeSync(fd)
+    else {
+      entry.fd = fd
+      this.#open++
+    }
   }
 
   /** Removed when the batch is committed, after the new files are in place. */
@@ -181,6 +204,19 @@ export class InboxWriter {
     fs.mkdirSync(staged, { recursive: true })
     this.#staged.set(dir, staged)
     return staged
+  }
+}
+
+function openAsync(file: string, flags: string): Promise<number> {
+  return new Promise((resolve, reject) => fs.open(file, flags, 0o644, (e, fd) => (e ? reject(e) : resolve(fd))))
+}
+
+async function writeAll(fd: number, data: Uint8Array): Promise<void> {
+  let at = 0
+  while (at < data.length) {
+    at += await new Promise<number>((resolve, reject) =>
+      fs.write(fd, data, at, data.length - at, null, (e, n) => (e ? reject(e) : resolve(n))),
+    )
   }
 }
 

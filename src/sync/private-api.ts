@@ -45,6 +45,38 @@ export async function privateViaApi(
   keys?: Pick<FriendKeys, 'fromAnswer' | 'settle'>,
   maxRounds = 10_000,
 ): Promise<PrivateOutcome> {
+  // entries are stored a few answers at a time: one journal, one flush round and one state write per TAKE_AT
+  // entries instead of one per answer (the cursor moves only with a stored batch: an interruption re-asks for more)
+  const batch: Entry[] = []
+  const flush = async () => {
+    if (batch.length) await out.take(batch.splice(0), { isPrivate: true, cursor: 'cursor' })
+  }
+  const hold = async (entries: Entry[]) => {
+    batch.push(...entries)
+    if (batch.length >= TAKE_AT) await flush()
+  }
+  let outcome: PrivateOutcome
+  try {
+    outcome = await askRounds(s, state, hold, flush, keys, maxRounds)
+  } catch (e) {
+    // what was received and checked is stored all the same (a store that fails has thrown its own error)
+    await flush().catch(() => {})
+    throw e
+  }
+  await flush()
+  return outcome
+}
+
+export const TAKE_AT = 2000
+
+async function askRounds(
+  s: Session,
+  state: SyncState,
+  hold: (entries: Entry[]) => Promise<void>,
+  flush: () => Promise<void>,
+  keys: Pick<FriendKeys, 'fromAnswer' | 'settle'> | undefined,
+  maxRounds: number,
+): Promise<PrivateOutcome> {
   let ask = state.cursor
   for (let round = 1; round <= maxRounds; round++) {
     const body = await updatesRequest(s, ask)
@@ -65,7 +97,8 @@ export async function privateViaApi(
         `${s.friend.name}'s server answers nothing any more: it says ${s.friend.name} revoked their key. Nothing new was fetched; what you received before stays in inbox/${s.friend.name}/. (Sync records the revocation once their published key.asc carries it.)`,
       )
     // a server that no longer opens requests sent to the key we know: follow its key.asc's hand-over, ask again
-    if ((code === 'not_for_me' || code === 'wrong_server') && (await keys?.settle())) continue
+    // (what is held is stored first: entries are checked against the friend's key as it is now)
+    if ((code === 'not_for_me' || code === 'wrong_server') && keys && (await flush(), await keys.settle())) continue
     if (got.status !== 200) {
       throw new PeerFeedError(
         'REFUSED',
@@ -77,12 +110,13 @@ export async function privateViaApi(
       throw new PeerFeedError('BAD_ANSWER', 'the answer to POST /api/v1/updates is not {pages: [...], next}.')
     }
     // the key that signed the pages, when we still know an earlier one: checked before any page is opened
+    if (keys && answer.key_rotation !== undefined) await flush()
     await keys?.fromAnswer(answer.key_rotation)
     if (answer.pages.length === 0) return 'done'
     const entries: Entry[] = []
     for (const p of answer.pages) entries.push(...(await openPage(s, p)).entries)
     const newest = newestCursor(entries)
-    await out.take(entries, { isPrivate: true, cursor: 'cursor' })
+    await hold(entries)
     if (answer.next === null) return 'done'
     if (newest === null || (ask !== null && compareCursors(newest, ask) <= 0)) {
       throw new PeerFeedError(

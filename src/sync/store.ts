@@ -119,7 +119,7 @@ async function store(ctx: StoreContext, e: Accepted, dir: string): Promise<void>
       throw err
     }
     if (!sameBytes(have, bytes)) {
-      ctx.files.write(file, bytes)
+      await ctx.files.write(file, bytes)
       changed = true
     }
   }
@@ -128,7 +128,7 @@ async function store(ctx: StoreContext, e: Accepted, dir: string): Promise<void>
   // A post we never held is written without reading first (after an interrupted run it may exist: same bytes).
   const have = held && !held.d ? ctx.files.read(file) : undefined
   if (!sameBytes(have, text)) {
-    ctx.files.write(file, text)
+    await ctx.files.write(file, text)
     changed = true
   }
   if (held?.f) {

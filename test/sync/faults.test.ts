@@ -41,16 +41,15 @@ async function assertClean(dir: string) {
   }
 }
 
-/** A TCP proxy to `target` that, while `cut` says so, forwards only half of a response and then drops the connection. */
+/** A TCP proxy to `target` that, once `cut` matches a request, forwards only half of a response and then drops the connection. */
 async function cuttingProxy(target: string, cut: (reqHead: string) => boolean) {
   const t = new URL(target)
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(t.port), t.hostname)
-    let head = ''
     let cutting = false
     client.on('data', (d) => {
-      head += d.toString('latin1')
-      cutting ||= cut(head)
+      // one connection may carry several requests (keep-alive): each request's head starts a chunk of its own
+      cutting ||= cut(d.toString('latin1'))
       upstream.write(d)
     })
     upstream.on('data', (d) => {

@@ -20,9 +20,9 @@ async function setup() {
 
 test('nothing of a batch is visible before its commit; after it every file is whole and in place', async () => {
   const { inbox, staging, w } = await setup()
-  w.write(path.join(inbox, '2026/10/a.yaml'), 'a in an existing month')
-  w.write(path.join(inbox, '2026/11/b.yaml'), 'b in a new month')
-  w.write(path.join(inbox, '2026/11/c.png'), new Uint8Array([1, 2, 3]))
+  await w.write(path.join(inbox, '2026/10/a.yaml'), 'a in an existing month')
+  await w.write(path.join(inbox, '2026/11/b.yaml'), 'b in a new month')
+  await w.write(path.join(inbox, '2026/11/c.png'), new Uint8Array([1, 2, 3]))
   w.remove(path.join(inbox, '2026/10/old.yaml'))
   const visible = async () => (await allFiles(inbox)).filter((f) => !path.basename(f).startsWith('.')).sort()
   assert.equal(await visible(), ['2026/10/old.yaml'], 'only hidden temp files until the commit')
@@ -34,8 +34,8 @@ test('nothing of a batch is visible before its commit; after it every file is wh
   assert.equal([...fs.readFileSync(path.join(inbox, '2026/11/c.png'))], [1, 2, 3])
   assert.equal(fs.readdirSync(staging), [], 'the staging folder is left empty')
   // the next batch writes into the month that now exists, by temp + rename
-  w.write(path.join(inbox, '2026/11/d.yaml'), 'd')
-  w.write(path.join(inbox, '2026/11/d.yaml'), 'd, newer')
+  await w.write(path.join(inbox, '2026/11/d.yaml'), 'd')
+  await w.write(path.join(inbox, '2026/11/d.yaml'), 'd, newer')
   await w.commit()
   assert.is(fs.readFileSync(path.join(inbox, '2026/11/d.yaml'), 'utf8'), 'd, newer')
   assert.equal((await allFiles(inbox)).sort(), ['2026/10/a.yaml', '2026/11/b.yaml', '2026/11/c.png', '2026/11/d.yaml'])
@@ -43,14 +43,14 @@ test('nothing of a batch is visible before its commit; after it every file is wh
 
 test('an aborted batch, or one cut short by a crash and swept, leaves the inbox as it was', async () => {
   const { inbox, staging, w } = await setup()
-  w.write(path.join(inbox, '2026/10/a.yaml'), 'a')
-  w.write(path.join(inbox, '2027/01/b.yaml'), 'b')
+  await w.write(path.join(inbox, '2026/10/a.yaml'), 'a')
+  await w.write(path.join(inbox, '2027/01/b.yaml'), 'b')
   w.remove(path.join(inbox, '2026/10/old.yaml'))
   w.abort()
   assert.equal(await allFiles(inbox), ['2026/10/old.yaml'])
   const crashed = new InboxWriter({ staging })
-  crashed.write(path.join(inbox, '2026/10/a.yaml'), 'a')
-  crashed.write(path.join(inbox, '2027/02/b.yaml'), 'b')
+  await crashed.write(path.join(inbox, '2026/10/a.yaml'), 'a')
+  await crashed.write(path.join(inbox, '2027/02/b.yaml'), 'b')
   // no commit: the process died here
   await sweepTemp(inbox, staging)
   assert.equal(await allFiles(inbox), ['2026/10/old.yaml'])
