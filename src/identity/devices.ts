@@ -1,5 +1,6 @@
 // Another device for the same feed: `device add` exports the secret key under a passphrase (a file, and a QR code
-// when it fits), `device join FILE` takes it on a fresh `git clone` of the feed. See docs/devices.md.
+// when it fits, else a pairing link: pairing-link.ts), `device join FILE|URL` takes it on a fresh `git clone` of the
+// feed. See docs/devices.md.
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { protectSecretKey, readSecretKey } from '../crypto/index.ts'
@@ -7,6 +8,7 @@ import { PeerFeedError } from '../errors.ts'
 import { exists, writeFileAtomic } from '../fs-atomic.ts'
 import { rel, type Layout } from '../paths.ts'
 import { formatFingerprint } from './names.ts'
+import { fetchPairingLink, isLink } from './pairing-link.ts'
 import { loadSelf, readKeyFile } from './self.ts'
 
 /** Largest export drawn as a QR code: version 40 at level L holds 2,953 bytes; a bigger code is hard to scan anyway. */
@@ -49,7 +51,8 @@ export interface Joined {
 /**
  * Takes an export on this device: the feed must be a clone (keys/self.asc present) without a secret key yet, the
  * passphrase must open the export, and the key must be the feed's. The key is stored as exported, protected by the
- * same passphrase, so this device asks for it the way the other one does.
+ * same passphrase, so this device asks for it the way the other one does. `file` may be a pairing link (http://…):
+ * it is fetched only once everything else is in place, since it works once.
  */
 export async function joinDevice(l: Layout, { file, passphrase }: { file: string; passphrase?: string }): Promise<Joined> {
   if (!(await exists(l.selfPublicKey))) {
@@ -64,22 +67,33 @@ export async function joinDevice(l: Layout, { file, passphrase }: { file: string
     const same = have?.secretKey?.fingerprint === pub.fingerprint ? ' (the same key: this device has already joined)' : ''
     throw new PeerFeedError('SECRET_EXISTS', `${rel(l, l.selfSecretKey)} already exists${same}; refusing to replace a secret key.`)
   }
-  let armored: string
-  try {
-    armored = await fs.readFile(file, 'utf8')
-  } catch (cause) {
-    throw new PeerFeedError('NO_FILE', `cannot read ${file}: ${(cause as Error).message}`, { cause })
-  }
+  const link = isLink(file)
   if (!passphrase)
     throw new PeerFeedError(
       'PASSPHRASE_REQUIRED',
-      `${file} is protected by the passphrase chosen at \`peerfeed device add\`: give it with --passphrase-file FILE, PEERFEED_PASSPHRASE, or type it when asked on a terminal`,
+      `${link ? 'the export at the link' : file} is protected by the passphrase chosen at \`peerfeed device add\`: give it with --passphrase-file FILE, PEERFEED_PASSPHRASE, or type it when asked on a terminal`,
     )
-  const key = await readSecretKey(armored, { passphrase, source: file })
+  let armored: string
+  if (link) armored = await fetchPairingLink(file)
+  else {
+    try {
+      armored = await fs.readFile(file, 'utf8')
+    } catch (cause) {
+      throw new PeerFeedError('NO_FILE', `cannot read ${file}: ${(cause as Error).message}`, { cause })
+    }
+  }
+  const key = await readSecretKey(armored, { passphrase, source: link ? 'the export at the link' : file }).catch((e) => {
+    if (!link || !(e instanceof PeerFeedError)) throw e
+    throw new PeerFeedError(
+      e.code,
+      `${e.message.replace(/[.\s]*$/, '')}. The link has been used up: run \`peerfeed device add --link\` again on the other device.`,
+      { cause: e },
+    )
+  })
   if (key.fingerprint !== pub.fingerprint) {
     throw new PeerFeedError(
       'KEY_MISMATCH',
-      `${file} holds key ${formatFingerprint(key.fingerprint)}, but this feed's key (${rel(l, l.selfPublicKey)}) is ${formatFingerprint(pub.fingerprint)}: export from a device of this feed, or clone the feed this key belongs to.`,
+      `${link ? 'the export at the link' : file} holds key ${formatFingerprint(key.fingerprint)}, but this feed's key (${rel(l, l.selfPublicKey)}) is ${formatFingerprint(pub.fingerprint)}: export from a device of this feed, or clone the feed this key belongs to.`,
     )
   }
   await fs.mkdir(l.state, { recursive: true, mode: 0o700 })

@@ -18,9 +18,12 @@ export function keyQr({ fingerprint, url }: { fingerprint: string; url?: string 
   return url ? `${fp}#u=${encodeURIComponent(keyUrl(url))}` : fp
 }
 
-/** Text for a terminal (two rows per character, so it fits an 80×24 screen). */
-export async function keyQrTerminal(text: string): Promise<string> {
-  return (await qrcode()).toString(text, { type: 'terminal', small: true, errorCorrectionLevel: 'M' })
+/**
+ * Text for a terminal (two rows per character, so it fits an 80×24 screen). Level M by default; a key export uses L,
+ * the only level whose largest code holds QR_MAX_BYTES (devices.ts).
+ */
+export async function keyQrTerminal(text: string, level: 'L' | 'M' = 'M'): Promise<string> {
+  return (await qrcode()).toString(text, { type: 'terminal', small: true, errorCorrectionLevel: level })
 }
 
 /** A standalone SVG document, for the about page and for `key --qr FILE.svg`. */

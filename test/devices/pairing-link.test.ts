@@ -1,0 +1,196 @@
+// The pairing link of `device add`, over real HTTP on 127.0.0.1: served once at a secret path, refused to anyone
+// else with a bare 404, closed after its time; `device join URL` through the real CLI with a key too big for a QR code.
+import { type ChildProcess, spawn } from 'node:child_process'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import * as openpgp from 'openpgp'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { readPublicKey, readSecretKey } from '../../src/crypto/index.ts'
+import { QR_MAX_BYTES } from '../../src/identity/devices.ts'
+import { fetchPairingLink, servePairingLink } from '../../src/identity/pairing-link.ts'
+import { BIN, cli, run, tempDir } from '../helpers/index.ts'
+
+const test = suite('device pairing link')
+const PASS = 'correct horse battery staple'
+const BODY = '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nnot really a key\n-----END PGP PRIVATE KEY BLOCK-----\n'
+let dir: string
+
+/** A request that never throws: the status and body, or the network error's code. */
+async function get(url: string): Promise<{ status: number; body: string } | { error: string }> {
+  try {
+    const r = await fetch(url, { signal: AbortSignal.timeout(30_000) })
+    return { status: r.status, body: await r.text() }
+  } catch (e) {
+    return { error: String(((e as Error).cause as { code?: string })?.code ?? (e as Error).message) }
+  }
+}
+const otherToken = (url: string) => url.replace(/\/pair\/(.)/, (_, c) => `/pair/${c === 'A' ? 'B' : 'A'}`)
+
+async function git(cwd: string, ...args: string[]) {
+  const r = await run('git', ['-C', cwd, ...args], {
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Ada',
+      GIT_AUTHOR_EMAIL: 'a@example.org',
+      GIT_COMMITTER_NAME: 'Ada',
+      GIT_COMMITTER_EMAIL: 'a@example.org',
+    },
+  })
+  assert.is(r.code, 0, `git ${args.join(' ')}: ${r.stderr}`)
+}
+
+/** `peerfeed ARGS` left running, its output collected as it comes. */
+function start(args: string[], opts: { cwd: string; env?: Record<string, string> }) {
+  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const out = { stdout: '', stderr: '' }
+  child.stdout!.on('data', (d) => (out.stdout += d))
+  child.stderr!.on('data', (d) => (out.stderr += d))
+  const exit = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)))
+  const link = async (): Promise<string> => {
+    const until = Date.now() + 120_000
+    for (;;) {
+      const m = /http:\/\/127\.0\.0\.1:\d+\/pair\/[A-Za-z0-9_-]{43}/.exec(out.stdout)
+      if (m && out.stdout.includes('Waiting for it to be fetched')) return m[0]
+      if (Date.now() > until || child.exitCode !== null) throw new Error(`no link printed:\n${out.stdout}\n${out.stderr}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+  return { child, out, exit, link }
+}
+
+test.before(async () => {
+  dir = await tempDir('peerfeed-pairing-')
+})
+
+test.after(async () => {
+  await fs.rm(dir, { recursive: true, force: true })
+})
+
+test('served once: a wrong token and another path get the same empty 404, the right one the export, a second fetch nothing', async () => {
+  const refused: string[] = []
+  const link = await servePairingLink({ body: BODY, host: '127.0.0.1', ttlMs: 120_000, onRefused: (f) => refused.push(f) })
+  assert.match(link.url, /^http:\/\/127\.0\.0\.1:\d+\/pair\/[A-Za-z0-9_-]{43}$/)
+  const wrong = await get(otherToken(link.url))
+  const elsewhere = await get(new URL('/', link.url).href)
+  const short = await get(link.url.slice(0, -1))
+  assert.equal(wrong, { status: 404, body: '' })
+  assert.equal(elsewhere, wrong, 'no hint: a wrong token looks like any other path')
+  assert.equal(short, wrong)
+  assert.is(refused.length, 3)
+  const right = await get(link.url)
+  assert.equal(right, { status: 200, body: BODY })
+  assert.equal(await link.done, { fetched: true, by: '127.0.0.1' })
+  const again = await get(link.url)
+  assert.ok('error' in again || again.status === 404, `a second fetch got ${JSON.stringify(again)}`)
+  assert.not.ok('body' in again && again.body.includes('PGP'))
+})
+
+test('the link expires: the server stops after its time and a join is told what to do', async () => {
+  const link = await servePairingLink({ body: BODY, host: '127.0.0.1', ttlMs: 200 })
+  assert.equal(await link.done, { fetched: false })
+  const r = await get(link.url)
+  assert.ok('error' in r, `an expired link still answered: ${JSON.stringify(r)}`)
+  try {
+    await fetchPairingLink(link.url)
+    assert.unreachable('fetched an expired link')
+  } catch (e) {
+    assert.is((e as { code?: string }).code, 'LINK_UNREACHABLE')
+    assert.match((e as Error).message, 'device add')
+  }
+})
+
+test('a key too big for a QR code: device add offers the link by itself, device join URL takes it', async () => {
+  // a feed whose key is large: several user IDs and subkeys (as an imported GnuPG key may be)
+  const A = path.join(dir, 'A')
+  await fs.mkdir(path.join(A, 'keys'), { recursive: true })
+  await fs.mkdir(path.join(A, '.peerfeed'), { mode: 0o700 })
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: Array.from({ length: 8 }, (_, i) => ({ name: 'Ada', email: `ada${i}@example.org` })),
+    subkeys: Array.from({ length: 6 }, () => ({})),
+    format: 'armored',
+  })
+  await fs.writeFile(path.join(A, 'keys', 'self.asc'), publicKey)
+  await fs.writeFile(path.join(A, '.peerfeed', 'self.secret.asc'), privateKey, { mode: 0o600 })
+  const init = await cli(['init', '--root', A, '--name', 'Ada'])
+  assert.is(init.code, 0, init.stderr)
+  await git(dir, 'init', '-q', '--bare', 'origin.git')
+  await git(A, 'remote', 'add', 'origin', path.join(dir, 'origin.git'))
+  await git(A, 'push', '-q', '-u', 'origin', 'HEAD')
+  await git(dir, 'clone', '-q', path.join(dir, 'origin.git'), 'B')
+  const B = path.join(dir, 'B')
+
+  const add = start(['device', 'add', '--root', A, '--bind', '127.0.0.1'], { cwd: dir, env: { PEERFEED_PASSPHRASE: PASS } })
+  const url = await add.link()
+  assert.match(add.out.stdout, 'too big for a QR code')
+  assert.match(add.out.stdout, `peerfeed device join ${url}`)
+  assert.match(add.out.stdout, '▀', 'a QR code of the link')
+  const exported = await fs.readFile(path.join(dir, 'peerfeed-device.secret.asc'), 'utf8')
+  assert.ok(Buffer.byteLength(exported) > QR_MAX_BYTES, `the export is ${Buffer.byteLength(exported)} bytes`)
+
+  assert.equal(await get(otherToken(url)), { status: 404, body: '' })
+  const joined = await cli(['device', 'join', url, '--root', B], { env: { PEERFEED_PASSPHRASE: PASS } })
+  assert.is(joined.code, 0, joined.stderr)
+  assert.match(joined.stdout, 'this device now holds your key')
+  assert.is(await add.exit, 0, add.out.stderr)
+  assert.match(add.out.stdout, 'the export was fetched by 127.0.0.1')
+  assert.match(add.out.stderr, 'refused a request from 127.0.0.1')
+
+  // what travelled is the protected export, byte for byte, and it is this feed's key
+  const stored = await fs.readFile(path.join(B, '.peerfeed', 'self.secret.asc'), 'utf8')
+  assert.is(stored, exported)
+  assert.is((await fs.stat(path.join(B, '.peerfeed', 'self.secret.asc'))).mode & 0o777, 0o600)
+  const key = await readSecretKey(stored, { passphrase: PASS })
+  const pub = await readPublicKey(await fs.readFile(path.join(B, 'keys', 'self.asc'), 'utf8'))
+  assert.is(key.fingerprint, pub.fingerprint)
+
+  const again = await get(url)
+  assert.ok('error' in again || again.status === 404, `a second fetch got ${JSON.stringify(again)}`)
+})
+
+test('an unfetched link closes after --link-minutes; device join URL then gets nothing and writes nothing', async () => {
+  const C = path.join(dir, 'C')
+  await git(dir, 'clone', '-q', path.join(dir, 'origin.git'), 'C')
+  const add = start(
+    [
+      'device',
+      'add',
+      '--root',
+      path.join(dir, 'A'),
+      '--bind',
+      '127.0.0.1',
+      '--link',
+      '--link-minutes',
+      '0.02',
+      '--out',
+      path.join(dir, 'unused.secret.asc'),
+    ],
+    {
+      cwd: dir,
+      env: { PEERFEED_PASSPHRASE: PASS },
+    },
+  )
+  const url = await add.link()
+  assert.is(await add.exit, 1)
+  assert.match(add.out.stderr, 'the pairing link was not fetched and is closed')
+  const r = await cli(['device', 'join', url, '--root', C], { env: { PEERFEED_PASSPHRASE: PASS } })
+  assert.is(r.code, 1)
+  assert.match(r.stderr, 'cannot reach')
+  await assert.not.ok(await fs.stat(path.join(C, '.peerfeed', 'self.secret.asc')).catch(() => false))
+})
+
+test('device add --out alone never serves a link (the non-interactive form), even for a key too big for a QR code', async () => {
+  const out = path.join(dir, 'usb.secret.asc')
+  const r = await cli(['device', 'add', '--root', path.join(dir, 'A'), '--out', out], { env: { PEERFEED_PASSPHRASE: PASS } })
+  assert.is(r.code, 0, r.stderr)
+  assert.match(r.stdout, 'move the file itself')
+  assert.not.match(r.stdout, '/pair/')
+})
+
+test.run()
