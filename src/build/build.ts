@@ -14,8 +14,9 @@ import type { BuildManifest, AudienceManifest } from '../protocol/build-manifest
 import { commitGeneration, liveTree, mirrorIdle, prepareGeneration } from './generations.ts'
 import { reached } from './kill-points.ts'
 import { Output } from './output.ts'
-import { advanceLedger, deriveLedger, type Ledger } from './ledger.ts'
-import { appendBuild, ledgerFile, readLedger } from './ledger-log.ts'
+import { advanceLedger, type Ledger } from './ledger.ts'
+import { ledgerView } from './ledger-cache.ts'
+import { appendBuild, ledgerFile } from './ledger-log.ts'
 import { commitLedger, migrateLedger, readLocalLedger } from './ledger-state.ts'
 import { deviceFile, deviceId } from './device.ts'
 import { dropSnapshot, scanStart, writeSnapshot } from './input-snapshot.ts'
@@ -147,13 +148,13 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     : path.join(PACKAGE_ROOT, 'templates', 'site')
   // the ledger: every device's lines merged (ledger/ in the repo), this device's page plan and group keys (local)
   const device = await deviceId(layout)
-  const logged = await readLedger(layout.root)
-  const migrated = logged.builds.length ? undefined : await migrateLedger(files.ledger, device)
+  // (kept by a long-running process between builds, extended by the lines appended since: ledger-cache.ts)
+  let { view, builds } = await ledgerView(layout.root)
+  const migrated = builds.length ? undefined : await migrateLedger(files.ledger, device)
   if (migrated) {
     await appendBuild(layout.root, migrated)
-    logged.builds.push(migrated)
+    ;({ view } = await ledgerView(layout.root))
   }
-  const view = deriveLedger(logged.builds)
   const local = await readLocalLedger(files)
   mark('ledger')
   const rotations = await fs.readFile(rotationsFile(layout), 'utf8').catch(() => undefined)

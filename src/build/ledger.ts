@@ -38,34 +38,43 @@ export const hash16 = (hash: string) => hash.slice(0, 16)
 /** Replays every device's builds with their effective cursors; the latest entry of each post/audience wins. */
 export function deriveLedger(builds: LogBuild[]): LedgerView {
   const eff = effectiveCursors(builds)
-  const versions: LedgerView['versions'] = new Map()
-  const audiences: LedgerView['audiences'] = new Map()
-  const newest: Record<string, number> = {}
-  const audience = (a: string) => {
-    let m = audiences.get(a)
-    if (!m) audiences.set(a, (m = new Map()))
-    return m
-  }
-  for (let i = 0; i < builds.length; i++) {
-    const b = builds[i]
-    newest[b.dev] = Math.max(newest[b.dev] ?? 0, b.n)
-    const cs = eff.cursors[i]
-    for (let j = 0; j < b.entries.length; j++) {
-      const e = b.entries[j]
-      const c = cs[j]
-      if (e.k === 'V') {
-        const v = versions.get(e.stem)
-        // ties (two devices, the same effective cursor) go to the larger hash: any fixed rule makes devices agree
-        if (!v || c > v.c || (c === v.c && e.hash! > v.hash)) versions.set(e.stem, { hash: e.hash!, c })
-      }
-      for (const a of e.auds) {
-        const m = audience(a)
-        const old = m.get(e.stem)
-        if (!old || c > old.c || (c === old.c && e.k === 'D' && !old.d)) m.set(e.stem, e.k === 'D' ? { c, d: 1 } : { c })
-      }
+  const view: LedgerView = { last: eff.top, versions: new Map(), audiences: new Map(), newest: {} }
+  for (let i = 0; i < builds.length; i++) applyEntries(view, builds[i], eff.cursors[i])
+  return view
+}
+
+/**
+ * Adds one more build to a view, for a build that had read every build in it (its `seen` is the view's newest of
+ * every other device): then no cursor already in the view moves, and the build's own start right after the view's
+ * top (ledger-cursors.ts) — the same view deriveLedger gives for all the builds. ledger-cache.ts checks the condition.
+ */
+export function applyBuild(view: LedgerView, b: LogBuild): void {
+  b.entries.sort((x, y) => x.c - y.c)
+  let prev = view.last
+  const cs = new Array<number>(b.entries.length)
+  for (let i = 0; i < cs.length; i++) cs[i] = prev = Math.max(b.entries[i].c, prev + 1)
+  applyEntries(view, b, cs)
+  view.last = prev
+}
+
+function applyEntries(view: LedgerView, b: LogBuild, cs: number[]): void {
+  const { versions, audiences, newest } = view
+  newest[b.dev] = Math.max(newest[b.dev] ?? 0, b.n)
+  for (let j = 0; j < b.entries.length; j++) {
+    const e = b.entries[j]
+    const c = cs[j]
+    if (e.k === 'V') {
+      const v = versions.get(e.stem)
+      // ties (two devices, the same effective cursor) go to the larger hash: any fixed rule makes devices agree
+      if (!v || c > v.c || (c === v.c && e.hash! > v.hash)) versions.set(e.stem, { hash: e.hash!, c })
+    }
+    for (const a of e.auds) {
+      let m = audiences.get(a)
+      if (!m) audiences.set(a, (m = new Map()))
+      const old = m.get(e.stem)
+      if (!old || c > old.c || (c === old.c && e.k === 'D' && !old.d)) m.set(e.stem, e.k === 'D' ? { c, d: 1 } : { c })
     }
   }
-  return { last: eff.top, versions, audiences, newest }
 }
 
 export interface Advance {

@@ -1,0 +1,149 @@
+// The cached ledger view (ledger-cache.ts) against the view derived from scratch, on real files: every change to a
+// ledger file — an append, a rewrite with the same size and time, a merge of concurrent builds, a new or removed
+// file, a torn last line — is seen, and the cache is used only where it gives the same view.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { deriveLedger, type LedgerView } from '../../src/build/ledger.ts'
+import { clearLedgerCache, ledgerView } from '../../src/build/ledger-cache.ts'
+import { appendBuild, formatBuild, LEDGER_DIR, type LogBuild, readLedger } from '../../src/build/ledger-log.ts'
+import { tempDir } from '../helpers/index.ts'
+
+const test = suite('ledger cache')
+const A = 'aaaaaaaaaaaa'
+const B = 'bbbbbbbbbbbb'
+const C = 'cccccccccccc'
+const AUDS = [['public'], ['friend:bob'], ['public', 'group:fam']]
+
+const show = (v: LedgerView) =>
+  JSON.stringify([
+    v.last,
+    [...v.versions].sort(),
+    [...v.audiences].sort().map(([a, m]) => [a, [...m].sort()]),
+    Object.entries(v.newest).sort(),
+  ])
+/** The cached view must be exactly the view derived from every line; returns how the cache made it. */
+async function check(root: string, why: string) {
+  const got = await ledgerView(root)
+  const want = deriveLedger((await readLedger(root)).builds)
+  assert.is(show(got.view), show(want), `${why}: the cached view differs from the derived one (${got.how})`)
+  return got.how
+}
+let stemNo = 0
+const build = (dev: string, n: number, seen: Record<string, number>, cs: number[], stems?: string[]): LogBuild => ({
+  dev,
+  n,
+  seen,
+  entries: cs.map((c, i) => ({
+    k: 'V' as const,
+    c,
+    stem: stems?.[i] ?? `s${stemNo++}`,
+    hash: (c * 7919).toString(16).padStart(16, '0').slice(-16),
+    auds: AUDS[c % 3],
+  })),
+})
+const file = (root: string, dev: string) => path.join(root, LEDGER_DIR, `${dev}.txt`)
+
+test('append, nothing changed, a same-size rewrite with the same time, a merge, a new and a removed file', async () => {
+  clearLedgerCache()
+  const root = await tempDir('peerfeed-ledger-cache-')
+  assert.is(await check(root, 'no ledger yet'), 'full')
+  await appendBuild(root, build(A, 1, {}, [100, 101]))
+  await appendBuild(root, build(B, 1, { [A]: 1 }, [102], ['s0']))
+  assert.is(await check(root, 'two files where there were none'), 'appended')
+  assert.is(await check(root, 'nothing changed'), 'unchanged')
+
+  // a build that read everything: applied on top
+  await appendBuild(root, build(A, 2, { [B]: 1 }, [90, 95])) // A's clock behind: its cursors go after the top
+  assert.is(await check(root, 'an append after reading everything'), 'appended')
+  assert.is((await ledgerView(root)).view.last, 104)
+
+  // the same bytes count, the same modification time, one digit different: seen
+  const f = file(root, A)
+  const before = await fs.stat(f)
+  const text = await fs.readFile(f, 'utf8')
+  const changed = text.replace('\t100\t', '\t109\t')
+  assert.is.not(changed, text)
+  assert.is(changed.length, text.length)
+  await fs.writeFile(f, changed)
+  await fs.utimes(f, before.atime, before.mtime)
+  assert.is((await fs.stat(f)).size, before.size)
+  assert.is(await check(root, 'a rewrite with the same size and time'), 'full')
+
+  // a merge: B built twice without seeing A's second build (a laptop offline), then git brought both together
+  await appendBuild(root, build(B, 2, { [A]: 1 }, [95]))
+  await appendBuild(root, build(B, 3, { [A]: 1 }, [96, 97]))
+  assert.is(await check(root, 'concurrent builds merged'), 'full')
+  const moved = (await ledgerView(root)).view
+  assert.ok(moved.last > 104, 'the offline builds moved after what A could have served')
+
+  // a third device that read everything joins with its own file
+  await appendBuild(root, build(C, 1, { [A]: 2, [B]: 3 }, [300]))
+  assert.is(await check(root, 'a new device file'), 'appended')
+  // two devices appending in turn, both applied
+  await appendBuild(root, build(A, 3, { [B]: 3, [C]: 1 }, [310]))
+  await appendBuild(root, build(C, 2, { [A]: 3, [B]: 3 }, [320]))
+  assert.is(await check(root, 'two appends in a chain'), 'appended')
+
+  // a torn last line (a crash), then the next build drops it and appends
+  await fs.appendFile(file(root, B), 'B\t4\taaaaaaaa')
+  assert.is(await check(root, 'a torn tail'), 'unchanged')
+  await appendBuild(root, build(B, 4, { [A]: 3, [C]: 2 }, [400]))
+  assert.is(await check(root, 'after the torn tail was replaced'), 'appended')
+
+  // a file removed (say, a rebase that dropped a device's commits): derived again
+  await fs.rm(file(root, C))
+  assert.is(await check(root, 'a removed file'), 'full')
+  // a file cut shorter than what was read, then grown back to a larger size with other content
+  const fb = file(root, B)
+  const tb = await fs.readFile(fb, 'utf8')
+  await fs.writeFile(fb, `${tb.slice(0, tb.indexOf('B\t2'))}${formatBuild(build(B, 2, { [A]: 3 }, [500, 501, 502, 503]))}`)
+  assert.is(await check(root, 'a file rewritten with different content'), 'full')
+  await fs.rm(root, { recursive: true, force: true })
+})
+
+test('random histories of three devices: after every build the cached view is the derived one', async () => {
+  clearLedgerCache()
+  const root = await tempDir('peerfeed-ledger-cache-')
+  await fs.mkdir(path.join(root, LEDGER_DIR))
+  let seed = 7
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  const devs = [A, B, C]
+  const newest: Record<string, number> = {}
+  // what each device knew of the others when it last merged
+  const knows: Record<string, Record<string, number>> = { [A]: {}, [B]: {}, [C]: {} }
+  const clock: Record<string, number> = { [A]: 1000, [B]: 900, [C]: 1100 }
+  const hows: Record<string, number> = {}
+  for (let step = 0; step < 120; step++) {
+    const d = devs[Math.floor(rnd() * 3)]
+    if (rnd() < 0.7) knows[d] = Object.fromEntries(Object.entries(newest).filter(([o]) => o !== d)) // merged first
+    const n = (newest[d] ?? 0) + 1
+    clock[d] += 10 + Math.floor(rnd() * 20)
+    const k = Math.floor(rnd() * 3)
+    // now and then an edit of an earlier post
+    const stems = Array.from({ length: k }, () => (rnd() < 0.2 && stemNo ? `s${Math.floor(rnd() * stemNo)}` : `s${stemNo++}`))
+    await appendBuild(
+      root,
+      build(
+        d,
+        n,
+        knows[d],
+        Array.from({ length: k }, (_, i) => clock[d] + i),
+        stems,
+      ),
+    )
+    newest[d] = n
+    const how = await check(root, `step ${step}`)
+    hows[how] = (hows[how] ?? 0) + 1
+  }
+  assert.ok(hows.appended > 20, `the cache was used: ${JSON.stringify(hows)}`)
+  assert.ok(hows.full > 5, `and concurrent builds derived the view again: ${JSON.stringify(hows)}`)
+  // a cold read of the same files gives the same view
+  const warm = show((await ledgerView(root)).view)
+  clearLedgerCache()
+  assert.is(show((await ledgerView(root)).view), warm)
+  await fs.rm(root, { recursive: true, force: true })
+})
+
+test.run()
