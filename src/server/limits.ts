@@ -8,6 +8,9 @@ export interface Limits {
   perIp: Bucket
   /** accepted requests per signing key, after verification */
   perKey: Bucket
+  /** refused update requests per client IP answered at once; past these, each refusal is held `refusalDelayMs` */
+  refusals: Bucket
+  refusalDelayMs: number
   /** decryptions running or queued before new requests get 429 busy */
   maxPending: number
   /** worker threads decrypting requests (0 = in the server's own thread) */
@@ -21,6 +24,8 @@ export const DEFAULT_LIMITS: Limits = {
   bodyBytes: 64 * 1024,
   perIp: { rate: 20, burst: 60 },
   perKey: { rate: 10, burst: 30 },
+  refusals: { rate: 20, burst: 100 },
+  refusalDelayMs: 1000,
   maxPending: 64,
   decryptWorkers: 0,
   requestTimeoutMs: 15_000,

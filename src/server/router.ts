@@ -2,9 +2,10 @@
 import fs from 'node:fs/promises'
 import type http from 'node:http'
 import path from 'node:path'
-import { PeerFeedError } from '../errors.ts'
+import { isPeerFeedError, PeerFeedError } from '../errors.ts'
 import { normalizeCursor } from '../protocol/cursor-order.ts'
-import { sendError, sendJson } from './respond.ts'
+import type { RefusalPace } from './refusal-pace.ts'
+import { sendError, sendJson, statusOf } from './respond.ts'
 import type { Snapshot } from './snapshot.ts'
 import { assertInside, checkStaticPath, staticFiles } from './static-files.ts'
 import { handleUpdates, type UpdatesDeps } from './updates.ts'
@@ -12,6 +13,8 @@ import { isPostType } from '../schemas/registry.ts'
 
 export interface RouterDeps extends UpdatesDeps {
   distPath: string
+  /** holds the refusals of an address that keeps being refused (refusal-pace.ts) */
+  pace?: RefusalPace
   log: (m: string) => void
 }
 
@@ -41,6 +44,23 @@ export function router(d: RouterDeps): http.RequestListener {
     const { since, limit, type } = parsePublicQuery(search)
     sendJson(res, 200, snap.publicIndex.answer(since, limit, type))
   }
+  /** A refused update request: sent at once, or held when its address keeps being refused (never an answer). */
+  const refuse = (req: http.IncomingMessage, res: http.ServerResponse, e: unknown) => {
+    const ms = d.pace && isPeerFeedError(e) && statusOf(e.code)[0] < 500 ? d.pace.delay(req.socket.remoteAddress ?? '?', d.now()) : 0
+    if (ms === 0) return sendError(res, e, d.log)
+    if (ms === undefined) return req.socket.destroy() // too many held already: the cheapest refusal
+    const pace = d.pace!
+    const timer = setTimeout(() => {
+      res.off('close', early)
+      pace.released()
+      sendError(res, e, d.log)
+    }, ms)
+    const early = () => {
+      clearTimeout(timer)
+      pace.released()
+    }
+    res.once('close', early)
+  }
   return (req, res) => {
     const fail = (e: unknown) => sendError(res, e, d.log)
     try {
@@ -56,7 +76,10 @@ export function router(d: RouterDeps): http.RequestListener {
       }
       if (pathname === '/api/v1/updates') {
         if (req.method !== 'POST') throw new PeerFeedError('METHOD_NOT_ALLOWED', 'use POST for /api/v1/updates (see docs/protocol.md).')
-        handleUpdates(req, d).then((body) => sendJson(res, 200, body), fail)
+        handleUpdates(req, d).then(
+          (body) => sendJson(res, 200, body),
+          (e) => refuse(req, res, e),
+        )
         return
       }
       if (pathname.startsWith('/api/v1/')) throw new PeerFeedError('NOT_FOUND', `no API at ${pathname.slice(0, 80)}; see docs/protocol.md.`)

@@ -9,6 +9,7 @@ import { identityCache } from './identity-cache.ts'
 import { withLimits, type Limits } from './limits.ts'
 import { ownKeysCache, type OwnKeys } from './own-keys.ts'
 import { rateLimiter } from './rate-limit.ts'
+import { refusalPace } from './refusal-pace.ts'
 import { replayCache } from './replay-cache.ts'
 import { router } from './router.ts'
 import { snapshotSource } from './snapshot.ts'
@@ -70,6 +71,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     maxPending: limits.maxPending,
     perIp: rateLimiter(limits.perIp, { what: 'update requests from this address' }),
     perKey: rateLimiter(limits.perKey, { what: 'update requests for this key' }),
+    pace: refusalPace(limits.refusals, { delayMs: limits.refusalDelayMs }),
     replay: replayCache({ file: path.join(layout.state, 'server', 'nonces.log'), now: now() }),
     decryptor,
     known: () => known.get(),
