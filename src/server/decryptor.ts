@@ -1,6 +1,6 @@
 // Opens an updates request: decrypt (compressed data refused), verify, then bound and parse the plaintext. In this
 // thread, or in a small pool of worker threads with memory and time limits (decrypt-pool.ts, decrypt-worker.ts).
-import { decryptAndVerify, type Decrypted, type PublicKey, type SecretKey } from '../crypto/index.ts'
+import { dearmorMessage, decryptAndVerify, type Decrypted, type PublicKey, type SecretKey } from '../crypto/index.ts'
 import type { UpdatesRequest } from '../protocol/wire.ts'
 import type { OwnKeys } from './own-keys.ts'
 import { parseUpdatesRequest } from './updates-request.ts'
@@ -32,10 +32,12 @@ export async function openRequest(
 ): Promise<Opened> {
   // A request is a few hundred bytes of JSON: nothing to gain from compression, and inflating is work before
   // anyone is known. Refused outright (docs/protocol.md).
+  // openpgp.js reads the packets straight from bytes: its own armor decoding costs about a tenth of the request
+  const bytes = dearmorMessage(message)
   let d: Decrypted | undefined
   for (let i = 0; !d; i++) {
     try {
-      d = await decryptAndVerify({ message, key: keys[i], signers, date: new Date(now), inflation: { compressed: 'refuse' } })
+      d = await decryptAndVerify({ message: bytes, key: keys[i], signers, date: new Date(now), inflation: { compressed: 'refuse' } })
     } catch (e) {
       // only "not for this key" moves on to the next one; anything else is this request's answer
       if ((e as { code?: string }).code !== 'NOT_FOR_ME' || i === keys.length - 1) throw e
