@@ -20,9 +20,18 @@ const spawn = (workerData: object): Worker =>
 interface Job {
   resolve: (v: Opened) => void
   reject: (e: unknown) => void
-  timer: NodeJS.Timeout
+  timer?: NodeJS.Timeout
 }
+interface Waiting extends Job {
+  id: number
+  message: string
+  now: number
+}
+/** Requests handed to one worker at a time: one running, one ready behind it; the rest wait here, friends first. */
+export const WORKER_INFLIGHT = 2
 interface Slot {
+  /** the worker has loaded the keys and takes requests */
+  up: boolean
   w: Worker
   jobs: Map<number, Job>
   ready: Promise<void>
@@ -47,16 +56,21 @@ export async function workerDecryptor({
 
   function start(): Slot {
     const w = spawn(data)
-    const slot: Slot = { w, jobs: new Map(), ready: undefined as unknown as Promise<void> }
+    const slot: Slot = { up: false, w, jobs: new Map(), ready: undefined as unknown as Promise<void> }
     slot.ready = new Promise<void>((resolve, reject) => {
       w.on('message', (m: { ready?: true; id?: number; opened?: Opened; error?: { code: string; message: string } }) => {
-        if (m.ready) return resolve()
+        if (m.ready) {
+          slot.up = true
+          resolve()
+          return pump()
+        }
         const job = slot.jobs.get(m.id!)
         if (!job) return
         slot.jobs.delete(m.id!)
         clearTimeout(job.timer)
         if (m.error) job.reject(new PeerFeedError(m.error.code, m.error.message))
         else job.resolve(m.opened!)
+        pump()
       })
       w.once('error', (e) => {
         reject(e)
@@ -69,6 +83,9 @@ export async function workerDecryptor({
     return slot
   }
 
+  // Two lanes: requests on a connection that already carried a friend's answered request go first, so a friend
+  // is not queued behind a crowd of strangers' (or garbage) requests waiting for a key agreement.
+  const lanes: { friend: Waiting[]; other: Waiting[] } = { friend: [], other: [] }
   const pool: Slot[] = Array.from({ length: workers }, start)
   await Promise.all(pool.map((s) => s.ready))
 
@@ -95,27 +112,38 @@ export async function workerDecryptor({
     pool[i].ready.catch(() => {})
   }
 
+  function pump() {
+    for (;;) {
+      const lane = lanes.friend.length ? lanes.friend : lanes.other
+      if (!lane.length) return
+      let slot: Slot | undefined
+      for (const c of pool) if (c.up && c.jobs.size < WORKER_INFLIGHT && (!slot || c.jobs.size < slot.jobs.size)) slot = c
+      if (!slot) return
+      const job = lane.shift()!
+      const to = slot
+      // the time limit runs from the moment a worker has the request, not while it waits for one
+      job.timer = setTimeout(() => replace(to, `a request took more than ${jobMs} ms to open; its worker was replaced`, 'TIMEOUT'), jobMs)
+      to.jobs.set(job.id, job)
+      to.w.postMessage({ id: job.id, message: job.message, now: job.now })
+    }
+  }
+
   return {
-    open(message, _signers, now) {
-      const slot = pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a))
+    open(message, _signers, now, opts) {
       const id = nextId++
       return new Promise<Opened>((resolve, reject) => {
-        const timer = setTimeout(
-          () => replace(slot, `a request took more than ${jobMs} ms to open; its worker was replaced`, 'TIMEOUT'),
-          jobMs,
-        )
-        slot.jobs.set(id, { resolve, reject, timer })
-        slot.w.postMessage({ id, message, now })
+        ;(opts?.friend ? lanes.friend : lanes.other).push({ id, message, now, resolve, reject })
+        pump()
       })
     },
-    pending: () => pool.reduce((n, s) => n + s.jobs.size, 0),
+    pending: () => pool.reduce((n, s) => n + s.jobs.size, 0) + lanes.friend.length + lanes.other.length,
     async close() {
       closing = true
-      for (const s of pool)
-        for (const job of s.jobs.values()) {
-          clearTimeout(job.timer)
-          job.reject(new PeerFeedError('CLOSED', 'the server is closing.'))
-        }
+      const waiting = [...lanes.friend.splice(0), ...lanes.other.splice(0)]
+      for (const job of [...waiting, ...pool.flatMap((s) => [...s.jobs.values()])]) {
+        clearTimeout(job.timer)
+        job.reject(new PeerFeedError('CLOSED', 'the server is closing.'))
+      }
       await Promise.all(pool.map((s) => s.w.terminate()))
     },
   }

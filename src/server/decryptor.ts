@@ -14,7 +14,7 @@ export interface Opened {
 
 export interface Decryptor {
   /** Decrypts with one of my keys and requires a signature by one of `signers` (throws the crypto facade's typed errors). */
-  open(armored: string, signers: readonly PublicKey[], now: number): Promise<Opened>
+  open(armored: string, signers: readonly PublicKey[], now: number, opts?: { friend?: boolean }): Promise<Opened>
   /** Requests waiting or running. */
   pending(): number
   close(): Promise<void>

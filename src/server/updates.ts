@@ -40,6 +40,14 @@ const WILDCARD = '0000000000000000'
 /** Public-key encrypted session keys a request may carry (docs/protocol.md). */
 export const MAX_RECIPIENTS = 4
 
+/**
+ * Connections that carried an answered request: a friend's sync asks again on the same keep-alive connection, and
+ * those requests skip the per-address limit and the queue for decryption (a flood from the same address, or from
+ * many, does not stand in front of them). They are still decrypted, verified and limited per key like any other.
+ */
+const friendConnections = new WeakSet<object>()
+export const isFriendConnection = (req: http.IncomingMessage) => friendConnections.has(req.socket)
+
 /** Returns the JSON answer body; every refusal is a thrown PeerFeedError (mapped to a status by respond.ts). */
 export async function handleUpdates(req: http.IncomingMessage, d: UpdatesDeps): Promise<string> {
   d.stats.received++
@@ -49,6 +57,7 @@ export async function handleUpdates(req: http.IncomingMessage, d: UpdatesDeps): 
       early = false
     })
     d.stats.answered++
+    friendConnections.add(req.socket)
     return answer
   } catch (e) {
     if (early) d.stats.refusedBeforeCrypto++
@@ -63,7 +72,8 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
       'UNSUPPORTED_MEDIA_TYPE',
       `send the request as Content-Type: ${CONTENT_TYPE} (got '${type.slice(0, 60) || 'none'}').`,
     )
-  d.perIp.take(req.socket.remoteAddress ?? '?', d.now())
+  const friend = isFriendConnection(req)
+  if (!friend) d.perIp.take(req.socket.remoteAddress ?? '?', d.now())
   const body = await readBody(req, d.bodyLimit)
   const ids = recipientKeyIds(body)
   // Each recipient may cost one key agreement: a request is for this server (and perhaps its sender's own key).
@@ -86,7 +96,9 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
       `the request is not encrypted to this server's key ${own.current.fingerprint} (recipients: ${ids.join(', ')}); fetch /key.asc.`,
     )
   }
-  if (d.decryptor.pending() >= d.maxPending) throw new PeerFeedError('BUSY', 'the server is busy; try again in a moment.')
+  // the friends' lane has room of its own beyond the common queue
+  if (d.decryptor.pending() >= d.maxPending * (friend ? 2 : 1))
+    throw new PeerFeedError('BUSY', 'the server is busy; try again in a moment.')
   const known = await d.known().catch((e) => {
     // A broken keys/ or block list: refuse everyone (fail closed) and tell the owner, not the requester.
     d.log?.(`refusing updates: ${(e as Error).message}`)
@@ -96,7 +108,7 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
   d.stats.decrypted++
   // a blocked key is checked like a stranger's: the same refusal, so the answer does not tell them they are blocked
   const trusted = known.blocked.size ? known.keys.filter((k) => !known.blocked.has(k.fingerprint)) : known.keys
-  const { signer, request, refusal } = await d.decryptor.open(body, trusted, d.now()).catch((e) => {
+  const { signer, request, refusal } = await d.decryptor.open(body, trusted, d.now(), { friend }).catch((e) => {
     if ((e as PeerFeedError).code === 'BAD_SIGNATURE') {
       throw unknownKey()
     }
