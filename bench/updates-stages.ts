@@ -1,12 +1,14 @@
 // Where one POST /api/v1/updates spends its time, stage by stage, in this process (no HTTP, no worker hop):
 // the pre-check on packet headers, the key lists, reading the message, the key agreement, decrypting and verifying,
-// parsing the plaintext, the nonce write, choosing pages and writing the answer. Medians over many distinct requests.
+// parsing the plaintext, the nonce write, choosing pages and writing the answer; then openpgp.js's part call by call.
+// Medians over many distinct requests. No stage encrypts or signs: the answer is pages the build already encrypted.
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { buildFeed } from '../src/build/build.ts'
-import { encryptAndSign, readPublicKey, readSecretKey, recipientKeyIds } from '../src/crypto/index.ts'
+import * as openpgp from 'openpgp'
+import { dearmorMessage, encryptAndSign, readPublicKey, readSecretKey, recipientKeyIds } from '../src/crypto/index.ts'
 import { addPeer } from '../src/identity/index.ts'
 import { layout } from '../src/paths.ts'
 import { initFeed } from '../src/posts/init-feed.ts'
@@ -82,8 +84,46 @@ export async function run(n = Number(process.env.BENCH_STAGE_REQUESTS ?? 400)) {
   console.log(
     `  whole: ${((wall / m) * 1000).toFixed(0)} µs wall, ${(((c.user + c.system) / m) as number).toFixed(0)} µs CPU a request (${m} requests)`,
   )
+  // Inside "decrypt+verify+parse": the openpgp.js calls one at a time on the same messages.
+  const inner = await openpgp.readPrivateKey({ armoredKey: await fs.readFile(alice.selfSecretKey, 'utf8') })
+  const bobKey = await openpgp.readKey({ armoredKey: await fs.readFile(bob.selfPublicKey, 'utf8') })
+  const parts: Record<string, number[]> = {
+    'read packets': [],
+    'key agreement': [],
+    'decrypt (session key)': [],
+    'verify signature': [],
+  }
+  for (const body of bodies.slice(20)) {
+    let t = performance.now()
+    const binaryMessage = dearmorMessage(body)
+    const msg = await openpgp.readMessage({ binaryMessage })
+    t = lapIn(parts, 'read packets', t)
+    const sessionKeys = (await openpgp.decryptSessionKeys({ message: msg, decryptionKeys: inner })) as openpgp.SessionKey[]
+    t = lapIn(parts, 'key agreement', t)
+    const plain = await openpgp.decrypt({ message: await openpgp.readMessage({ binaryMessage }), sessionKeys, format: 'binary' })
+    const t1 = performance.now()
+    const withSig = await openpgp.decrypt({
+      message: await openpgp.readMessage({ binaryMessage }),
+      sessionKeys,
+      verificationKeys: bobKey,
+      format: 'binary',
+    })
+    await withSig.signatures[0].verified
+    // verifying = decrypting with the signature checked, less decrypting alone
+    parts['verify signature'].push((performance.now() - t1 - (t1 - t)) * 1000)
+    parts['decrypt (session key)'].push((t1 - t) * 1000)
+    void plain
+  }
+  console.log('  inside decrypt+verify, openpgp.js call by call:')
+  for (const [name, xs] of Object.entries(parts)) console.log(`    ${name.padEnd(20)} ${fmtUs(median(xs))} / ${fmtUs(p99(xs))}`)
   await open.close()
   for (const l of [alice, bob]) await fs.rm(l.root, { recursive: true, force: true })
+}
+
+function lapIn(into: Record<string, number[]>, name: string, t: number): number {
+  const now = performance.now()
+  into[name].push((now - t) * 1000)
+  return now
 }
 
 const fmtUs = (us: number) => `${Math.round(us)}`.padStart(6)
