@@ -225,7 +225,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
         keyArmored: self.publicKey.armored,
         email: self.email || undefined,
         url,
-        qrSvg: await keyQrSvg(keyQr({ fingerprint: self.fingerprint, url })),
+        qrSvg: await cachedQrSvg(files.root, keyQr({ fingerprint: self.fingerprint, url }), keyQrSvg),
       },
     })
     out.note(site.written)
@@ -410,6 +410,16 @@ function inputHash(v: {
   for (let i = 0; i < v.posts.length; i++) parts[i] = `${v.posts[i].id}\0${v.posts[i].hash}\n`
   h.update(parts.join(''))
   return h.digest('hex')
+}
+
+/** The key's QR code as SVG, kept beside the build state: drawing it costs more than most of an incremental build. */
+async function cachedQrSvg(stateRoot: string, text: string, draw: (text: string) => Promise<string>): Promise<string> {
+  const file = path.join(stateRoot, 'key-qr.json')
+  const kept = await readJson<{ text?: string; svg?: string }>(file, {})
+  if (kept.text === text && typeof kept.svg === 'string') return kept.svg
+  const svg = await draw(text)
+  await writeFileAtomic(file, JSON.stringify({ text, svg })).catch(() => {})
+  return svg
 }
 
 /** Paths, sizes and mtimes of a folder's files: templates changing means a re-render. */

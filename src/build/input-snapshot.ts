@@ -184,12 +184,9 @@ export function unchangedSince(l: Layout, stateDir: string, now = Date.now()): I
     }
     return true
   }
-  if (!same(snap.git, scan(l.root, GIT, snap.gitAt, false), snap.gitAt)) return undefined
   const at = Date.now()
   const files = scan(l.root, inputs(l), snap.at, false)
-  if (!same(snap.files, files, snap.at)) {
-    lastScan = { root: l.root, at, files }
-    return undefined
-  }
-  return snap
+  if (same(snap.files, files, snap.at) && same(snap.git, scan(l.root, GIT, snap.gitAt, false), snap.gitAt)) return snap
+  lastScan = { root: l.root, at, files }
+  return undefined
 }

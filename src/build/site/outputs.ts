@@ -70,6 +70,8 @@ export async function removeFiles(outDir: string, rels: string[]): Promise<void>
  */
 export function existing(outDir: string, rels: string[]): Set<string> {
   const found = new Set<string>()
-  for (const rel of rels) if (fsSync.statSync(path.join(outDir, rel), { throwIfNoEntry: false })) found.add(rel)
+  // access(), not stat(): no Stats object for each of 10,000 files
+  const dir = outDir.endsWith(path.sep) ? outDir : outDir + path.sep
+  for (const rel of rels) if (fsSync.existsSync(dir + rel)) found.add(rel)
   return found
 }
