@@ -27,8 +27,10 @@ interface Waiting extends Job {
   message: string
   now: number
 }
-/** Requests handed to one worker at a time: one running, one ready behind it; the rest wait here, friends first. */
-export const WORKER_INFLIGHT = 2
+/** Requests handed to one worker at a time (it always has the next one at hand); the rest wait here, friends first. */
+export const WORKER_INFLIGHT = 8
+/** Of every this many requests handed to workers while both lanes wait, one is from the common lane. */
+export const FRIEND_SHARE = 4
 interface Slot {
   /** the worker has loaded the keys and takes requests */
   up: boolean
@@ -112,9 +114,13 @@ export async function workerDecryptor({
     pool[i].ready.catch(() => {})
   }
 
+  let turn = 0
   function pump() {
     for (;;) {
-      const lane = lanes.friend.length ? lanes.friend : lanes.other
+      // friends first, but not only: every FRIEND_SHARE-th request comes from the common lane when it has one
+      // waiting, so a friend's first request (on a new connection) and strangers' requests are never starved
+      const takeOther = lanes.other.length && (!lanes.friend.length || ++turn % FRIEND_SHARE === 0)
+      const lane = takeOther ? lanes.other : lanes.friend
       if (!lane.length) return
       let slot: Slot | undefined
       for (const c of pool) if (c.up && c.jobs.size < WORKER_INFLIGHT && (!slot || c.jobs.size < slot.jobs.size)) slot = c
