@@ -83,10 +83,14 @@ export function groupFingerprint(fpr: string): string {
 
 /** The first line of a text, cut at a word near `max` characters: a title for pages and feed entries. */
 export function firstLine(text: string | undefined, max = 80): string | undefined {
-  const line = text
-    ?.split('\n')
-    .map((l) => l.trim())
-    .find(Boolean)
+  // the first non-blank line, without splitting the whole text (planning asks this of every post and its neighbours)
+  let line: string | undefined
+  for (let start = 0; text !== undefined && start <= text.length && !line; ) {
+    const nl = text.indexOf('\n', start)
+    const end = nl < 0 ? text.length : nl
+    line = text.slice(start, end).trim()
+    start = end + 1
+  }
   if (!line) return undefined
   if (line.length <= max) return line
   const cut = line.slice(0, max)

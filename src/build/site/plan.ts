@@ -148,10 +148,15 @@ export function planSite(input: {
 
   // A post page links its neighbours by URL and title, so editing a post's text re-renders its neighbours only
   // when its title changes.
-  const link = (p: Post | undefined): Link | undefined =>
-    p && { url: site.base + urlOf(paths.postDir(index.slugs.get(p.id)!)), title: postTitle(index, p) }
+  // each post is the neighbour of two: its link is made once
+  const links: (Link | undefined)[] = []
+  const link = (i: number): Link | undefined => {
+    const p = posts[i]
+    if (!p) return undefined
+    return (links[i] ??= { url: site.base + urlOf(paths.postDir(index.slugs.get(p.id)!)), title: postTitle(index, p) })
+  }
   posts.forEach((p, i) => {
-    const scalars = { older: link(posts[i - 1]), newer: link(posts[i + 1]) }
+    const scalars = { older: link(i - 1), newer: link(i + 1) }
     add('post', paths.post(index.slugs.get(p.id)!), scalars, [i], (d) => ({ ...d, entry: view(i) }))
   })
 
