@@ -39,6 +39,29 @@ const IMPLIED: [keyof PostFlags, PostType][] = [
   ['object', 'like'],
 ]
 
+/**
+ * The positional words of `peerfeed post [TYPE] [TEXT]`: a known type then the text (`post link "Worth a read"`), or
+ * the text alone (`post "Hello"` is a status, as in any social app). One word that is not a type is refused as an
+ * unknown type (a typo like `post stauts` must not become a post); the text given twice is refused too.
+ */
+export function wordsOrType(first: string | undefined, second: string | undefined, text: string | undefined) {
+  const twice = () => {
+    throw new PeerFeedError('TEXT_TWICE', 'the text is given twice (as words and with --text); give it once; nothing was posted')
+  }
+  if (first === undefined || isPostType(first)) {
+    if (second !== undefined && text !== undefined) twice()
+    return { type: first, text: second ?? text }
+  }
+  if (second !== undefined || !/\s/.test(first.trim())) {
+    throw new PeerFeedError(
+      'UNKNOWN_TYPE',
+      `unknown post type '${first}' (known types: ${POST_TYPES.join(', ')}); to post words, give them with --text: peerfeed post --text "${[first, second].filter(Boolean).join(' ')}"`,
+    )
+  }
+  if (text !== undefined) twice()
+  return { type: undefined, text: first }
+}
+
 export function inferType(type: string | undefined, f: PostFlags): PostType {
   if (type !== undefined) {
     if (!isPostType(type)) throw new PeerFeedError('UNKNOWN_TYPE', `unknown post type '${type}' (known types: ${POST_TYPES.join(', ')})`)

@@ -37,6 +37,27 @@ test('post writes feed/YYYY/MM/<time>-<slug>.yaml and commits it', async () => {
   assert.match(log.latest!.message, /post: 2026-11-24T09-30-00Z-first-snow/)
 })
 
+test('post takes its words after the command, alone (a status) or after a type; a lone unknown word is refused', async () => {
+  const plain = await cli(['post', '--root', root, 'Hello from the garden', '--date', '2026-11-24T11:00:00Z', '--no-commit'])
+  assert.is(plain.code, 0, plain.stderr)
+  const file = plain.stdout.match(/wrote (\S+)/)![1]
+  assert.match(await fs.readFile(path.join(root, file), 'utf8'), /^type: status\n[\s\S]*text: Hello from the garden\n$/)
+  const typed = await cli(['post', 'link', 'Worth a read', '--root', root, '--url', 'https://example.org/', '--no-commit'])
+  assert.is(typed.code, 0, typed.stderr)
+  const link = await fs.readFile(path.join(root, typed.stdout.match(/wrote (\S+)/)![1]), 'utf8')
+  assert.match(link, /type: link/)
+  assert.match(link, /text: Worth a read/)
+  const before = await fs.readdir(path.join(root, 'feed/2026/11'))
+  const typo = await cli(['post', 'stauts', '--root', root, '--text', 'hi'])
+  assert.is(typo.code, 1)
+  assert.match(typo.stderr, /unknown post type 'stauts'/)
+  const twice = await cli(['post', 'Hello again', '--text', 'Hello', '--root', root])
+  assert.is(twice.code, 1)
+  assert.match(twice.stderr, /given twice/)
+  assert.equal(await fs.readdir(path.join(root, 'feed/2026/11')), before)
+  for (const f of [file, typed.stdout.match(/wrote (\S+)/)![1]]) await fs.rm(path.join(root, f))
+})
+
 test('post infers the type from its flags, copies an image and fills in its hash', async () => {
   const img = path.join(root, 'cat.png')
   await fs.writeFile(img, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'))

@@ -1,4 +1,4 @@
-// `peerfeed post [TYPE]`: checks a new post as `check` would, then writes it under feed/YYYY/MM/ and commits it.
+// `peerfeed post [TYPE] [TEXT]`: checks a new post as `check` would, then writes it under feed/YYYY/MM/ and commits it.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -10,8 +10,11 @@ import type { PostFlags } from '../../posts/compose.ts'
 
 export function register(prog: Sade) {
   prog
-    .command('post [type]', 'Write a new post (status, image, link, location, event, activity, comment, like)')
-    .option('--text', 'The words of the post; without it, read stdin or open $EDITOR')
+    .command('post [type] [text]', 'Write a new post (status, image, link, location, event, activity, comment, like)')
+    .option(
+      '--text',
+      'The words of the post (or give them after the type, or alone for a status); without them, read stdin or open $EDITOR',
+    )
     .option('--to', 'Who sees it: public (default), or petnames of friends and groups; repeat or comma-separate')
     .option('--tag', 'A tag; repeat or comma-separate')
     .option('--url', 'link: the address')
@@ -35,16 +38,19 @@ export function register(prog: Sade) {
     .option('--object', 'like: same as --of')
     .option('--date', 'Publish time (default: now), ISO 8601')
     .option('--no-commit', 'Write the file but do not commit it')
+    .example('post "First snow in the garden." --to family')
     .example('post --text "First snow in the garden." --to family')
     .example('post link --url https://example.org --text "Worth a read"')
     .example('post comment --reply-to alice/2026-11-24T09-30-00Z-first-snow --text "Lovely!"')
     .example('post like --of alice/2026-11-24T09-30')
     .action(
-      command(async (type: string | undefined, opts: GlobalOpts) => {
+      command(async (first: string | undefined, second: string | undefined, opts: GlobalOpts) => {
         const layout = layoutOf(opts)
-        const { inferType, compose } = await import('../../posts/compose.ts')
+        const { inferType, compose, wordsOrType } = await import('../../posts/compose.ts')
         const { savePost } = await import('../../posts/save-post.ts')
         const flags = readFlags(opts)
+        const { type, text } = wordsOrType(first, second, flags.text)
+        flags.text = text
         const t = inferType(type, flags)
         if (flags.text === undefined && t !== 'like') flags.text = await readText(t)
         // the same path as the app's composer: validate, write, commit
