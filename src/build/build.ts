@@ -15,7 +15,7 @@ import { commitGeneration, liveTree, mirrorIdle, prepareGeneration } from './gen
 import { reached } from './kill-points.ts'
 import { Output } from './output.ts'
 import { advanceLedger, type Ledger } from './ledger.ts'
-import { ledgerView } from './ledger-cache.ts'
+import { ledgerView, saveLedgerView } from './ledger-cache.ts'
 import { appendBuild, ledgerFile } from './ledger-log.ts'
 import { commitLedger, migrateLedger, readLocalLedger } from './ledger-state.ts'
 import { deviceFile, deviceId } from './device.ts'
@@ -149,8 +149,9 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   // the ledger: every device's lines merged (ledger/ in the repo), this device's page plan and group keys (local)
   const device = await deviceId(layout)
   // (kept by a long-running process between builds, extended by the lines appended since: ledger-cache.ts)
-  let { view, builds } = await ledgerView(layout.root)
-  const migrated = builds.length ? undefined : await migrateLedger(files.ledger, device)
+  const ledgerSnapshot = path.join(files.root, 'ledger-view.bin')
+  let { view } = await ledgerView(layout.root, { snapshot: ledgerSnapshot })
+  const migrated = Object.keys(view.newest).length ? undefined : await migrateLedger(files.ledger, device)
   if (migrated) {
     await appendBuild(layout.root, migrated)
     ;({ view } = await ledgerView(layout.root))
@@ -328,6 +329,10 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
       const why = await commitLedger(layout.root, device, adv.entries.length + (migrated?.entries.length ?? 0))
       if (why) log(why)
     }
+    // the next build, in this process or another, starts from the view with this build's lines
+    await ledgerView(layout.root)
+      .then(() => saveLedgerView(layout.root, ledgerSnapshot))
+      .catch((e) => log(`the ledger view was not kept for the next build (${(e as Error).message}); it will read every line`))
     await writeSnapshot(layout, g.stateDir, startScan, snapshot)
     mark('commit')
     // a tree built from nothing: the other tree becomes its copy now, so the next build writes only what it changes

@@ -1,5 +1,6 @@
-// The merged ledger view, kept between builds of one process (`build --watch`, `serve --watch`, the app) and
-// extended by what was appended instead of re-read. Every read still reads every ledger file and hashes it: the
+// The merged ledger view, kept between builds — in memory by a process that builds again (`build --watch`, `serve
+// --watch`, the app), on disk for the next process (ledger-snapshot.ts) — and extended by what was appended
+// instead of derived again. Every read still reads every ledger file and hashes it: the
 // cache is keyed on content, so a file rewritten with the same size and time is seen; a file that only grew is
 // parsed from where the last read stopped. When the new builds read everything that was there before (the usual
 // case: a device builds after merging), no earlier cursor can move (ledger-cursors.ts) and they are applied on top;
@@ -7,8 +8,10 @@
 import { createHash, type Hash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { writeFileAtomic } from '../fs-atomic.ts'
 import { applyBuild, deriveLedger, type LedgerView } from './ledger.ts'
 import { DEVICE_ID, LEDGER_DIR, type LogBuild, parseLedgerFile } from './ledger-log.ts'
+import { decodeSnapshot, encodeSnapshot } from './ledger-snapshot.ts'
 
 interface FileState {
   /** bytes parsed: up to the last newline (a line cut short by a crash is read again once complete) */
@@ -21,14 +24,14 @@ interface FileState {
 
 interface Cached {
   files: Map<string, FileState>
-  builds: LogBuild[]
   view: LedgerView
+  /** the snapshot on disk holds this */
+  saved: boolean
 }
 
 export type LedgerRead = 'full' | 'appended' | 'unchanged'
 
 export interface LedgerViewResult {
-  builds: LogBuild[]
   view: LedgerView
   bytes: number
   /** how the view was made: derived from every line, extended by the appended lines, or as it was */
@@ -41,10 +44,11 @@ const cache = new Map<string, Cached>()
 export const clearLedgerCache = () => cache.clear()
 
 /**
- * Every device's builds under root/ledger/ and the view they give (deriveLedger), reusing the last read of the
- * same folder in this process when the files only grew. The view returned may be extended in place by a later call.
+ * The view every device's builds under root/ledger/ give (deriveLedger), reusing the last read of the same folder
+ * in this process, else the `snapshot` file, when the files only grew. The view returned may be extended in place
+ * by a later call.
  */
-export async function ledgerView(root: string): Promise<LedgerViewResult> {
+export async function ledgerView(root: string, { snapshot }: { snapshot?: string } = {}): Promise<LedgerViewResult> {
   const dir = path.join(root, LEDGER_DIR)
   const names = (await fs.readdir(dir).catch(() => [] as string[]))
     .filter((f) => f.endsWith('.txt') && DEVICE_ID.test(f.slice(0, -4)))
@@ -52,7 +56,11 @@ export async function ledgerView(root: string): Promise<LedgerViewResult> {
   const texts = await Promise.all(names.map((n) => fs.readFile(path.join(dir, n))))
   const bytes = texts.reduce((s, t) => s + t.length, 0)
   const key = path.resolve(dir)
-  const old = cache.get(key)
+  let old = cache.get(key)
+  if (!old && snapshot) {
+    const snap = decodeSnapshot(await fs.readFile(snapshot).catch(() => Buffer.alloc(0)))
+    if (snap) old = { ...snap, saved: true }
+  }
   const files = new Map<string, FileState>()
   // per file: the appended part when the cached part is unchanged, else undefined (the whole view is derived again)
   let tails: { dev: string; text: string; state: FileState }[] | undefined = old && names.length >= old.files.size ? [] : undefined
@@ -77,12 +85,11 @@ export async function ledgerView(root: string): Promise<LedgerViewResult> {
   if (old && tails && [...old.files.keys()].every((n) => files.has(n))) {
     if (!tails.length) {
       cache.set(key, { ...old, files })
-      return { builds: old.builds, view: old.view, bytes, how: 'unchanged' }
+      return { view: old.view, bytes, how: 'unchanged' }
     }
-    const added = extend(old, tails)
-    if (added) {
-      cache.set(key, { files, builds: old.builds, view: old.view })
-      return { builds: old.builds, view: old.view, bytes, how: 'appended' }
+    if (extend(old, tails)) {
+      cache.set(key, { files, view: old.view, saved: false })
+      return { view: old.view, bytes, how: 'appended' }
     }
   }
   const builds: LogBuild[] = []
@@ -93,8 +100,16 @@ export async function ledgerView(root: string): Promise<LedgerViewResult> {
     files.get(names[i])!.lastN = own.length ? own[own.length - 1].n : 0
   }
   const view = deriveLedger(builds)
-  cache.set(key, { files, builds, view })
-  return { builds, view, bytes, how: 'full' }
+  cache.set(key, { files, view, saved: false })
+  return { view, bytes, how: 'full' }
+}
+
+/** Writes the view last read from root/ledger/ to `snapshot` for the next process, unless it holds it already. */
+export async function saveLedgerView(root: string, snapshot: string): Promise<void> {
+  const c = cache.get(path.resolve(root, LEDGER_DIR))
+  if (!c || c.saved) return
+  await writeFileAtomic(snapshot, encodeSnapshot(c.files, c.view))
+  c.saved = true
 }
 
 const digestOf = (h: Hash) => h.copy().digest('hex')
@@ -138,9 +153,6 @@ function extend(old: Cached, tails: { dev: string; text: string; state: FileStat
     order.push(next)
     newest[next.dev] = next.n
   }
-  for (const b of order) {
-    applyBuild(old.view, b)
-    old.builds.push(b)
-  }
+  for (const b of order) applyBuild(old.view, b)
   return true
 }

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { deriveLedger, type LedgerView } from '../../src/build/ledger.ts'
-import { clearLedgerCache, ledgerView } from '../../src/build/ledger-cache.ts'
+import { clearLedgerCache, ledgerView, saveLedgerView } from '../../src/build/ledger-cache.ts'
 import { appendBuild, formatBuild, LEDGER_DIR, type LogBuild, readLedger } from '../../src/build/ledger-log.ts'
 import { tempDir } from '../helpers/index.ts'
 
@@ -143,6 +143,47 @@ test('random histories of three devices: after every build the cached view is th
   const warm = show((await ledgerView(root)).view)
   clearLedgerCache()
   assert.is(show((await ledgerView(root)).view), warm)
+  await fs.rm(root, { recursive: true, force: true })
+})
+
+test('a new process starts from the snapshot on disk, and still sees every change', async () => {
+  clearLedgerCache()
+  const root = await tempDir('peerfeed-ledger-cache-')
+  const snapshot = path.join(root, 'ledger-view.bin')
+  await appendBuild(root, build(A, 1, {}, [100, 101, 102]))
+  await appendBuild(root, build(B, 1, { [A]: 1 }, [103], ['s0']))
+  await appendBuild(root, { dev: A, n: 2, seen: { [B]: 1 }, entries: [{ k: 'D', c: 104, stem: 's1', auds: ['public'] }] })
+  assert.is(await check(root, 'first read'), 'full')
+  assert.is(await ledgerView(root, { snapshot }).then((r) => r.how), 'unchanged', 'memory first')
+  await saveLedgerView(root, snapshot)
+  const saved = await fs.readFile(snapshot)
+
+  // a new process: no memory, the snapshot
+  clearLedgerCache()
+  const fresh = await ledgerView(root, { snapshot })
+  assert.is(fresh.how, 'unchanged')
+  assert.is(show(fresh.view), show(deriveLedger((await readLedger(root)).builds)), 'the snapshot holds the view, tombstones too')
+  clearLedgerCache()
+  await appendBuild(root, build(B, 2, { [A]: 2 }, [200]))
+  assert.is((await ledgerView(root, { snapshot })).how, 'appended')
+  assert.is(await check(root, 'appended to the snapshot'), 'unchanged')
+
+  // the same bytes count and time, other content: the snapshot is not used
+  clearLedgerCache()
+  await fs.writeFile(snapshot, saved)
+  const f = file(root, A)
+  const st = await fs.stat(f)
+  await fs.writeFile(f, (await fs.readFile(f, 'utf8')).replace('\t101\t', '\t107\t'))
+  await fs.utimes(f, st.atime, st.mtime)
+  assert.is((await ledgerView(root, { snapshot })).how, 'full')
+  assert.is(await check(root, 'a rewrite under the snapshot'), 'unchanged')
+
+  // a cut or foreign snapshot is ignored
+  for (const bad of [saved.subarray(0, saved.length >> 1), Buffer.from('not a snapshot'), Buffer.alloc(0)]) {
+    clearLedgerCache()
+    await fs.writeFile(snapshot, bad)
+    assert.is((await ledgerView(root, { snapshot })).how, 'full')
+  }
   await fs.rm(root, { recursive: true, force: true })
 })
 
