@@ -104,22 +104,38 @@ test('the link expires: the server stops after its time and a join is told what 
   }
 })
 
-test('a key too big for a QR code: device add offers the link by itself, device join URL takes it', async () => {
-  // a feed whose key is large: several user IDs and subkeys (as an imported GnuPG key may be)
-  const A = path.join(dir, 'A')
-  await fs.mkdir(path.join(A, 'keys'), { recursive: true })
-  await fs.mkdir(path.join(A, '.peerfeed'), { mode: 0o700 })
+/** A feed whose key is larger than PeerFeed makes: several user IDs and subkeys (as an imported GnuPG key may be). */
+async function feedWithKey(root: string, userIds: number, subkeys: number) {
+  await fs.mkdir(path.join(root, 'keys'), { recursive: true })
+  await fs.mkdir(path.join(root, '.peerfeed'), { mode: 0o700 })
   const { privateKey, publicKey } = await openpgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
-    userIDs: Array.from({ length: 8 }, (_, i) => ({ name: 'Ada', email: `ada${i}@example.org` })),
-    subkeys: Array.from({ length: 6 }, () => ({})),
+    userIDs: Array.from({ length: userIds }, (_, i) => ({ name: 'Ada', email: `ada${i}@example.org` })),
+    subkeys: Array.from({ length: subkeys }, () => ({})),
     format: 'armored',
   })
-  await fs.writeFile(path.join(A, 'keys', 'self.asc'), publicKey)
-  await fs.writeFile(path.join(A, '.peerfeed', 'self.secret.asc'), privateKey, { mode: 0o600 })
-  const init = await cli(['init', '--root', A, '--name', 'Ada'])
+  await fs.writeFile(path.join(root, 'keys', 'self.asc'), publicKey)
+  await fs.writeFile(path.join(root, '.peerfeed', 'self.secret.asc'), privateKey, { mode: 0o600 })
+  const init = await cli(['init', '--root', root, '--name', 'Ada'])
   assert.is(init.code, 0, init.stderr)
+}
+
+test('an export too big for a level-M code but within QR_MAX_BYTES is still drawn (level L)', async () => {
+  const D = path.join(dir, 'D')
+  await feedWithKey(D, 4, 4)
+  const out = path.join(dir, 'mid.secret.asc')
+  const r = await cli(['device', 'add', '--root', D, '--out', out], { env: { PEERFEED_PASSPHRASE: PASS } })
+  assert.is(r.code, 0, r.stderr)
+  const size = (await fs.stat(out)).size
+  assert.ok(size > 2331 && size <= QR_MAX_BYTES, `the export is ${size} bytes: between level M's 2,331 and ${QR_MAX_BYTES}`)
+  assert.match(r.stdout, '▀', 'drawn as a QR code')
+  assert.not.match(r.stdout, 'too big')
+})
+
+test('a key too big for a QR code: device add offers the link by itself, device join URL takes it', async () => {
+  const A = path.join(dir, 'A')
+  await feedWithKey(A, 8, 6)
   await git(dir, 'init', '-q', '--bare', 'origin.git')
   await git(A, 'remote', 'add', 'origin', path.join(dir, 'origin.git'))
   await git(A, 'push', '-q', '-u', 'origin', 'HEAD')
