@@ -37,4 +37,16 @@ for (const f of files) {
   mod.register(prog)
 }
 
-prog.parse(process.argv, { string: STRING_FLAGS })
+// `peerfeed device` (or `group`, `peer`, … with --help): a word that only names sub-commands lists them
+const tree = (prog as unknown as { tree: Record<string, { describe?: string[] } | string> }).tree
+const subs = Object.keys(tree).filter((k) => k.startsWith(`${word} `))
+const next = process.argv[3]
+if (word && !(word in tree) && subs.length && (next === undefined || next.startsWith('-'))) {
+  const width = Math.max(...subs.map((k) => k.length))
+  const line = (k: string) => {
+    const entry = tree[k]
+    return `  peerfeed ${k.padEnd(width)}  ${typeof entry === 'string' ? '' : (entry.describe?.[0] ?? '')}`
+  }
+  console.log(`peerfeed ${word}: one of\n${subs.map(line).join('\n')}\n\nMore on each: peerfeed ${subs[0]} --help`)
+  process.exitCode = process.argv.includes('--help') || process.argv.includes('-h') ? 0 : 1
+} else prog.parse(process.argv, { string: STRING_FLAGS })

@@ -106,4 +106,18 @@ test('every command answers --help', async () => {
   }
 })
 
+test('a word that only names sub-commands lists them (peerfeed device, peerfeed group --help)', async () => {
+  const bare = await cli(['device'])
+  assert.is(bare.code, 1)
+  assert.match(bare.stdout, /peerfeed device add +Export your secret key/)
+  assert.match(bare.stdout, /peerfeed device join +Take the secret key/)
+  assert.not.match(bare.stderr, /Invalid command/)
+  const help = await cli(['group', '--help'])
+  assert.is(help.code, 0)
+  for (const sub of ['add', 'remove', 'list']) assert.match(help.stdout, new RegExp(`peerfeed group ${sub} `))
+  const unknown = await cli(['devise'])
+  assert.is(unknown.code, 1)
+  assert.match(unknown.stderr, /Invalid command: devise/)
+})
+
 test.run()
