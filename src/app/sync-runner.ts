@@ -32,6 +32,8 @@ export interface SyncView {
 export interface SyncRunnerOptions {
   /** ms between background runs; default from peerfeed.yaml (15 min); 0 = only Sync now */
   intervalMs?: number
+  /** when the first background run starts (default: one interval after start; `peerfeed app`: at once) */
+  firstAfterMs?: number
   /** false: do not look on the LAN / the DHT (tests, and `--no-lan`-like setups) */
   lan?: boolean
   dht?: boolean
@@ -56,6 +58,7 @@ export class SyncRunner {
     const { syncEverywhere } = await import('../sync/background.ts')
     this.#bg = await startBackgroundSync(layout, {
       intervalMs: opts.intervalMs,
+      firstAfterMs: opts.firstAfterMs,
       run: ({ signal, onEvent }) =>
         opts.lan === false && opts.dht === false
           ? syncAll(layout, { passphrase: opts.passphrase, signal, onEvent, reachMs: opts.reachMs })

@@ -33,7 +33,9 @@ export function register(prog: Sade) {
           opts.lan || opts['lan-host']
             ? { host: typeof opts['lan-host'] === 'string' && opts['lan-host'] ? opts['lan-host'] : lanAddress() }
             : undefined
-        const app = await startApp({ layout, port, host, passphrase, lan, log: (l) => console.error(`app: ${l}`) }).catch(
+        // friends' news is fetched as the app opens (then every interval), not a quarter of an hour later
+        const sync = { firstAfterMs: 1000 }
+        const app = await startApp({ layout, port, host, passphrase, lan, sync, log: (l) => console.error(`app: ${l}`) }).catch(
           (e: NodeJS.ErrnoException) => {
             if (e.code === 'EADDRINUSE')
               throw new PeerFeedError(
