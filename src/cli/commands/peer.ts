@@ -9,7 +9,8 @@ export function register(prog: Sade) {
       "Add a friend's public key under a petname. SOURCE: a key file, a key URL, or their PeerFeed address",
     )
     .example('peer add alice alice.asc')
-    .example('peer add bob https://bob.example.org')
+    .example('peer add bob https://bob.example.org      # also follows bob there')
+    .option('--no-follow', 'With their PeerFeed address: add the key only, do not follow them there')
     .action(
       command(async (name: string, source: string, opts: GlobalOpts) => {
         const { addPeer, formatFingerprint } = await import('../../identity/index.ts')
@@ -21,6 +22,17 @@ export function register(prog: Sade) {
         console.log('Compare this fingerprint with the one your friend sees in `peerfeed key` (in person or on a call).')
         if (p.blocked) console.log(`note: this key is blocked; "${p.name}" receives nothing until \`peerfeed unblock ${p.name}\`.`)
         await record(l, [`keys/${p.name}.asc`], `peer: add ${p.name} (${p.fingerprint})`)
+        // their PeerFeed address (not a key file's URL) is where they serve: sync fetches from there
+        const address = String(source)
+        if (opts.follow !== false && /^https?:\/\//i.test(address) && !/\.(asc|gpg|pgp|key)$/i.test(new URL(address).pathname)) {
+          const { follow, readFollows } = await import('../../sync/follows.ts')
+          const already = (await readFollows(l)).find((f) => f.name === p.name && f.url)
+          if (already) console.log(`already following "${p.name}" at ${already.url}`)
+          else {
+            const f = await follow(l, p.name, address)
+            console.log(`following "${p.name}" at ${f.url}: \`peerfeed sync\` fetches what they share with you`)
+          }
+        }
       }),
     )
 
