@@ -31,7 +31,10 @@ test('peer add with an address follows it (sync then fetches); with a key file o
     const noFollow = await cli(['peer', 'add', 'dora', doraUrl, '--no-follow', '--root', sam.layout.root])
     assert.is(noFollow.code, 0, noFollow.stderr)
     assert.not.match(noFollow.stdout, /following/)
-    assert.equal((await readFollows(sam.layout)).map((f) => f.name), ['carol'])
+    assert.equal(
+      (await readFollows(sam.layout)).map((f) => f.name),
+      ['carol'],
+    )
   } finally {
     await Promise.all([sam.close(), carol.close(), dora.close()])
   }
