@@ -15,8 +15,11 @@ interface Pending {
   fd: number
 }
 
-/** Files kept open from their write to their flush (no second open); past this many, closed and opened again. */
-const MAX_OPEN = 256
+/**
+ * Files kept open from their write to their flush (no second open) — a batch's worth; past this many, or when the
+ * process runs out of file descriptors, they are closed and opened again for their flush.
+ */
+const MAX_OPEN = 4096
 
 export class InboxWriter {
   readonly #dirs = new Set<string>()
@@ -28,6 +31,7 @@ export class InboxWriter {
   readonly #staged = new Map<string, string>()
   readonly #staging: string | undefined
   #open = 0
+  #max = MAX_OPEN
   readonly #inflight = new Map<string, Promise<void>>()
 
   /** `staging`: a folder on the same file system for new month folders (none: every file goes by temp + rename). */
@@ -70,7 +74,7 @@ export class InboxWriter {
     this.#data.set(file, data)
     let fd = -1
     try {
-      fd = await openAsync(tmp, staged ? 'w' : 'wx')
+      fd = await this.#openTemp(tmp, staged ? 'w' : 'wx')
       await writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data)
     } catch (e) {
       if (fd >= 0) fs.closeSync(fd)
@@ -87,7 +91,7 @@ export class InboxWriter {
       if (entry.file || this.#pending.get(file)?.tmp !== tmp) fs.rmSync(tmp, { force: true })
       return
     }
-    if (this.#open >= MAX_OPEN) fs.closeSync(fd)
+    if (this.#open >= this.#max) fs.closeSync(fd)
     else {
       entry.fd = fd
       this.#open++
@@ -186,6 +190,20 @@ export class InboxWriter {
     this.#data.clear()
   }
 
+  /** Opens a temp file; out of descriptors, the kept ones are closed (opened again at the flush) and it tries again. */
+  async #openTemp(tmp: string, flags: string): Promise<number> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await openAsync(tmp, flags)
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EMFILE' || tries >= 100) throw e
+        this.#max = Math.floor(this.#open / 2)
+        for (const p of this.#pending.values()) this.#close(p)
+        await new Promise((r) => setTimeout(r, 5))
+      }
+    }
+  }
+
   #close(p: Pending): void {
     if (p.fd < 0) return
     fs.closeSync(p.fd)
@@ -220,7 +238,19 @@ async function writeAll(fd: number, data: Uint8Array): Promise<void> {
   }
 }
 
-function flushFile(file: string): Promise<void> {
+/** Opens, flushes and closes a file; out of descriptors, it waits for the other flushes to close theirs. */
+async function flushFile(file: string): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await flushOnce(file)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EMFILE' || tries >= 100) throw e
+      await new Promise((r) => setTimeout(r, 5))
+    }
+  }
+}
+
+function flushOnce(file: string): Promise<void> {
   return new Promise((resolve, reject) => {
     fs.open(file, 'r', (e, fd) => {
       if (e) return reject(e)

@@ -1,11 +1,12 @@
 // The inbox writer: a batch is invisible until committed, then whole; new month folders move into place at once.
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { InboxWriter, sweepTemp } from '../../src/sync/inbox-files.ts'
 import { allFiles } from '../helpers/feeds.ts'
-import { tempDir } from '../helpers/index.ts'
+import { REPO, tempDir } from '../helpers/index.ts'
 
 const test = suite('inbox files')
 
@@ -55,6 +56,26 @@ test('an aborted batch, or one cut short by a crash and swept, leaves the inbox 
   await sweepTemp(inbox, staging)
   assert.equal(await allFiles(inbox), ['2026/10/old.yaml'])
   assert.not.ok(fs.existsSync(staging))
+})
+
+test('a batch bigger than the file descriptors a process may hold still writes every file (compiled code, ulimit -n 64)', async () => {
+  const { inbox, staging } = await setup()
+  const lib = path.join(REPO, 'lib/sync/inbox-files.js')
+  if (!fs.existsSync(lib)) execFileSync(process.execPath, [path.join(REPO, 'scripts/compile.js')])
+  const script = `const { InboxWriter } = await import(${JSON.stringify(lib)});
+const w = new InboxWriter({ staging: ${JSON.stringify(staging)} });
+const dir = ${JSON.stringify(path.join(inbox, '2026', '10'))};
+let next = 0;
+await Promise.all(Array.from({ length: 8 }, async () => { while (next < 300) { const i = next++; await w.write(dir + '/p' + i + '.yaml', 'post ' + i) } }));
+await w.commit();`
+  // eight writes at a time, as the store makes them; a hard limit the child cannot raise (node raises its soft
+  // limit to the hard one)
+  const file = path.join(inbox, '..', 'many.mjs')
+  fs.writeFileSync(file, script)
+  execFileSync('bash', ['-c', 'ulimit -n 64 && exec "$0" "$1"', process.execPath, file])
+  const files = (await allFiles(inbox)).filter((f) => f.startsWith('2026/10/p'))
+  assert.is(files.length, 300)
+  assert.is(fs.readFileSync(path.join(inbox, '2026/10/p299.yaml'), 'utf8'), 'post 299')
 })
 
 test.run()
