@@ -89,22 +89,23 @@ t('`Sync now` with one friend down: the live ones finish while the silent one is
   await go('/friends')
   await page.getByRole('button', { name: 'Sync now' }).click()
   const line = (name: string) => page.locator(`.sync-progress li[data-name="${name}"]`)
+  // generous waits: a loaded machine is slow, and a wait that ends early proves nothing
   await line('carol')
     .getByText(/^done: 1 new/)
-    .waitFor()
+    .waitFor({ timeout: 60_000 })
   await line('alice')
     .getByText(/^done:/)
-    .waitFor()
+    .waitFor({ timeout: 60_000 })
   // carol's posts are in while dave is still being tried
   assert.match(await line('dave').innerText(), /syncing/)
   await line('dave')
     .getByText(/failed: could not reach dave: url .*: no answer within 20 s/)
-    .waitFor({ timeout: 30_000 })
+    .waitFor({ timeout: 60_000 })
   await page
     .locator('li.friend', { hasText: 'dave' })
     .locator('.last-sync')
     .getByText(/failed .*no answer within 20 s/)
-    .waitFor()
+    .waitFor({ timeout: 60_000 })
   assert.equal(await axeProblems(page), [])
   // the new post is on the home timeline
   await go('/')
