@@ -20,7 +20,7 @@ import { appendBuild, ledgerFile } from './ledger-log.ts'
 import { commitLedger, migrateLedger, readLocalLedger } from './ledger-state.ts'
 import { deviceFile, deviceId } from './device.ts'
 import { dropSnapshot, scanStart, writeSnapshot } from './input-snapshot.ts'
-import { unchangedResult } from './quick-build.ts'
+import { emptyStats, unchangedResult } from './quick-build.ts'
 import { assertMerged } from '../git.ts'
 import { rotationsFile } from '../identity/key-life.ts'
 import { ROTATION_PATH } from '../protocol/wire.ts'
@@ -372,20 +372,6 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
     throw e
   }
 }
-
-const emptyStats = (posts: number, ms: number): BuildResult['stats'] => ({
-  posts,
-  publicPosts: 0,
-  privatePosts: 0,
-  newVersions: 0,
-  tombstones: 0,
-  pagesEncrypted: 0,
-  pagesReused: 0,
-  publicPagesSigned: 0,
-  siteRendered: 0,
-  siteSkipped: 0,
-  ms,
-})
 
 /** One hash of everything a build reads, to skip a build when nothing changed. */
 function inputHash(v: {

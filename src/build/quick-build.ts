@@ -8,6 +8,21 @@ import { liveTree } from './generations.ts'
 import { unchangedSince } from './input-snapshot.ts'
 import { liveStateDir, readJson, stateFiles, treeStateFiles } from './state.ts'
 
+/** A build's figures when it changed nothing. */
+export const emptyStats = (posts: number, ms: number): BuildResult['stats'] => ({
+  posts,
+  publicPosts: 0,
+  privatePosts: 0,
+  newVersions: 0,
+  tombstones: 0,
+  pagesEncrypted: 0,
+  pagesReused: 0,
+  publicPagesSigned: 0,
+  siteRendered: 0,
+  siteSkipped: 0,
+  ms,
+})
+
 /** The result of a build that would find nothing changed, when the snapshot proves it; undefined when a build must run. */
 export async function unchangedResult(layout: Layout, t0 = performance.now()): Promise<BuildResult | undefined> {
   const liveState = liveStateDir(layout)
@@ -21,19 +36,7 @@ export async function unchangedResult(layout: Layout, t0 = performance.now()): P
     changed: false,
     manifest,
     warnings: snap.warnings,
-    stats: {
-      posts: snap.posts,
-      publicPosts: 0,
-      privatePosts: 0,
-      newVersions: 0,
-      tombstones: 0,
-      pagesEncrypted: 0,
-      pagesReused: 0,
-      publicPagesSigned: 0,
-      siteRendered: 0,
-      siteSkipped: 0,
-      ms: performance.now() - t0,
-    },
+    stats: emptyStats(snap.posts, performance.now() - t0),
   }
 }
 
