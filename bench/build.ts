@@ -15,7 +15,9 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), friends
   const root = l.root
 
   const rows: [string, string][] = []
-  const met = (ok: boolean) => (ok ? 'met' : 'MISSED')
+  // the issue's targets are for a fresh `peerfeed build` as a person runs it: bench/cli.ts judges those; here, in one
+  // long process (no start-up, no quick "nothing changed" check, the heap of the benches before), they are a guide
+  const met = (ok: boolean) => (ok ? 'met in-process' : 'missed in-process; bench/cli.ts judges the target')
   const line = (label: string, r: BuildResult, ms: number, target?: [string, boolean]) => {
     rows.push([
       label,
@@ -76,7 +78,10 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), friends
     ['≤ 1.5 s', memberMs <= 1500],
   )
 
-  rows.push(['peak memory (max RSS)', `${peakMB()} MB   (target ≤ 300 MB: ${met(peakMB() <= 300)})`])
+  rows.push([
+    'peak memory (max RSS) of this whole bench process',
+    `${peakMB()} MB   (target ≤ 300 MB for one build: ${met(peakMB() <= 300)})`,
+  ])
   console.log(
     `build: ${n} posts, ${friends} friends, ${groups} groups (in one process; bench/cli.ts runs each build as a fresh \`peerfeed build\`)`,
   )
