@@ -3,7 +3,6 @@
 // `device join URL` makes. Nothing but the protected export ever travels; a wrong path gets the same bare 404 as any.
 import crypto from 'node:crypto'
 import http from 'node:http'
-import os from 'node:os'
 import { PeerFeedError } from '../errors.ts'
 
 export const LINK_MINUTES = 10
@@ -18,17 +17,6 @@ export interface PairingLink {
   done: Promise<PairingEnd>
   /** stops the link now (done resolves unfetched) */
   close(): void
-}
-
-const isPrivateV4 = (a: string) => /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(a)
-
-/** This machine's address on the LAN: a private IPv4 address first, else any other non-loopback IPv4 address. */
-export function lanAddress(): string | undefined {
-  const all = Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i): i is os.NetworkInterfaceInfo => !!i && !i.internal && (i.family === 'IPv4' || (i.family as unknown) === 4))
-    .map((i) => i.address)
-  return all.find(isPrivateV4) ?? all[0]
 }
 
 /**

@@ -1,5 +1,4 @@
 // `peerfeed app`: the local web app to read friends' posts and to post, reply and like, on loopback by default.
-import os from 'node:os'
 import type { Sade } from 'sade'
 import { PeerFeedError } from '../../errors.ts'
 import { command, layoutOf, type GlobalOpts } from '../run.ts'
@@ -14,7 +13,10 @@ export function register(prog: Sade) {
       '--lan',
       "Also serve on this machine's LAN address, for your phone: pair it from the app's Devices page (plain HTTP: see docs/app.md)",
     )
-    .option('--lan-host', 'The LAN address to serve on with --lan (default: the first non-loopback IPv4 address)')
+    .option(
+      '--lan-host',
+      'The LAN address to serve on with --lan (default: a private IPv4 address of this machine, else its first non-loopback one)',
+    )
     .option('--passphrase-file', 'A file holding the passphrase of your secret key (or set PEERFEED_PASSPHRASE)')
     .example('app')
     .example('app --port 9000 --no-open')
@@ -31,7 +33,7 @@ export function register(prog: Sade) {
         const host = String(opts.host ?? '127.0.0.1')
         const lan =
           opts.lan || opts['lan-host']
-            ? { host: typeof opts['lan-host'] === 'string' && opts['lan-host'] ? opts['lan-host'] : lanAddress() }
+            ? { host: typeof opts['lan-host'] === 'string' && opts['lan-host'] ? opts['lan-host'] : await lanHost() }
             : undefined
         // friends' news is fetched as the app opens (then every interval), not a quarter of an hour later
         const sync = { firstAfterMs: 1000 }
@@ -72,9 +74,11 @@ async function openBrowser(url: string) {
 }
 
 /** The machine's first LAN address (IPv4, not loopback); refuses clearly when there is none. */
-function lanAddress(): string {
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address
-  }
-  throw new PeerFeedError('NO_LAN', 'no LAN address found (is this machine on a network?); give one with --lan-host ADDRESS')
+
+/** The LAN address to serve `--lan` on, or a plain error saying how to give one. */
+async function lanHost(): Promise<string> {
+  const { lanAddress } = await import('../../discovery/lan-address.ts')
+  const host = lanAddress()
+  if (!host) throw new PeerFeedError('NO_LAN', 'no LAN address found (is this machine on a network?); give one with --lan-host ADDRESS')
+  return host
 }

@@ -63,7 +63,8 @@ export function register(prog: Sade) {
           console.log('Then delete the export on both sides.')
           return
         }
-        const { servePairingLink, lanAddress } = await import('../../identity/pairing-link.ts')
+        const { servePairingLink } = await import('../../identity/pairing-link.ts')
+        const { lanAddress } = await import('../../discovery/lan-address.ts')
         const host = typeof opts.bind === 'string' && opts.bind ? opts.bind : lanAddress()
         if (!host)
           throw new PeerFeedError(
