@@ -112,8 +112,19 @@ export async function fetchPairingLink(url: string, { timeoutMs = 60_000 } = {})
     await res.body?.cancel()
     throw new PeerFeedError('LINK_NOT_EXPORT', `${url} did not give a key export made by \`peerfeed device add\`; ${again}.`)
   }
-  const text = await res.text()
-  if (Buffer.byteLength(text) > MAX_EXPORT_BYTES || !text.includes('-----BEGIN PGP PRIVATE KEY BLOCK-----'))
+  // read up to the cap, never more: a link without (or lying about) its length cannot make us hold an endless body
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for await (const chunk of (res.body ?? []) as AsyncIterable<Uint8Array>) {
+    size += chunk.length
+    if (size > MAX_EXPORT_BYTES) {
+      await res.body?.cancel().catch(() => {})
+      throw new PeerFeedError('LINK_NOT_EXPORT', `${url} sent more than an export's ${MAX_EXPORT_BYTES} bytes; ${again}.`)
+    }
+    chunks.push(chunk)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (!text.includes('-----BEGIN PGP PRIVATE KEY BLOCK-----'))
     throw new PeerFeedError('LINK_NOT_EXPORT', `${url} did not give a key export made by \`peerfeed device add\`; ${again}.`)
   return text
 }

@@ -209,4 +209,34 @@ test('device add --out alone never serves a link (the non-interactive form), eve
   assert.not.match(r.stdout, '/pair/')
 })
 
+test('device join URL stops reading a link that sends more than an export (chunked, no length given)', async () => {
+  const http = await import('node:http')
+  let sent = 0
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' }) // chunked: no content-length to refuse up front
+    const chunk = Buffer.alloc(64 * 1024, 'A')
+    const more = () => {
+      while (sent < 64 * 1024 * 1024 && res.write(chunk)) sent += chunk.length
+      if (sent < 64 * 1024 * 1024) res.once('drain', more)
+      else res.end()
+    }
+    res.on('close', () => res.removeAllListeners('drain'))
+    more()
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  try {
+    const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/pair/x`
+    const err = await fetchPairingLink(url).then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    )
+    assert.is(err?.code, 'LINK_NOT_EXPORT')
+    assert.match(err!.message, /more than an export/)
+    assert.ok(sent < 16 * 1024 * 1024, `stopped early, not after the whole body (${sent} bytes sent)`)
+  } finally {
+    server.closeAllConnections()
+    server.close()
+  }
+})
+
 test.run()
