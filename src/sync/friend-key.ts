@@ -56,6 +56,9 @@ export function friendKeys(layout: Layout, s: Session, state: SyncState, note: (
 
   /** Walks `chain` from our key (to `target`, else as far as it goes), then takes the new key. */
   async function follow(chain: unknown[], target: string | undefined, fail: (why: string) => PeerFeedError): Promise<void> {
+    // bounded before anything in it is parsed as a statement or a key: as key-rotation.json and key.asc are
+    if (chain.length > MAX_CHAIN || JSON.stringify(chain).length > KEY_BYTES)
+      throw fail(`its hand-over is bigger than any real one (${chain.length} statements; at most ${MAX_CHAIN}, ${KEY_BYTES} bytes in all)`)
     let current = f.key
     const passed: PublicKey[] = []
     for (let hops = 0; target ? current.fingerprint !== target : true; hops++) {

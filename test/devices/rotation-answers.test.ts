@@ -110,6 +110,19 @@ async function followsRotation(workers: number) {
   assert.equal(await bob.inbox(name), [p1], 'nothing stored from the answer')
   assert.is(JSON.stringify(await readState(bob.layout, name, oldFp)), stateBefore, 'cursors untouched')
 
+  // a relay that pads the hand-over past any real one: refused before a statement is read, nothing stored
+  const padded = await watch(
+    server.url,
+    Array.from({ length: 5000 }, () => ({ statement: `{"old":"${oldFp}"}`, signatures: [] })),
+  )
+  await bob.follow(name, padded.url)
+  const big = (await bob.sync()).friends[0].error
+  assert.is(big?.code, 'KEY_ROTATION_REFUSED')
+  assert.match(big!.message, 'bigger than any real one')
+  assert.is(await fs.readFile(adaFile, 'utf8'), keyBefore, 'keys/NAME.asc untouched')
+  assert.equal(await bob.inbox(name), [p1], 'nothing stored from the answer')
+  assert.is(JSON.stringify(await readState(bob.layout, name, oldFp)), stateBefore, 'cursors untouched')
+
   // the same server, straight: Bob asks with the key he knows and follows the hand-over in the answer
   const seen = await watch(server.url)
   await bob.follow(name, seen.url)
