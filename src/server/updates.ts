@@ -43,7 +43,8 @@ export const MAX_RECIPIENTS = 4
 /**
  * Connections that carried an answered request: a friend's sync asks again on the same keep-alive connection, and
  * those requests skip the per-address limit and the queue for decryption (a flood from the same address, or from
- * many, does not stand in front of them). They are still decrypted, verified and limited per key like any other.
+ * many, does not stand in front of them). They are still decrypted, verified and limited per key like any other, and
+ * a refused request sends its connection back to the common lane.
  */
 const friendConnections = new WeakSet<object>()
 export const isFriendConnection = (req: http.IncomingMessage) => friendConnections.has(req.socket)
@@ -61,6 +62,8 @@ export async function handleUpdates(req: http.IncomingMessage, d: UpdatesDeps): 
     return answer
   } catch (e) {
     if (early) d.stats.refusedBeforeCrypto++
+    // garbage sent on a friend's connection does not keep the friends' lane
+    friendConnections.delete(req.socket)
     throw e
   }
 }

@@ -83,7 +83,7 @@ function post(
   })
 }
 
-test('the per-address limit spares the friend’s connection, not a new one; a stranger on it is still refused', async () => {
+test('the per-address limit spares the friend’s connection, not a new one; a stranger on it is refused and ends the lane', async () => {
   // one request per address, ever (for this test's duration)
   const server = await alice.serve({ perIp: { rate: 0.0001, burst: 1 } })
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
@@ -97,6 +97,9 @@ test('the per-address limit spares the friend’s connection, not a new one; a s
     const m = await post(server, await request(mallory), agent)
     assert.is(m.status, 403, 'still verified: a stranger’s request on the friend’s connection gets the stranger’s answer')
     assert.is(m.json.error?.code, 'unknown_key')
+    // that refusal sent the connection back to the common lane: the address's limit applies to it again
+    const after = await post(server, await request(bobKey), agent)
+    assert.is(after.status, 429, 'garbage on a friend’s connection does not keep the lane')
   } finally {
     agent.destroy()
   }
