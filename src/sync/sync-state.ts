@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { writeFileAtomic } from '../fs-atomic.ts'
+import { friendHistoryFile } from '../identity/key-life.ts'
 import type { Layout } from '../paths.ts'
 import type { Pending } from './journal.ts'
 
@@ -44,7 +45,11 @@ export const emptyState = (fingerprint: string): SyncState => ({ v: 1, fingerpri
 export async function readState(l: Layout, name: string, fingerprint: string): Promise<SyncState> {
   try {
     const s = JSON.parse(await fs.readFile(stateFile(l, name), 'utf8')) as SyncState
-    if (s.v === 1 && s.fingerprint === fingerprint && s.held && typeof s.held === 'object') {
+    // a state kept under one of the friend's earlier keys (keys/history/, written before keys/NAME.asc moves) is
+    // theirs too: a sync stopped between taking a rotation and writing its state keeps its cursors
+    const same = s.fingerprint === fingerprint || (typeof s.fingerprint === 'string' && (await isEarlierKey(l, name, s.fingerprint)))
+    if (s.v === 1 && same && s.held && typeof s.held === 'object') {
+      s.fingerprint = fingerprint
       const pending = await readPending(l, name)
       if (pending) s.pending = [...(s.pending ?? []), ...pending]
       return s
@@ -54,6 +59,13 @@ export async function readState(l: Layout, name: string, fingerprint: string): P
   }
   return emptyState(fingerprint)
 }
+
+const isEarlierKey = (l: Layout, name: string, fingerprint: string) =>
+  /^[0-9a-f]{40,64}$/.test(fingerprint) &&
+  fs.access(friendHistoryFile(l, name, fingerprint)).then(
+    () => true,
+    () => false,
+  )
 
 /** Written only after the posts it describes are on disk. A state without `pending` ends the batch's journal. */
 export async function writeState(l: Layout, name: string, s: SyncState): Promise<void> {
