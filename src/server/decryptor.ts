@@ -14,7 +14,13 @@ export interface Opened {
 
 export interface Decryptor {
   /** Decrypts with one of my keys and requires a signature by one of `signers` (throws the crypto facade's typed errors). */
-  open(armored: string, signers: readonly PublicKey[], now: number, opts?: { friend?: boolean }): Promise<Opened>
+  /** `keys`: the owner's keys the caller already holds (a worker keeps its own copy). */
+  open(
+    armored: string,
+    signers: readonly PublicKey[],
+    now: number,
+    opts?: { friend?: boolean; keys?: readonly SecretKey[] },
+  ): Promise<Opened>
   /** Requests waiting or running. */
   pending(): number
   close(): Promise<void>
@@ -62,10 +68,10 @@ export async function openRequest(
 export function inThreadDecryptor(keys: () => Promise<OwnKeys>): Decryptor {
   let n = 0
   return {
-    async open(message, signers, now) {
+    async open(message, signers, now, opts) {
       n++
       try {
-        return await openRequest(message, (await keys()).all, signers, now)
+        return await openRequest(message, opts?.keys ?? (await keys()).all, signers, now)
       } finally {
         n--
       }

@@ -111,7 +111,7 @@ async function respond(req: http.IncomingMessage, d: UpdatesDeps, cryptoStarts: 
   d.stats.decrypted++
   // a blocked key is checked like a stranger's: the same refusal, so the answer does not tell them they are blocked
   const trusted = known.blocked.size ? known.keys.filter((k) => !known.blocked.has(k.fingerprint)) : known.keys
-  const { signer, request, refusal } = await d.decryptor.open(body, trusted, d.now(), { friend }).catch((e) => {
+  const { signer, request, refusal } = await d.decryptor.open(body, trusted, d.now(), { friend, keys: own.all }).catch((e) => {
     if ((e as PeerFeedError).code === 'BAD_SIGNATURE') {
       throw unknownKey()
     }
