@@ -14,40 +14,65 @@ export interface Effective {
   top: number
 }
 
-interface Node {
-  b: LogBuild
-  d: number
-  idx: number
-  /** per device: how many of its builds this build had read (its own: idx) */
-  saw: Int32Array
-  /** number of entries, and max over i of (cᵢ + k−1−i): the last effective cursor is max(base + k − 1, m) */
+/** What the rule needs of a build: who made it, what it had read, and its written cursors in their own order. */
+export interface BuildHead {
+  dev: string
+  n: number
+  seen: Record<string, number>
+  /** number of entries, and max over i of (cᵢ + k−1−i) for the cursors sorted: the last effective cursor is max(base + k − 1, m) */
   k: number
   m: number
 }
 
+interface Node {
+  h: BuildHead
+  d: number
+  idx: number
+  /** per device: how many of its builds this build had read (its own: idx) */
+  saw: Int32Array
+}
+
 /** Sorts each build's entries by written cursor (stable) and computes effective cursors. */
 export function effectiveCursors(builds: LogBuild[]): Effective {
-  const devs = [...new Set(builds.map((b) => b.dev))].sort()
-  const D = devs.length
-  const di = new Map(devs.map((d, i) => [d, i]))
-  const byDev: Node[][] = devs.map(() => [])
-  const nodes: Node[] = []
-  for (const b of builds) {
+  const heads = builds.map((b): BuildHead => {
     b.entries.sort((x, y) => x.c - y.c)
     const k = b.entries.length
     let m = -Infinity
     for (let i = 0; i < k; i++) m = Math.max(m, b.entries[i].c + k - 1 - i)
-    const node: Node = { b, d: di.get(b.dev)!, idx: 0, saw: new Int32Array(D), k, m }
+    return { dev: b.dev, n: b.n, seen: b.seen, k, m }
+  })
+  const { bases, top } = effectiveBases(heads)
+  const cursors = builds.map((b, j) => {
+    let prev = bases[j]
+    const out: number[] = new Array(b.entries.length)
+    for (let i = 0; i < out.length; i++) out[i] = prev = Math.max(b.entries[i].c, prev + 1)
+    return out
+  })
+  return { cursors, top }
+}
+
+/**
+ * Per build (same order as given), base − 1: its entries' effective cursors are eff(e₁) = max(c₁, base) and
+ * eff(eᵢ) = max(cᵢ, eff(eᵢ₋₁) + 1) over its entries sorted by written cursor; and the highest effective cursor.
+ */
+export function effectiveBases(heads: BuildHead[]): { bases: Float64Array; top: number } {
+  const devs = [...new Set(heads.map((b) => b.dev))].sort()
+  const D = devs.length
+  const di = new Map(devs.map((d, i) => [d, i]))
+  const byDev: Node[][] = devs.map(() => [])
+  const nodes: Node[] = []
+  for (const h of heads) {
+    const node: Node = { h, d: di.get(h.dev)!, idx: 0, saw: new Int32Array(D) }
     nodes.push(node)
     byDev[node.d].push(node)
   }
-  for (const list of byDev) list.sort((x, y) => x.b.n - y.b.n).forEach((n, i) => (n.idx = i))
-  const ns = byDev.map((list) => list.map((n) => n.b.n))
+  for (const list of byDev) list.sort((x, y) => x.h.n - y.h.n).forEach((n, i) => (n.idx = i))
+  const ns = byDev.map((list) => list.map((n) => n.h.n))
   for (const node of nodes) {
     for (let j = 0; j < D; j++) {
       if (j === node.d) node.saw[j] = node.idx
       else {
-        const upTo = node.b.seen[devs[j]] ?? 0
+        const upTo = node.h.seen[devs[j]] ?? 0
         node.saw[j] = countAtMost(ns[j], upTo)
       }
     }
@@ -57,7 +82,7 @@ export function effectiveCursors(builds: LogBuild[]): Effective {
     for (let i = 1; i < list.length; i++) for (let j = 0; j < D; j++) list[i].saw[j] = Math.max(list[i].saw[j], list[i - 1].saw[j])
 
   const memo = new Map<string, number>()
-  const lastEff = (n: Node, base: number) => (n.k === 0 ? base - 1 : Math.max(base + n.k - 1, n.m))
+  const lastEff = (n: Node, base: number) => (n.h.k === 0 ? base - 1 : Math.max(base + n.h.k - 1, n.h.m))
   /** maximal builds of the down-closed set `t` (counts per device) */
   const maximal = (t: Int32Array): Node[] => {
     const out: Node[] = []
@@ -103,8 +128,8 @@ export function effectiveCursors(builds: LogBuild[]): Effective {
   }
 
   const all = Int32Array.from(byDev.map((l) => l.length))
-  const cursors: number[][] = []
-  for (const node of nodes) {
+  const bases = new Float64Array(nodes.length)
+  nodes.forEach((node, j) => {
     // L \ ↑X: per device, the builds that had not read X (a prefix, since each device reads more over time)
     const t = new Int32Array(D)
     for (let d = 0; d < D; d++) {
@@ -121,12 +146,9 @@ export function effectiveCursors(builds: LogBuild[]): Effective {
         t[d] = lo
       }
     }
-    let prev = top(t) // base − 1
-    const out: number[] = new Array(node.k)
-    for (let i = 0; i < node.k; i++) out[i] = prev = Math.max(node.b.entries[i].c, prev + 1)
-    cursors.push(out)
-  }
-  return { cursors, top: top(all) }
+    bases[j] = top(t)
+  })
+  return { bases, top: top(all) }
 }
 
 function countAtMost(sorted: number[], v: number): number {

@@ -1,11 +1,14 @@
 // The merged ledger view on disk (.peerfeed/build/ledger-view.bin), so that a new process — every CLI build — starts
 // from the last build's view instead of parsing every line and computing every effective cursor again. It holds
 // what ledger-cache.ts keeps in memory: per ledger file the bytes read and their sha256 (checked on every read, so a
-// changed file is always seen), and the view, in columns that load fast:
-//   u32 header length, JSON header {v, files, last, newest, versions, audiences: [[name, size]…]}
-//   latin1: version stems joined by \n, their hashes (16 hex each), then per audience its stems joined by \n
-//   f64: version cursors, then per audience its cursors (negative: a tombstone)
+// changed file is always seen), every build's head, and the view, in columns that load fast:
+//   u32 header length, JSON header {v, files, last, newest, versions, stems, audiences: [[name, size]…], heads}
+//   (heads: every build's [device, n, seen, k, m, base, at, to], see HeadRec in ledger-derive.ts)
+//   latin1: every stem once, joined by \n (those with a version first, in slot order), then the versions' hashes
+//   f64: the versions' cursors, then per audience its entries' cursors (negative: a tombstone)
+//   i32: per audience, its entries' stems as indices into the stem list
 import type { LedgerView } from './ledger.ts'
+import type { HeadRec } from './ledger-derive.ts'
 
 export interface SnapFile {
   parsed: number
@@ -13,34 +16,40 @@ export interface SnapFile {
   lastN: number
 }
 
-const VERSION = 1
+const VERSION = 2
 
-export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView): Buffer {
-  const vStems: string[] = []
+export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView, heads?: HeadRec[]): Buffer {
+  const stems: string[] = []
+  const index = new Map<string, number>()
   const vCs = new Float64Array(view.versions.size)
   let hashes = ''
-  let i = 0
-  for (const [s, v] of view.versions) {
-    vStems.push(s)
-    hashes += v.hash
-    vCs[i++] = v.c
+  for (const [s, slot] of view.versions) {
+    vCs[stems.length] = view.cursors[slot]
+    hashes += view.hashes[slot]
+    index.set(s, stems.length)
+    stems.push(s)
   }
   const auds: [string, number][] = []
-  const texts = [vStems.join('\n'), hashes]
-  const nums: Float64Array[] = [vCs]
+  const cursors: Float64Array[] = [vCs]
+  const refs: Int32Array[] = []
   for (const [a, m] of view.audiences) {
-    const stems: string[] = []
     const cs = new Float64Array(m.size)
+    const ix = new Int32Array(m.size)
     let j = 0
     for (const [s, e] of m) {
-      stems.push(s)
-      cs[j++] = e.d ? -e.c : e.c
+      let k = index.get(s)
+      if (k === undefined) {
+        index.set(s, (k = stems.length))
+        stems.push(s)
+      }
+      ix[j] = k
+      cs[j++] = e
     }
     auds.push([a, m.size])
-    texts.push(stems.join('\n'))
-    nums.push(cs)
+    cursors.push(cs)
+    refs.push(ix)
   }
-  const textBufs = texts.map((t) => Buffer.from(t, 'latin1'))
+  const textBufs = [Buffer.from(stems.join('\n'), 'latin1'), Buffer.from(hashes, 'latin1')]
   const header = Buffer.from(
     JSON.stringify({
       v: VERSION,
@@ -48,8 +57,10 @@ export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView): 
       last: view.last,
       newest: view.newest,
       versions: view.versions.size,
+      stems: stems.length,
       audiences: auds,
       texts: textBufs.map((b) => b.length),
+      heads: heads?.map((h) => [h.dev, h.n, h.seen, h.k, h.k ? h.m : null, h.base, h.at, h.to]),
     }),
   )
   const len = Buffer.alloc(4)
@@ -57,11 +68,12 @@ export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView): 
   const head = Buffer.concat([len, header, ...textBufs])
   // the numbers start 8-aligned, so they can be read in place
   const pad = Buffer.alloc((8 - (head.length % 8)) % 8)
-  return Buffer.concat([head, pad, ...nums.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))])
+  const bytes = (a: Float64Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+  return Buffer.concat([head, pad, ...cursors.map(bytes), ...refs.map(bytes)])
 }
 
 /** The files and view saved by encodeSnapshot, or undefined for anything else (an older format, a cut file). */
-export function decodeSnapshot(buf: Buffer): { files: Map<string, SnapFile>; view: LedgerView } | undefined {
+export function decodeSnapshot(buf: Buffer): { files: Map<string, SnapFile>; view: LedgerView; heads?: HeadRec[] } | undefined {
   try {
     let o = 4
     const hlen = buf.readUInt32LE(0)
@@ -69,30 +81,42 @@ export function decodeSnapshot(buf: Buffer): { files: Map<string, SnapFile>; vie
     if (h.v !== VERSION) return undefined
     const texts: string[] = (h.texts as number[]).map((n) => buf.toString('latin1', o, (o += n)))
     o += (8 - (o % 8)) % 8
-    // a copy aligned for Float64Array: the Buffer's own offset in its pool need not be
-    const nums = new Float64Array(new Uint8Array(buf.subarray(o)).buffer)
-    let r = 0
-    const split = (t: string) => (t === '' ? [] : t.split('\n'))
-    const vStems = split(texts[0])
+    const nv: number = h.versions
+    const auds = h.audiences as [string, number][]
+    const entries = auds.reduce((sum, [, n]) => sum + n, 0)
+    // copies aligned for the typed arrays: the Buffer's own offset in its pool need not be
+    const all = new Uint8Array(buf.subarray(o)).buffer
+    if (all.byteLength !== 8 * (nv + entries) + 4 * entries) return undefined
+    const cs = new Float64Array(all, 0, nv + entries)
+    const ix = new Int32Array(all, 8 * (nv + entries), entries)
+    const stems = texts[0] === '' ? [] : texts[0].split('\n')
     const hashes = texts[1]
-    if (vStems.length !== h.versions || hashes.length !== 16 * h.versions) return undefined
+    if (stems.length !== h.stems || nv > stems.length || hashes.length !== 16 * nv) return undefined
     const versions: LedgerView['versions'] = new Map()
-    for (let i = 0; i < vStems.length; i++) versions.set(vStems[i], { hash: hashes.slice(16 * i, 16 * i + 16), c: nums[r++] })
+    const hashList: string[] = []
+    const cursors: number[] = []
+    for (let i = 0; i < nv; i++) {
+      versions.set(stems[i], i)
+      hashList.push(hashes.slice(16 * i, 16 * i + 16))
+      cursors.push(cs[i])
+    }
     const audiences: LedgerView['audiences'] = new Map()
-    ;(h.audiences as [string, number][]).forEach(([a, n], k) => {
-      const stems = split(texts[2 + k])
-      if (stems.length !== n) throw new Error('cut')
-      const m = new Map<string, { c: number; d?: 1 }>()
-      for (let i = 0; i < n; i++) {
-        const c = nums[r++]
-        m.set(stems[i], c < 0 ? { c: -c, d: 1 } : { c })
+    let r = 0
+    for (const [a, n] of auds) {
+      const m = new Map<string, number>()
+      for (let i = 0; i < n; i++, r++) {
+        const stem = stems[ix[r]]
+        if (stem === undefined) return undefined
+        m.set(stem, cs[nv + r])
       }
       audiences.set(a, m)
-    })
-    if (r !== nums.length) return undefined
+    }
     return {
       files: new Map(Object.entries(h.files as Record<string, SnapFile>)),
-      view: { last: h.last, newest: h.newest, versions, audiences },
+      view: { last: h.last, newest: h.newest, versions, hashes: hashList, cursors, audiences },
+      heads: (h.heads as [string, number, Record<string, number>, number, number | null, number, number, number][] | undefined)?.map(
+        ([dev, n, seen, k, m, base, at, to]) => ({ dev, n, seen, k, m: m ?? -Infinity, base, at, to }),
+      ),
     }
   } catch {
     return undefined

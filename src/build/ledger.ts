@@ -13,14 +13,61 @@ export interface AudienceEntry {
   d?: 1
 }
 
-/** What every device agrees on, keyed by post file stem. */
+/**
+ * What every device agrees on, keyed by post file stem. Numbers rather than an object per post: a cold read makes
+ * one entry per line of a 100,000-line ledger, and objects there cost more in garbage collection than the rest.
+ */
 export interface LedgerView {
   /** the highest cursor any device has handed out (effective) */
   last: number
-  versions: Map<string, { hash: string; c: number }>
-  audiences: Map<string, Map<string, AudienceEntry>>
+  /** stem → the slot of its current version in `hashes` and `cursors` */
+  versions: Map<string, number>
+  /** per slot: the version's hash (first 16 hex digits) and cursor */
+  hashes: string[]
+  cursors: number[]
+  /** audience → stem → the cursor of its entry, negated for a tombstone (see AudienceEntry) */
+  audiences: Map<string, Map<string, number>>
   /** device → its newest build number */
   newest: Record<string, number>
+}
+
+export const emptyView = (last = 0): LedgerView => ({
+  last,
+  versions: new Map(),
+  hashes: [],
+  cursors: [],
+  audiences: new Map(),
+  newest: {},
+})
+
+/** A post's current version in the view. */
+export function versionOf(view: LedgerView, stem: string): { hash: string; c: number } | undefined {
+  const i = view.versions.get(stem)
+  return i === undefined ? undefined : { hash: view.hashes[i], c: view.cursors[i] }
+}
+
+/** An audience entry as a number of the view: its cursor, negated for a tombstone. */
+export const entryOf = (n: number): AudienceEntry => (n < 0 ? { c: -n, d: 1 } : { c: n })
+
+/**
+ * The rule for a post's version and its audience entries, shared by every way of making a view: the latest cursor
+ * wins; ties (two devices, the same effective cursor) go to the larger hash, and a tombstone beats an entry.
+ */
+export function setVersion(view: LedgerView, stem: string, hash: string, c: number): void {
+  const i = view.versions.get(stem)
+  if (i === undefined) {
+    view.versions.set(stem, view.hashes.length)
+    view.hashes.push(hash)
+    view.cursors.push(c)
+  } else if (c > view.cursors[i] || (c === view.cursors[i] && hash > view.hashes[i])) {
+    view.hashes[i] = hash
+    view.cursors[i] = c
+  }
+}
+
+export function setEntry(m: Map<string, number>, stem: string, c: number, tombstone: boolean): void {
+  const old = m.get(stem)
+  if (old === undefined || c > Math.abs(old) || (c === Math.abs(old) && tombstone && old > 0)) m.set(stem, tombstone ? -c : c)
 }
 
 /** What a build uses: live audiences' entries keyed by post id, page starts and group name keys (per device). */
@@ -38,7 +85,7 @@ export const hash16 = (hash: string) => hash.slice(0, 16)
 /** Replays every device's builds with their effective cursors; the latest entry of each post/audience wins. */
 export function deriveLedger(builds: LogBuild[]): LedgerView {
   const eff = effectiveCursors(builds)
-  const view: LedgerView = { last: eff.top, versions: new Map(), audiences: new Map(), newest: {} }
+  const view = emptyView(eff.top)
   for (let i = 0; i < builds.length; i++) applyEntries(view, builds[i], eff.cursors[i])
   return view
 }
@@ -58,21 +105,16 @@ export function applyBuild(view: LedgerView, b: LogBuild): void {
 }
 
 function applyEntries(view: LedgerView, b: LogBuild, cs: number[]): void {
-  const { versions, audiences, newest } = view
+  const { audiences, newest } = view
   newest[b.dev] = Math.max(newest[b.dev] ?? 0, b.n)
   for (let j = 0; j < b.entries.length; j++) {
     const e = b.entries[j]
     const c = cs[j]
-    if (e.k === 'V') {
-      const v = versions.get(e.stem)
-      // ties (two devices, the same effective cursor) go to the larger hash: any fixed rule makes devices agree
-      if (!v || c > v.c || (c === v.c && e.hash! > v.hash)) versions.set(e.stem, { hash: e.hash!, c })
-    }
+    if (e.k === 'V') setVersion(view, e.stem, e.hash!, c)
     for (const a of e.auds) {
       let m = audiences.get(a)
       if (!m) audiences.set(a, (m = new Map()))
-      const old = m.get(e.stem)
-      if (!old || c > old.c || (c === old.c && e.k === 'D' && !old.d)) m.set(e.stem, e.k === 'D' ? { c, d: 1 } : { c })
+      setEntry(m, e.stem, c, e.k === 'D')
     }
   }
 }
@@ -116,14 +158,14 @@ export function advanceLedger(
       s.add(p.stem)
     }
     const v = view.versions.get(p.stem)
-    if (!v || v.hash !== hash16(p.hash)) {
+    if (v === undefined || view.hashes[v] !== hash16(p.hash)) {
       entries.push({ k: 'V', c: next(), stem: p.stem, hash: hash16(p.hash), auds })
       versions++
       continue
     }
     const entering = auds.filter((a) => {
       const e = view.audiences.get(a)?.get(p.stem)
-      return !e || e.d
+      return e === undefined || e < 0
     })
     if (entering.length) entries.push({ k: 'A', c: next(), stem: p.stem, auds: entering })
   }
@@ -132,7 +174,7 @@ export function advanceLedger(
   for (const a of [...live].sort()) {
     const now = inAudience.get(a)
     for (const [stem, e] of view.audiences.get(a) ?? []) {
-      if (e.d || now?.has(stem)) continue
+      if (e < 0 || now?.has(stem)) continue
       const l = leaving.get(stem)
       if (l) l.push(a)
       else leaving.set(stem, [a])
@@ -147,7 +189,7 @@ export function advanceLedger(
   const id = (stem: string) => idOf.get(stem) ?? postId(owner, stem)
   for (const a of live) {
     const out: Record<string, AudienceEntry> = {}
-    for (const [stem, e] of view.audiences.get(a) ?? []) out[id(stem)] = e
+    for (const [stem, e] of view.audiences.get(a) ?? []) out[id(stem)] = entryOf(e)
     audiences[a] = out
   }
   for (const e of entries) {

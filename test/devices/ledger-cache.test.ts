@@ -5,7 +5,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { deriveLedger, type LedgerView } from '../../src/build/ledger.ts'
+import { deriveLedger, type LedgerView, versionOf } from '../../src/build/ledger.ts'
 import { clearLedgerCache, ledgerView, saveLedgerView } from '../../src/build/ledger-cache.ts'
 import { appendBuild, formatBuild, LEDGER_DIR, type LogBuild, readLedger } from '../../src/build/ledger-log.ts'
 import { tempDir } from '../helpers/index.ts'
@@ -19,13 +19,13 @@ const AUDS = [['public'], ['friend:bob'], ['public', 'group:fam']]
 const show = (v: LedgerView) =>
   JSON.stringify([
     v.last,
-    [...v.versions].sort(),
+    [...v.versions.keys()].sort().map((s) => [s, versionOf(v, s)]),
     [...v.audiences].sort().map(([a, m]) => [a, [...m].sort()]),
     Object.entries(v.newest).sort(),
   ])
 /** The cached view must be exactly the view derived from every line; returns how the cache made it. */
-async function check(root: string, why: string) {
-  const got = await ledgerView(root)
+async function check(root: string, why: string, snapshot?: string) {
+  const got = await ledgerView(root, { snapshot })
   const want = deriveLedger((await readLedger(root)).builds)
   assert.is(show(got.view), show(want), `${why}: the cached view differs from the derived one (${got.how})`)
   return got.how
@@ -74,7 +74,7 @@ test('append, nothing changed, a same-size rewrite with the same time, a merge, 
   // a merge: B built twice without seeing A's second build (a laptop offline), then git brought both together
   await appendBuild(root, build(B, 2, { [A]: 1 }, [95]))
   await appendBuild(root, build(B, 3, { [A]: 1 }, [96, 97]))
-  assert.is(await check(root, 'concurrent builds merged'), 'full')
+  assert.is(await check(root, 'concurrent builds merged'), 'merged')
   const moved = (await ledgerView(root)).view
   assert.ok(moved.last > 104, 'the offline builds moved after what A could have served')
 
@@ -115,6 +115,7 @@ test('random histories of three devices: after every build the cached view is th
   const knows: Record<string, Record<string, number>> = { [A]: {}, [B]: {}, [C]: {} }
   const clock: Record<string, number> = { [A]: 1000, [B]: 900, [C]: 1100 }
   const hows: Record<string, number> = {}
+  const snapshot = path.join(root, 'ledger-view.bin')
   for (let step = 0; step < 120; step++) {
     const d = devs[Math.floor(rnd() * 3)]
     if (rnd() < 0.7) knows[d] = Object.fromEntries(Object.entries(newest).filter(([o]) => o !== d)) // merged first
@@ -123,22 +124,33 @@ test('random histories of three devices: after every build the cached view is th
     const k = Math.floor(rnd() * 3)
     // now and then an edit of an earlier post
     const stems = Array.from({ length: k }, () => (rnd() < 0.2 && stemNo ? `s${Math.floor(rnd() * stemNo)}` : `s${stemNo++}`))
-    await appendBuild(
-      root,
-      build(
-        d,
-        n,
-        knows[d],
-        Array.from({ length: k }, (_, i) => clock[d] + i),
-        stems,
-      ),
+    const b = build(
+      d,
+      n,
+      knows[d],
+      Array.from({ length: k }, (_, i) => clock[d] + i),
+      stems,
     )
+    for (const e of b.entries) {
+      // now and then a tombstone or a post entering more audiences, and a hash that ties another device's
+      const r = rnd()
+      if (r < 0.15) Object.assign(e, { k: 'D', hash: undefined })
+      else if (r < 0.25) Object.assign(e, { k: 'A', hash: undefined })
+      else if (r < 0.35) e.hash = 'f'.repeat(15) + Math.floor(rnd() * 3)
+    }
+    if (rnd() < 0.2) b.entries.reverse() // lines written out of cursor order
+    await appendBuild(root, b)
     newest[d] = n
-    const how = await check(root, `step ${step}`)
+    // every third step a new process: the view comes from the snapshot the last one saved
+    if (step % 3 === 0) {
+      await saveLedgerView(root, snapshot)
+      clearLedgerCache()
+    }
+    const how = await check(root, `step ${step}`, step % 3 === 0 ? snapshot : undefined)
     hows[how] = (hows[how] ?? 0) + 1
   }
   assert.ok(hows.appended > 20, `the cache was used: ${JSON.stringify(hows)}`)
-  assert.ok(hows.full > 5, `and concurrent builds derived the view again: ${JSON.stringify(hows)}`)
+  assert.ok(hows.merged > 5, `and concurrent builds moved earlier ones: ${JSON.stringify(hows)}`)
   // a cold read of the same files gives the same view
   const warm = show((await ledgerView(root)).view)
   clearLedgerCache()
@@ -184,6 +196,65 @@ test('a new process starts from the snapshot on disk, and still sees every chang
     await fs.writeFile(snapshot, bad)
     assert.is((await ledgerView(root, { snapshot })).how, 'full')
   }
+  await fs.rm(root, { recursive: true, force: true })
+})
+
+test('a cold read agrees with the line-by-line parse on unusual text, and leaves malformed lines to its errors', async () => {
+  const root = await tempDir('peerfeed-ledger-cache-')
+  await fs.mkdir(path.join(root, LEDGER_DIR))
+  const H = '0123456789abcdef'
+  // valid, if unusual: comments and empty lines, a 16-digit cursor, no audience, dots and dashes, lines out of order
+  const odd = [
+    '# a comment',
+    'B\t1\t-',
+    '',
+    `V\t1234567890123456\ta.b_c-d\t${H}\t`,
+    `V\t5\tz9\t${H}\tpublic,friend:bob,group:f_2`,
+    '# another',
+    `A\t4\tz9\tfriend:carol`,
+    `D\t3\tgone\tpublic`,
+    `B\t3\t${B}:1`,
+    `V\t2\tz9\t${'f'.repeat(16)}\tpublic`,
+  ].join('\n')
+  await fs.writeFile(file(root, A), `${odd}\n`)
+  await fs.writeFile(file(root, B), `B\t1\t${A}:1\nV\t7\tz9\t${H}\tpublic\n`)
+  clearLedgerCache()
+  assert.is(await check(root, 'unusual text'), 'full')
+  await appendBuild(root, build(B, 2, { [A]: 3 }, [20]))
+  assert.is(await check(root, 'a build after the unusual text'), 'appended', 'the unusual text was read in columns, not line by line')
+
+  const bad: [string, string][] = [
+    ['V\t0123\ts\t0123456789abcdef\tpublic', 'is not a cursor'],
+    ['V\t12345678901234567\ts\t0123456789abcdef\tpublic', 'is not a cursor'],
+    ['V\t12\t.s\t0123456789abcdef\tpublic', 'is not a post file name'],
+    ['V\t12\ts\t0123456789ABCDEF\tpublic', 'a version hash is 16 hex digits'],
+    ['V\t12\ts\t0123456789abcde\tpublic', 'a version hash is 16 hex digits'],
+    ['V\t12\ts\t0123456789abcdef\tpublic\textra', 'tab-separated fields'],
+    ['A\t12\ts\tfriend:', 'is not an audience'],
+    ['D\t12\ts\tpublic\r', 'is not an audience'],
+    ['X\t12\ts\tpublic', 'unknown line kind'],
+    ['B\t1\t-', 'builds must count up'],
+  ]
+  for (const [line, says] of bad) {
+    clearLedgerCache()
+    await fs.writeFile(file(root, B), `B\t1\t${A}:1\nV\t7\tz9\t${H}\tpublic\n${line}\n`)
+    try {
+      await ledgerView(root)
+      assert.unreachable(`accepted ${JSON.stringify(line)}`)
+    } catch (e) {
+      const err = e as { code?: string; place?: { line: number; file: string } }
+      assert.is(err.code, 'BAD_LEDGER', `${JSON.stringify(line)}: ${e}`)
+      assert.is(err.place?.line, 3, JSON.stringify(line))
+      assert.match(String(e), says)
+    }
+  }
+  // an entry before any build line
+  clearLedgerCache()
+  await fs.writeFile(file(root, B), `V\t7\tz9\t${H}\tpublic\n`)
+  await ledgerView(root).then(
+    () => assert.unreachable('an entry without its build was accepted'),
+    (e) => assert.match(String(e), 'an entry before any build line'),
+  )
   await fs.rm(root, { recursive: true, force: true })
 })
 

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { buildFeed } from '../../src/build/build.ts'
-import { deriveLedger } from '../../src/build/ledger.ts'
+import { deriveLedger, versionOf } from '../../src/build/ledger.ts'
 import { readLedger } from '../../src/build/ledger-log.ts'
 import { addPeer } from '../../src/identity/index.ts'
 import { layout, type Layout } from '../../src/paths.ts'
@@ -138,7 +138,11 @@ test('after merging both ways, both devices agree on every cursor', async () => 
   await build(A, T0 + 2 * MIN)
   const view = async (l: Layout) => {
     const v = deriveLedger((await readLedger(l.root)).builds)
-    return JSON.stringify([v.last, [...v.versions].sort(), [...v.audiences].sort().map(([a, m]) => [a, [...m].sort()])])
+    return JSON.stringify([
+      v.last,
+      [...v.versions.keys()].sort().map((s) => [s, versionOf(v, s)]),
+      [...v.audiences].sort().map(([a, m]) => [a, [...m].sort()]),
+    ])
   }
   assert.is(await view(A), await view(B))
   assert.is(await git(A, 'status', '--porcelain', 'ledger'), '', 'the build committed its ledger lines')
