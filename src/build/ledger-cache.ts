@@ -163,7 +163,7 @@ function extend(
     newest[b.dev] = b.n
     return ok
   })
-  if (inOrder && sameDeviceOrder(cols)) {
+  if (inOrder) {
     for (let j = 0; j < cols.heads.length; j++) {
       const one: Columns = { ...cols, heads: [cols.heads[j]] }
       view.last = Math.max(
@@ -196,6 +196,3 @@ function extend(
   view.last = top
   return { how: moved.length ? 'merged' : 'appended', lastN: parsed.lastN }
 }
-
-/** The new builds of one device come in the order they were made (a tail holds one device's builds in order). */
-const sameDeviceOrder = (cols: Columns) => cols.heads.every((h, j) => cols.heads.slice(0, j).every((o) => o.dev !== h.dev || o.n < h.n))
