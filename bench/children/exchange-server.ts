@@ -1,10 +1,11 @@
 // Bench child: runs a PeerFeed server (and, beside it, http-server on a static file) in its own process, answering
-// the parent over IPC: {cmd:'rss'|'stats'|'cpu'|'static', …}.
+// the parent over IPC: {cmd:'rss'|'stats'|'cpu'|'static'|'delay', …}.
 import fs from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import type net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { layout } from '../../src/paths.ts'
 import { startServer } from '../../src/server/index.ts'
 
@@ -12,11 +13,19 @@ const [root, limitsJson] = process.argv.slice(2)
 const server = await startServer({ layout: layout(root), port: 0, limits: JSON.parse(limitsJson ?? '{}') })
 const require = createRequire(import.meta.url)
 let staticDir: string | undefined
+// how late the server's own thread runs its callbacks (ms): what no worker can hide
+const delay = monitorEventLoopDelay({ resolution: 5 })
+delay.enable()
 
 process.on('message', async (m: { cmd: string; size?: number }) => {
   if (m.cmd === 'rss') process.send!({ rss: process.memoryUsage().rss })
   else if (m.cmd === 'stats') process.send!({ stats: server.stats() })
-  else if (m.cmd === 'cpu') {
+  else if (m.cmd === 'delay') {
+    // the event-loop delay since the last ask, in ms, then counting starts afresh
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100
+    process.send!({ delay: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) } })
+    delay.reset()
+  } else if (m.cmd === 'cpu') {
     const u = process.cpuUsage() // the whole process: main thread and decrypt workers
     process.send!({ cpu: (u.user + u.system) / 1000 })
   } else if (m.cmd === 'static') {
