@@ -1,10 +1,12 @@
 // File writes for the inbox, one batch at a time: readers and interrupted syncs never see half a file, and a batch is
 // on disk before the cursor that covers it is saved. Posts for a month folder the inbox does not have yet (all of
 // them on a first sync) are written into a staging folder that is renamed into place whole; others go to a temp
-// file renamed over the target. Data is flushed by one parallel round of fdatasync per batch (the journal commits
-// them together), not one file after another, and the touched folders are flushed after the renames.
+// file renamed over the target. A batch's data is flushed in one go before any of it is renamed (flush-files.ts: one
+// flush of the file system for a big batch, else a parallel round of fdatasync), and the touched folders are flushed
+// after the renames.
 import fs from 'node:fs'
 import path from 'node:path'
+import { type FlushMode, flushFd, flushFile, flushFileSystems, fsyncDir } from './flush-files.ts'
 
 let serial = 0
 
@@ -13,6 +15,8 @@ interface Pending {
   tmp: string
   file: string
   fd: number
+  /** bytes written */
+  size: number
 }
 
 /**
@@ -34,12 +38,24 @@ export class InboxWriter {
   #max = MAX_OPEN
   readonly #inflight = new Map<string, Promise<void>>()
 
-  /** `staging`: a folder on the same file system for new month folders (none: every file goes by temp + rename). */
-  constructor(opts: { staging?: string } = {}) {
+  readonly #flush: FlushMode
+  /** how many batches were flushed each way */
+  readonly flushes = { fs: 0, files: 0 }
+
+  /**
+   * `staging`: a folder on the same file system for new month folders (none: every file goes by temp + rename);
+   * `flush`: how each batch's data is made durable (see flush-files.ts).
+   */
+  constructor(opts: { staging?: string; flush?: FlushMode } = {}) {
     this.#staging = opts.staging
+    this.#flush = opts.flush ?? 'auto'
   }
 
-  /** Writes the file's temp (or staged) copy; many may be in flight at once (opens wait on the journal, in parallel). */
+  /**
+   * Writes the file's temp (or staged) copy. The open and the write are synchronous: creating files in one folder
+   * does not go faster from several threads (they queue on the folder's lock), and each call through libuv's
+   * threads costs the main thread more than the write itself (measured in docs/sync.md).
+   */
   async write(file: string, data: string | Uint8Array): Promise<void> {
     // two writes of one file go one after the other (a staged copy has one name)
     const before = this.#inflight.get(file)
@@ -68,14 +84,15 @@ export class InboxWriter {
     const prev = this.#pending.get(file)
     if (prev) this.#close(prev)
     if (prev?.file) fs.rmSync(prev.tmp, { force: true })
-    const entry: Pending = { tmp, file: staged ? '' : file, fd: -1 }
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data
+    const entry: Pending = { tmp, file: staged ? '' : file, fd: -1, size: bytes.length }
     this.#pending.set(file, entry)
     this.#removals.delete(file)
     this.#data.set(file, data)
     let fd = -1
     try {
       fd = await this.#openTemp(tmp, staged ? 'w' : 'wx')
-      await writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data)
+      writeAll(fd, bytes)
     } catch (e) {
       if (fd >= 0) fs.closeSync(fd)
       fs.rmSync(tmp, { force: true })
@@ -122,22 +139,14 @@ export class InboxWriter {
   async commit(): Promise<void> {
     const pending = [...this.#pending.values()]
     this.#pending.clear()
-    // many at once through libuv's threads: the file system commits them in a few journal transactions
-    let next = 0
-    const flusher = async () => {
-      while (next < pending.length) {
-        const p = pending[next++]
-        if (p.fd < 0) await flushFile(p.tmp)
-        else {
-          const fd = p.fd
-          p.fd = -1
-          this.#open--
-          await flushFd(fd)
-        }
-      }
-    }
     try {
-      await Promise.all(Array.from({ length: Math.min(32, pending.length) }, flusher))
+      const dirs = new Set(pending.map((p) => path.dirname(p.tmp)))
+      const bytes = pending.reduce((n, p) => n + p.size, 0)
+      if (this.#flush !== 'files' && (await flushFileSystems(dirs, pending.length, bytes, this.#flush === 'fs'))) this.flushes.fs++
+      else if (pending.length) {
+        await this.#flushEach(pending)
+        this.flushes.files++
+      }
     } finally {
       for (const p of pending) this.#close(p)
     }
@@ -177,6 +186,24 @@ export class InboxWriter {
     await Promise.all([...touched].map((d) => fsyncDir(d)))
   }
 
+  /** fdatasync of every file, many at once through libuv's threads */
+  async #flushEach(pending: Pending[]): Promise<void> {
+    let next = 0
+    const flusher = async () => {
+      while (next < pending.length) {
+        const p = pending[next++]
+        if (p.fd < 0) await flushFile(p.tmp)
+        else {
+          const fd = p.fd
+          p.fd = -1
+          this.#open--
+          await flushFd(fd)
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(32, pending.length) }, flusher))
+  }
+
   /** Leaves nothing half-written behind when a batch fails before its commit. */
   abort(): void {
     for (const p of this.#pending.values()) {
@@ -194,7 +221,7 @@ export class InboxWriter {
   async #openTemp(tmp: string, flags: string): Promise<number> {
     for (let tries = 0; ; tries++) {
       try {
-        return await openAsync(tmp, flags)
+        return fs.openSync(tmp, flags, 0o644)
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EMFILE' || tries >= 100) throw e
         this.#max = Math.floor(this.#open / 2)
@@ -225,55 +252,9 @@ export class InboxWriter {
   }
 }
 
-function openAsync(file: string, flags: string): Promise<number> {
-  return new Promise((resolve, reject) => fs.open(file, flags, 0o644, (e, fd) => (e ? reject(e) : resolve(fd))))
-}
-
-async function writeAll(fd: number, data: Uint8Array): Promise<void> {
+function writeAll(fd: number, data: Uint8Array): void {
   let at = 0
-  while (at < data.length) {
-    at += await new Promise<number>((resolve, reject) =>
-      fs.write(fd, data, at, data.length - at, null, (e, n) => (e ? reject(e) : resolve(n))),
-    )
-  }
-}
-
-/** Opens, flushes and closes a file; out of descriptors, it waits for the other flushes to close theirs. */
-async function flushFile(file: string): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    try {
-      return await flushOnce(file)
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EMFILE' || tries >= 100) throw e
-      await new Promise((r) => setTimeout(r, 5))
-    }
-  }
-}
-
-function flushOnce(file: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    fs.open(file, 'r', (e, fd) => {
-      if (e) return reject(e)
-      fs.fdatasync(fd, (err) => fs.close(fd, () => (err ? reject(err) : resolve())))
-    })
-  })
-}
-
-/** fdatasync, then close, whatever the flush says (its error is the caller's) */
-function flushFd(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    fs.fdatasync(fd, (err) => fs.close(fd, () => (err ? reject(err) : resolve())))
-  })
-}
-
-function fsyncDir(dir: string): Promise<void> {
-  return new Promise((resolve) => {
-    fs.open(dir, 'r', (e, fd) => {
-      if (e) return resolve()
-      // some file systems refuse fsync on a folder; the renames are still atomic there
-      fs.fsync(fd, () => fs.close(fd, () => resolve()))
-    })
-  })
+  while (at < data.length) at += fs.writeSync(fd, data, at, data.length - at)
 }
 
 export const sameBytes = (a: Buffer | undefined, b: string | Uint8Array) => a?.equals(typeof b === 'string' ? Buffer.from(b) : b) ?? false

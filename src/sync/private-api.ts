@@ -3,6 +3,7 @@ import { encryptAndSign } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
 import { compareCursors } from '../protocol/cursor-order.ts'
 import { isCursor, type Entry, type UpdatesRequest } from '../protocol/wire.ts'
+import { batches, TAKE_AT } from './batches.ts'
 import type { FriendKeys } from './friend-key.ts'
 import { openPage, type Session } from './session.ts'
 import type { Sink } from './sink.ts'
@@ -45,29 +46,22 @@ export async function privateViaApi(
   keys?: Pick<FriendKeys, 'fromAnswer' | 'settle'>,
   maxRounds = 10_000,
 ): Promise<PrivateOutcome> {
-  // entries are stored a few answers at a time: one journal, one flush round and one state write per TAKE_AT
-  // entries instead of one per answer (the cursor moves only with a stored batch: an interruption re-asks for more)
-  const batch: Entry[] = []
-  const flush = async () => {
-    if (batch.length) await out.take(batch.splice(0), { isPrivate: true, cursor: 'cursor' })
-  }
-  const hold = async (entries: Entry[]) => {
-    batch.push(...entries)
-    if (batch.length >= TAKE_AT) await flush()
-  }
+  // entries are stored a few answers at a time: one journal, one flush and one state write per TAKE_AT entries
+  // instead of one per answer (the cursor moves only with a stored batch: an interruption re-asks for more)
+  const held = batches(out, { isPrivate: true, cursor: 'cursor' }, s.limits.batchEntries)
   let outcome: PrivateOutcome
   try {
-    outcome = await askRounds(s, state, hold, flush, keys, maxRounds)
+    outcome = await askRounds(s, state, held.add, held.flush, keys, maxRounds)
   } catch (e) {
     // what was received and checked is stored all the same (a store that fails has thrown its own error)
-    await flush().catch(() => {})
+    await held.flush().catch(() => {})
     throw e
   }
-  await flush()
+  await held.flush()
   return outcome
 }
 
-export const TAKE_AT = 2000
+export { TAKE_AT }
 
 async function askRounds(
   s: Session,

@@ -5,6 +5,7 @@ import { PeerFeedError } from '../errors.ts'
 import { entryHash } from '../protocol/canonical.ts'
 import { compareCursors } from '../protocol/cursor-order.ts'
 import { isCursor, type Entry, type PageRef, type PublicManifest } from '../protocol/wire.ts'
+import { batches } from './batches.ts'
 import { PAGE_NAME, type Session } from './session.ts'
 import { newestCursor } from './private-api.ts'
 import { tooDeep, type Sink } from './sink.ts'
@@ -55,6 +56,25 @@ function vouched(entries: unknown[], hashes: Set<string>, out: Sink): Entry[] {
  * cursor the friend's signed manifests vouch for, and only accepted entries move the stored cursor (sink.ts).
  */
 export async function publicViaApi(s: Session, state: SyncState, out: Sink, maxRounds = 100_000): Promise<'done' | 'static'> {
+  // as for private pages: a few answers a batch (one flush and one state write each)
+  const held = batches(out, { isPrivate: false, cursor: 'publicCursor' }, s.limits.batchEntries)
+  try {
+    const outcome = await askPublic(s, state, out, held.add, maxRounds)
+    await held.flush()
+    return outcome
+  } catch (e) {
+    await held.flush().catch(() => {})
+    throw e
+  }
+}
+
+async function askPublic(
+  s: Session,
+  state: SyncState,
+  out: Sink,
+  hold: (e: Entry[]) => Promise<void>,
+  maxRounds: number,
+): Promise<'done' | 'static'> {
   let ask = state.publicCursor
   for (let round = 1; round <= maxRounds; round++) {
     const q = `api/v1/public?limit=${PUBLIC_LIMIT}${ask ? `&since=${ask}` : ''}`
@@ -68,7 +88,7 @@ export async function publicViaApi(s: Session, state: SyncState, out: Sink, maxR
     if (answer.posts.length === 0) return 'done'
     const good = vouched(answer.posts, await vouchedHashes(s, answer.manifests), out)
     const newest = newestCursor(good)
-    await out.take(good, { isPrivate: false, cursor: 'publicCursor' })
+    await hold(good)
     if (answer.next === null) return 'done'
     if (newest === null || (ask !== null && compareCursors(newest, ask) <= 0)) {
       throw new PeerFeedError(

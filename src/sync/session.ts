@@ -14,7 +14,8 @@ export interface Session {
   route: Route
   now: () => number
   random: (n: number) => Buffer
-  limits: { answerBytes: number; pageBytes: number; fileBytes: number; timeoutMs: number }
+  /** `batchEntries`: entries per stored batch (batches.ts; TAKE_AT when left out) */
+  limits: { answerBytes: number; pageBytes: number; fileBytes: number; timeoutMs: number; batchEntries?: number }
 }
 
 /**
