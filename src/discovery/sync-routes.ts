@@ -1,12 +1,12 @@
 // Sync's routes after the followed URL: the LAN (a signed mDNS announcement), then the DHT — each opened only
-// when every route before it failed, each with its own timeout; one DHT node for the whole run.
+// when every route before it failed, each with its own timeout; one DHT node for the whole run. Their libraries
+// are loaded only then (hyperdht and bonjour-service took ~0.15 s of every `peerfeed sync`'s start).
 import { PeerFeedError } from '../errors.ts'
 import { formatFingerprint } from '../identity/names.ts'
 import { chainRoutes, urlRoutes, type Fetch, type FollowTarget, type LazyRoute, type RouteResolver } from '../sync/transport.ts'
-import { dhtClient, type DhtClient, type DhtClientOptions } from './dht-client.ts'
+import type { DhtClient, DhtClientOptions } from './dht-client.ts'
 import { dhtFetch } from './dht-fetch.ts'
 import { checkAnnouncement } from './lan-signature.ts'
-import { findOnLan } from './mdns.ts'
 import { DHT_TIMEOUT_MS, LAN_TIMEOUT_MS } from './settings.ts'
 
 export interface DiscoveryRouteOptions {
@@ -33,6 +33,7 @@ function lanRoute(t: FollowTarget, timeoutMs: number, fetch: Fetch): LazyRoute {
     async open() {
       const key = t.key
       if (!key) throw unreachable('no key to check an announcement with')
+      const { findOnLan } = await import('./mdns.ts')
       const found = await findOnLan(key.fingerprint, { timeoutMs, verify: (a) => checkAnnouncement(a, key) })
       if (!found) throw unreachable(`no signed announcement of ${shortFpr(key.fingerprint)}… within ${seconds(timeoutMs)}`)
       return { via: 'lan', base: found.url, fetch }
@@ -40,13 +41,13 @@ function lanRoute(t: FollowTarget, timeoutMs: number, fetch: Fetch): LazyRoute {
   }
 }
 
-function dhtRoute(t: FollowTarget, client: () => DhtClient, timeoutMs: number): LazyRoute {
+function dhtRoute(t: FollowTarget, client: () => Promise<DhtClient>, timeoutMs: number): LazyRoute {
   return {
     via: 'dht',
     async open() {
       const fpr = t.fingerprint ?? t.key?.fingerprint
       if (!fpr) throw unreachable('no fingerprint to look up')
-      const c = client()
+      const c = await client()
       // Any HTTP answer proves a peer on the topic accepted us; the connection stays open for the real requests.
       try {
         await c.fetchFrom(fpr, '/', { method: 'HEAD', timeoutMs })
@@ -66,9 +67,12 @@ function dhtRoute(t: FollowTarget, client: () => DhtClient, timeoutMs: number): 
 /** The followed URL, then the LAN, then the DHT. close() ends the DHT node if one was started. */
 export function discoveryRoutes(opts: DiscoveryRouteOptions = {}): { routes: RouteResolver; close(): Promise<void> } {
   const fetch = opts.fetch ?? (globalThis.fetch as Fetch)
-  let client: DhtClient | undefined
+  let client: Promise<DhtClient> | undefined
   const dht = opts.dht
-  const getClient = () => (client ??= dhtClient({ bootstrap: dht ? dht.bootstrap : undefined, host: dht ? dht.host : undefined }))
+  const getClient = () =>
+    (client ??= import('./dht-client.ts').then((m) =>
+      m.dhtClient({ bootstrap: dht ? dht.bootstrap : undefined, host: dht ? dht.host : undefined }),
+    ))
   const discovered: RouteResolver = async (t) => [
     opts.lan === false ? off('lan', '--no-lan') : lanRoute(t, opts.lan?.timeoutMs ?? LAN_TIMEOUT_MS, fetch),
     dht === false ? off('dht', '--no-dht') : dhtRoute(t, getClient, dht?.timeoutMs ?? DHT_TIMEOUT_MS),
@@ -76,8 +80,13 @@ export function discoveryRoutes(opts: DiscoveryRouteOptions = {}): { routes: Rou
   return {
     routes: chainRoutes(urlRoutes(fetch), discovered),
     close: async () => {
-      await client?.close()
+      const c = client
       client = undefined
+      // a client that never started has nothing to close
+      await c?.then(
+        (x) => x.close(),
+        () => {},
+      )
     },
   }
 }
