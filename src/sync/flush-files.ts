@@ -16,10 +16,11 @@ export type FlushMode = 'auto' | 'files' | 'fs'
 export const FS_FLUSH_MIN_FILES = 64
 
 /**
- * Data other programs have not written yet that a file system flush would also wait for, per file of ours. Here a
- * file's fdatasync costs ~0.1 ms and the disk writes ~500 MB/s (~50 KB in 0.1 ms); the flush is allowed a little
- * more, as it costs this process no CPU (the kernel's flusher threads write) and only the first batch of a sync finds
- * the others' backlog. On slower disks both scale alike.
+ * Data other programs have not written yet that a file system flush would also wait for, allowed per file of ours.
+ * Here a file's fdatasync costs ~0.1 ms and the disk writes ~500 MB/s (~50 KB in 0.1 ms); the flush is allowed a
+ * little more, as it costs this process no CPU (the kernel's flusher threads write). The allowance adds up over a
+ * sync's batches (see InboxWriter): once one flush has written the others' backlog, the next batches find little.
+ * On slower disks both costs scale alike.
  */
 export const FS_FLUSH_OTHER_BYTES_PER_FILE = 64 << 10
 
@@ -51,19 +52,25 @@ export function unwrittenBytes(meminfo = '/proc/meminfo'): number | undefined {
 }
 
 /**
- * Flushes the file systems holding `dirs` in one go when that is cheaper than `files` fdatasyncs; true when done and
- * the kernel reported no error, false when the caller must flush file by file (not offered here, other programs'
- * unwritten data would make it slower, or it failed: fdatasync then reports each file's own error).
+ * Flushes the file systems holding `dirs` in one go, unless other programs have more than `allowance` bytes unwritten
+ * (undefined: no limit) or the batch is small. Returns how many bytes of other programs' data the flush waited for
+ * (0 or more), or undefined when the caller must flush file by file (not offered here, not worth it, or it failed:
+ * fdatasync then reports each file's own error).
  */
-export async function flushFileSystems(dirs: Iterable<string>, files: number, bytes: number, always = false): Promise<boolean> {
+export async function flushFileSystems(
+  dirs: Iterable<string>,
+  batch: { files: number; bytes: number; allowance?: number },
+): Promise<number | undefined> {
   const bin = SYNC_BIN
-  if (!bin || !fileSystemFlushOffered()) return false
-  if (!always) {
-    if (files < FS_FLUSH_MIN_FILES) return false
+  if (!bin || !fileSystemFlushOffered()) return undefined
+  let others = 0
+  if (batch.allowance !== undefined) {
+    if (batch.files < FS_FLUSH_MIN_FILES) return undefined
     const unwritten = unwrittenBytes()
+    if (unwritten === undefined) return undefined
     // our own files count in the system's dirty pages too: at least one page each
-    const ours = bytes + files * 4096
-    if (unwritten === undefined || unwritten - ours > files * FS_FLUSH_OTHER_BYTES_PER_FILE) return false
+    others = Math.max(0, unwritten - batch.bytes - batch.files * 4096)
+    if (others > batch.allowance) return undefined
   }
   // one folder per file system is enough
   const seen = new Set<number>()
@@ -76,11 +83,11 @@ export async function flushFileSystems(dirs: Iterable<string>, files: number, by
         args.push(d)
       }
     } catch {
-      return false
+      return undefined
     }
   }
-  if (!args.length) return false
-  return new Promise((resolve) => execFile(bin, ['-f', '--', ...args], { windowsHide: true }, (e) => resolve(!e)))
+  if (!args.length) return undefined
+  return new Promise((resolve) => execFile(bin, ['-f', '--', ...args], { windowsHide: true }, (e) => resolve(e ? undefined : others)))
 }
 
 /** Opens, flushes and closes a file; out of descriptors, it waits for the other flushes to close theirs. */

@@ -6,7 +6,7 @@
 // after the renames.
 import fs from 'node:fs'
 import path from 'node:path'
-import { type FlushMode, flushFd, flushFile, flushFileSystems, fsyncDir } from './flush-files.ts'
+import { FS_FLUSH_OTHER_BYTES_PER_FILE, type FlushMode, flushFd, flushFile, flushFileSystems, fsyncDir } from './flush-files.ts'
 
 let serial = 0
 
@@ -39,6 +39,8 @@ export class InboxWriter {
   readonly #inflight = new Map<string, Promise<void>>()
 
   readonly #flush: FlushMode
+  /** other programs' unwritten bytes a file system flush may wait for (grows with each batch, see commit) */
+  #allowance = 0
   /** how many batches were flushed each way */
   readonly flushes = { fs: 0, files: 0 }
 
@@ -142,8 +144,15 @@ export class InboxWriter {
     try {
       const dirs = new Set(pending.map((p) => path.dirname(p.tmp)))
       const bytes = pending.reduce((n, p) => n + p.size, 0)
-      if (this.#flush !== 'files' && (await flushFileSystems(dirs, pending.length, bytes, this.#flush === 'fs'))) this.flushes.fs++
-      else if (pending.length) {
+      // what file-by-file flushes of this batch would cost, plus what the batch before left unspent, up to two batches'
+      const own = pending.length * FS_FLUSH_OTHER_BYTES_PER_FILE
+      this.#allowance = Math.min(this.#allowance + own, 2 * own)
+      const allowance = this.#flush === 'fs' ? undefined : this.#allowance
+      const waited = this.#flush === 'files' ? undefined : await flushFileSystems(dirs, { files: pending.length, bytes, allowance })
+      if (waited !== undefined) {
+        this.#allowance -= waited
+        this.flushes.fs++
+      } else if (pending.length) {
         await this.#flushEach(pending)
         this.flushes.files++
       }
