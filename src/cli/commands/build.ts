@@ -44,6 +44,13 @@ export function register(prog: Sade) {
 
 function report(r: BuildResult) {
   const s = r.stats
+  // PEERFEED_BUILD_TIMINGS=1: where an in-process build's time went, step by step (for benchmarks and profiling)
+  if (process.env.PEERFEED_BUILD_TIMINGS && r.timings)
+    console.error(
+      `timings: ${Object.entries(r.timings)
+        .map(([k, v]) => `${k} ${v} ms`)
+        .join(', ')}`,
+    )
   for (const w of r.warnings ?? []) console.error(`warning: ${formatProblem(w, w.message)}`)
   if (!r.changed) {
     console.log(`nothing changed (${s.posts} posts), ${r.dist} left as it was [${s.ms.toFixed(0)} ms]`)
