@@ -19,7 +19,7 @@ import { ledgerView, saveLedgerView } from './ledger-cache.ts'
 import { appendBuild, ledgerFile } from './ledger-log.ts'
 import { commitLedger, migrateLedger, readLocalLedger } from './ledger-state.ts'
 import { deviceFile, deviceId } from './device.ts'
-import { dropSnapshot, scanStart, writeSnapshot } from './input-snapshot.ts'
+import { dropSnapshot, scannedTree, scanStart, writeSnapshot } from './input-snapshot.ts'
 import { emptyStats, unchangedResult } from './quick-build.ts'
 import { assertMerged } from '../git.ts'
 import { rotationsFile } from '../identity/key-life.ts'
@@ -105,7 +105,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   mark('scan')
 
   await assertMerged(layout.root, 'build')
-  const checked = await checkFeed(layout)
+  const checked = await checkFeed(layout, { scanned: scannedTree(layout, startScan, layout.feed) })
   mark('check')
   const errors = checked.problems.filter((p) => !p.warning)
   if (errors.length) {

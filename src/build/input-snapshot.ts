@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import type { Problem } from '../errors.ts'
 import { writeFileAtomic } from '../fs-atomic.ts'
 import type { Layout } from '../paths.ts'
+import type { FileStat } from '../posts/load-posts.ts'
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** as in load-posts.ts: longer than any timestamp granularity we expect (FAT: 2 s) */
@@ -66,8 +67,11 @@ function inputs(l: Layout): { trees: string[]; files: string[] } {
 
 const GIT = { trees: ['.git/refs'], files: ['.git/HEAD', '.git/MERGE_HEAD', '.git/index', '.git/packed-refs'] }
 
-/** Every file under `trees` and each of `files`, stat'ed; racy ones (relative to `at`) hashed. */
-function scan(root: string, set: { trees: string[]; files: string[] }, at: number, hashRacy: boolean): Entries {
+/**
+ * Every file under `trees` and each of `files`, stat'ed; racy ones (relative to `at`) hashed. With `modes`, each
+ * file's mode is noted there, and a tree that could not be listed whole is named in `modes.failed`.
+ */
+function scan(root: string, set: { trees: string[]; files: string[] }, at: number, hashRacy: boolean, modes?: Modes): Entries {
   const out: Entries = {}
   const rootSep = root.endsWith(path.sep) ? root : root + path.sep
   const abs = (p: string) => (path.isAbsolute(p) ? p : rootSep + p)
@@ -78,6 +82,7 @@ function scan(root: string, set: { trees: string[]; files: string[] }, at: numbe
       return
     }
     const e: Entry = [st.size, st.mtimeMs, st.ctimeMs, st.ino]
+    if (modes) modes.of.set(key, st.mode)
     if (hashRacy && racy(e, at)) e[4] = hashOf(abs(key))
     out[key] = e
   }
@@ -86,7 +91,8 @@ function scan(root: string, set: { trees: string[]; files: string[] }, at: numbe
     let ents: fs.Dirent[]
     try {
       ents = fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') modes?.failed.add(tree)
       continue
     }
     for (const ent of ents) {
@@ -101,32 +107,73 @@ function scan(root: string, set: { trees: string[]; files: string[] }, at: numbe
 
 const racy = (e: Entry, at: number) => Math.max(e[1] ?? 0, e[2] ?? 0) >= at - RACY_MS
 
+/** A regular file's sha256; undefined for anything else (a pipe in the feed would block a read; a link is not followed). */
 function hashOf(file: string): string | undefined {
+  let fd: number | undefined
   try {
-    return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW)
+    if (!fs.fstatSync(fd).isFile()) return undefined
+    return crypto.createHash('sha256').update(fs.readFileSync(fd)).digest('hex')
   } catch {
     return undefined
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd)
   }
+}
+
+/** Each scanned file's mode (lstat: a symbolic link is one), and the trees that could not be listed. */
+export interface Modes {
+  of: Map<string, number>
+  failed: Set<string>
 }
 
 /** Recorded at the start of a build, before anything is read. */
 export interface StartScan {
   at: number
   files: Entries
+  modes: Modes
+}
+
+/**
+ * The files of one scanned folder (relative to the root, with `/`), each with its mode and its stat as the scan
+ * recorded it: the build lists and checks its posts from them instead of walking and stat'ing the feed again. A file
+ * that changes after the scan is seen by the next build, whose snapshot comparison starts from this same scan.
+ * undefined when the folder could not be listed whole (list it the usual way, to report why).
+ */
+export function scannedTree(
+  l: Layout,
+  start: StartScan,
+  dir: string,
+): { files: [string, number][]; stat: (file: string) => FileStat | undefined } | undefined {
+  const tree = path.relative(l.root, dir)
+  if (start.modes.failed.has(tree)) return undefined
+  const prefix = tree + path.sep
+  const files: [string, number][] = []
+  const toSlash = path.sep === '/' ? (k: string) => k : (k: string) => k.split(path.sep).join('/')
+  for (const [k, mode] of start.modes.of) if (k.startsWith(prefix)) files.push([toSlash(k), mode])
+  const fromSlash = path.sep === '/' ? (f: string) => f : (f: string) => f.split('/').join(path.sep)
+  const stat = (file: string): FileStat | undefined => {
+    const e = start.files[fromSlash(file)]
+    return e && e[0] !== -1 ? { size: e[0], mtimeMs: e[1]!, ctimeMs: e[2]!, ino: e[3]! } : undefined
+  }
+  return { files, stat }
 }
 
 export function scanStart(l: Layout, now = Date.now()): StartScan {
   // the scan unchangedSince just made will do: a stat taken earlier is only more cautious
   const prev = lastScan?.root === l.root && now - lastScan.at < 10_000 ? lastScan : undefined
   lastScan = undefined
-  if (!prev) return { at: now, files: scan(l.root, inputs(l), now, true) }
+  if (!prev) {
+    const modes: Modes = { of: new Map(), failed: new Set() }
+    return { at: now, files: scan(l.root, inputs(l), now, true, modes), modes }
+  }
   const files = prev.files
   for (const [k, e] of Object.entries(files)) if (e[0] !== -1 && racy(e, prev.at)) e[4] = hashOf(path.resolve(l.root, k))
-  return { at: prev.at, files }
+  return { at: prev.at, files, modes: prev.modes }
 }
 
 /** The file scan of the last unchangedSince that found a change, for the build that follows (one process). */
-let lastScan: { root: string; at: number; files: Entries } | undefined
+let lastScan: { root: string; at: number; files: Entries; modes: Modes } | undefined
 
 /**
  * Writes the snapshot of a build that finished (or found nothing changed) into the live tree's state folder. The files
@@ -185,8 +232,9 @@ export function unchangedSince(l: Layout, stateDir: string, now = Date.now()): I
     return true
   }
   const at = Date.now()
-  const files = scan(l.root, inputs(l), snap.at, false)
+  const modes: Modes = { of: new Map(), failed: new Set() }
+  const files = scan(l.root, inputs(l), snap.at, false, modes)
   if (same(snap.files, files, snap.at) && same(snap.git, scan(l.root, GIT, snap.gitAt, false), snap.gitAt)) return snap
-  lastScan = { root: l.root, at, files }
+  lastScan = { root: l.root, at, files, modes }
   return undefined
 }

@@ -4,17 +4,18 @@ import path from 'node:path'
 import type { Problem } from '../errors.ts'
 import { audienceProblems, loadAudienceContext } from './check-audience.ts'
 import type { Layout } from '../paths.ts'
-import { loadPosts, type Loaded } from './load-posts.ts'
+import { loadPosts, type Loaded, type LoadOptions } from './load-posts.ts'
 import { audienceOf } from './types.ts'
 
 export interface Checked extends Loaded {
   fingerprint: string
 }
 
-export async function checkFeed(layout: Layout): Promise<Checked> {
+/** `scanned`: the feed's files as the build's input scan found them (load-posts.ts). */
+export async function checkFeed(layout: Layout, { scanned }: Pick<LoadOptions, 'scanned'> = {}): Promise<Checked> {
   const { checkIdentity, selfFingerprint } = await import('../identity/index.ts')
   const fingerprint = (await selfFingerprint(layout)) ?? 'self'
-  const loaded = await loadPosts(layout, { fingerprint })
+  const loaded = await loadPosts(layout, { fingerprint, scanned })
   const problems: Problem[] = [...loaded.problems, ...(await checkIdentity(layout))]
   const ctx = await loadAudienceContext(layout)
   for (const post of loaded.posts) {

@@ -17,6 +17,11 @@ export interface Listing {
   trusted: Set<string>
 }
 
+const YML = 'post files must end in .yaml; rename it to be read'
+const LINK =
+  'is a symbolic link; posts and attachments must be regular files inside the feed, so nothing in or under it is published — replace the link with the file itself'
+const NOT_REGULAR = 'is not a regular file (a pipe, socket or device); remove it from the feed'
+
 const parentOf = (rel: string) => rel.slice(0, Math.max(0, rel.lastIndexOf('/')))
 
 export function listPostFiles(dir: string, root: string, problems: Problem[], reuse?: { old: PostCache; trustBefore: number }): Listing {
@@ -74,20 +79,44 @@ export function listPostFiles(dir: string, root: string, problems: Problem[], re
       }
       if (ent.isFile()) {
         if (name.endsWith('.yaml')) out.push(r)
-        else if (name.endsWith('.yml')) problems.push({ file: r, message: 'post files must end in .yaml; rename it to be read' })
+        else if (name.endsWith('.yml')) problems.push({ file: r, message: YML })
       } else if (ent.isDirectory()) walk(`${abs}${path.sep}${name}`, r)
       // a symlink could bring in any file of the machine (~/.ssh/id_rsa); the listing does not follow it
       else if (ent.isSymbolicLink())
         problems.push({
           file: r,
-          message:
-            'is a symbolic link; posts and attachments must be regular files inside the feed, so nothing in or under it is published — replace the link with the file itself',
+          message: LINK,
         })
-      else problems.push({ file: r, message: 'is not a regular file (a pipe, socket or device); remove it from the feed' })
+      else problems.push({ file: r, message: NOT_REGULAR })
     }
     // its problems are found by listing it, so it is listed every time
     if (problems.length > before) stamp[1] = -1
   }
   walk(dir, prefix)
   return { files: out.sort(), dirs, trusted }
+}
+
+/**
+ * The same listing from files already listed with their modes (lstat's: a link is a link), as the build's input scan
+ * has them (relative to the root, with `/`, every file under the folder): no folder is read again. Folders are not
+ * stamped (for loads that do not trust folders' times).
+ */
+export function listFromModes(entries: readonly [string, number][], problems: Problem[]): Listing {
+  const out: string[] = []
+  for (const [r, mode] of entries) {
+    const name = r.slice(r.lastIndexOf('/') + 1)
+    // hidden entries are skipped; what a hidden folder holds is listed (as listPostFiles walks it)
+    if (name.charCodeAt(0) === 46 /* . */) continue
+    const type = mode & fs.constants.S_IFMT
+    if (type === fs.constants.S_IFREG) {
+      if (name.endsWith('.yaml')) out.push(r)
+      else if (name.endsWith('.yml')) problems.push({ file: r, message: YML })
+    } else if (type === fs.constants.S_IFLNK)
+      problems.push({
+        file: r,
+        message: LINK,
+      })
+    else if (type !== fs.constants.S_IFDIR) problems.push({ file: r, message: NOT_REGULAR })
+  }
+  return { files: out.sort(), dirs: [], trusted: new Set() }
 }

@@ -21,7 +21,7 @@ import {
 } from './post-cache.ts'
 import type { Post, PostData } from './types.ts'
 import { postId } from './ids.ts'
-import { listPostFiles } from './list-post-files.ts'
+import { listFromModes, listPostFiles } from './list-post-files.ts'
 
 export interface LoadOptions {
   /** The author's key fingerprint; ids are `<fingerprint>/<stem>`. */
@@ -35,6 +35,20 @@ export interface LoadOptions {
    * the inbox. Check a post with `stale` before showing it.
    */
   trustFolders?: boolean
+  /**
+   * The folder's files as a scan made just before listed them (relative to the root, with `/`, each with its lstat
+   * mode) and the stat it recorded for each: the build's input scan (input-snapshot.ts), so the feed is not walked and
+   * stat'ed twice. Not with `trustFolders`.
+   */
+  scanned?: { files: readonly [string, number][]; stat: (file: string) => FileStat | undefined }
+}
+
+/** What loadPosts compares of a file's stat with its cached row. */
+export interface FileStat {
+  size: number
+  mtimeMs: number
+  ctimeMs: number
+  ino: number
 }
 
 export interface Loaded {
@@ -73,7 +87,10 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
   // parsing (yaml, ajv) is loaded only when a file must be read: through the cache nothing is
   let check: typeof import('./check-file.ts').checkFile | undefined
 
-  const listing = listPostFiles(dir, layout.root, problems, opts.trustFolders && old ? { old, trustBefore } : undefined)
+  const scanned = opts.trustFolders ? undefined : opts.scanned
+  const listing = scanned
+    ? listFromModes(scanned.files, problems)
+    : listPostFiles(dir, layout.root, problems, opts.trustFolders && old ? { old, trustBefore } : undefined)
   const { files, trusted } = listing
   // a folder listed anew (changed, racy or new) is written down with its new times, so it is trusted next time
   if (opts.trustFolders && listing.dirs.some((d) => d[1] !== -1 && !trusted.has(d[0]))) changed = true
@@ -97,7 +114,7 @@ export async function loadPosts(layout: Layout, opts: LoadOptions): Promise<Load
           continue
         }
       }
-      const st = fs.statSync(abs)
+      const st = scanned?.stat(file) ?? fs.statSync(abs)
       const same =
         cacheSize(old, j) === st.size &&
         cacheMtime(old, j) === st.mtimeMs &&
