@@ -31,6 +31,8 @@ export class InboxWriter {
   readonly #data = new Map<string, string | Uint8Array>()
   readonly #pending = new Map<string, Pending>()
   readonly #removals = new Set<string>()
+  /** folders in which this batch made a folder */
+  readonly #made = new Set<string>()
   /** month folder that does not exist yet → its staging folder */
   readonly #staged = new Map<string, string>()
   readonly #staging: string | undefined
@@ -77,7 +79,7 @@ export class InboxWriter {
     if (staged) tmp = path.join(staged, path.basename(file))
     else {
       if (!this.#dirs.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true })
+        this.#mkdirs(dir)
         this.#dirs.add(dir)
       }
       // pid + counter is unique among running syncs; 'wx' refuses a leftover of a crashed one (swept at start).
@@ -166,7 +168,7 @@ export class InboxWriter {
       touched.add(path.dirname(p.file))
     }
     for (const [dir, staged] of this.#staged) {
-      fs.mkdirSync(path.dirname(dir), { recursive: true })
+      this.#mkdirs(path.dirname(dir))
       try {
         fs.renameSync(staged, dir)
       } catch (e) {
@@ -192,6 +194,9 @@ export class InboxWriter {
     }
     this.#removals.clear()
     this.#data.clear()
+    // and the folders that gained a folder made for this batch (inbox/NAME/, a new year)
+    for (const d of this.#made) touched.add(d)
+    this.#made.clear()
     await Promise.all([...touched].map((d) => fsyncDir(d)))
   }
 
@@ -237,6 +242,16 @@ export class InboxWriter {
         for (const p of this.#pending.values()) this.#close(p)
         await new Promise((r) => setTimeout(r, 5))
       }
+    }
+  }
+
+  /** mkdir -p, remembering the folders whose entries it changed (flushed at the commit) */
+  #mkdirs(dir: string): void {
+    const first = fs.mkdirSync(dir, { recursive: true })
+    if (first === undefined) return
+    for (let d = dir; ; d = path.dirname(d)) {
+      this.#made.add(path.dirname(d))
+      if (d === first || path.dirname(d) === d) break
     }
   }
 
