@@ -63,24 +63,28 @@ test('an aborted batch, or one cut short by a crash and swept, leaves the inbox 
   assert.not.ok(fs.existsSync(staging))
 })
 
-test('a batch bigger than the file descriptors a process may hold still writes and flushes every file (compiled code, ulimit -n 64)', async () => {
-  const { inbox, staging } = await setup()
-  const lib = path.join(REPO, 'lib/sync/inbox-files.js')
-  if (!fs.existsSync(lib)) execFileSync(process.execPath, [path.join(REPO, 'scripts/compile.js')])
-  const script = `const { InboxWriter } = await import(${JSON.stringify(lib)});
-const w = new InboxWriter({ staging: ${JSON.stringify(staging)}, flush: 'files' });
+for (const flush of ['files', 'fs'] as const)
+  test(`a batch bigger than the file descriptors a process may hold still writes and flushes every file (compiled code, ulimit -n 64, flush: ${flush})`, async () => {
+    const { inbox, staging } = await setup()
+    const lib = path.join(REPO, 'lib/sync/inbox-files.js')
+    if (!fs.existsSync(lib)) execFileSync(process.execPath, [path.join(REPO, 'scripts/compile.js')])
+    const script = `const { InboxWriter } = await import(${JSON.stringify(lib)});
+const w = new InboxWriter({ staging: ${JSON.stringify(staging)}, flush: '${flush}' });
 const dir = ${JSON.stringify(path.join(inbox, '2026', '10'))};
 let next = 0;
 await Promise.all(Array.from({ length: 8 }, async () => { while (next < 300) { const i = next++; await w.write(dir + '/p' + i + '.yaml', 'post ' + i) } }));
-await w.commit();`
-  // eight writes at a time, as the store makes them; a hard limit the child cannot raise (node raises its soft
-  // limit to the hard one)
-  const file = path.join(inbox, '..', 'many.mjs')
-  fs.writeFileSync(file, script)
-  execFileSync('bash', ['-c', 'ulimit -n 64 && exec "$0" "$1"', process.execPath, file])
-  const files = (await allFiles(inbox)).filter((f) => f.startsWith('2026/10/p'))
-  assert.is(files.length, 300)
-  assert.is(fs.readFileSync(path.join(inbox, '2026/10/p299.yaml'), 'utf8'), 'post 299')
-})
+await w.commit();
+console.log(JSON.stringify(w.flushes));`
+    // eight writes at a time, as the store makes them; a hard limit the child cannot raise (node raises its soft
+    // limit to the hard one)
+    const file = path.join(inbox, '..', 'many.mjs')
+    fs.writeFileSync(file, script)
+    const out = execFileSync('bash', ['-c', 'ulimit -n 64 && exec "$0" "$1"', process.execPath, file], { encoding: 'utf8' })
+    const byFs = flush === 'fs' && fileSystemFlushOffered()
+    assert.equal(JSON.parse(out), { fs: byFs ? 1 : 0, files: byFs ? 0 : 1 }, 'flushed the way asked')
+    const files = (await allFiles(inbox)).filter((f) => f.startsWith('2026/10/p'))
+    assert.is(files.length, 300)
+    assert.is(fs.readFileSync(path.join(inbox, '2026/10/p299.yaml'), 'utf8'), 'post 299')
+  })
 
 test.run()
