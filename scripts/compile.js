@@ -19,3 +19,7 @@ for (const rel of fs.readdirSync(src, { recursive: true })) {
   fs.mkdirSync(path.dirname(path.join(lib, rel)), { recursive: true })
   fs.copyFileSync(from, path.join(lib, rel))
 }
+// the post validators as code (lib/schemas/validators/): a command that checks a new post loads one small module
+// instead of ajv and a schema compilation (src/schemas/standalone.ts)
+const { writeValidators } = await import(new URL('../lib/schemas/standalone.js', import.meta.url).href)
+writeValidators(path.join(lib, 'schemas', 'validators'))

@@ -23,20 +23,46 @@ export function readSchemas(): { name: string; file: string; schema: Record<stri
 let ajv: Ajv2020 | undefined
 const validators = new Map<string, ValidateFunction>()
 
-/** The type's validator, compiled on first use (one new post compiles one schema, not all of them). */
+/**
+ * ajv's options for our schemas. Our own schema files are checked against the JSON Schema meta-schema by a test
+ * (test/posts/schemas-meta.test.ts), not at every start: compiling the 2020-12 meta-schema cost each process that
+ * validates ~0.3–0.45 s of CPU.
+ */
+export const AJV_OPTIONS = { allErrors: true, allowUnionTypes: true, verbose: true, validateSchema: false } as const
+
+/** An ajv instance holding every schema; `code.source` for one that writes validators as code (standalone.ts). */
+export function newAjv(extra: Record<string, unknown> = {}): Ajv2020 {
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }
+  const a = new Ajv({ ...AJV_OPTIONS, ...extra })
+  const addFormats = require('ajv-formats') as (a: Ajv2020) => void
+  addFormats(a)
+  for (const { schema } of readSchemas()) a.addSchema(schema)
+  return a
+}
+
+/** The validator `npm run compile` wrote for the type beside this file (standalone.ts), if it is of these schemas. */
+function precompiled(type: string): ValidateFunction | undefined {
+  try {
+    const v = require(path.join(SCHEMA_DIR, 'validators', `${type}.cjs`)) as ValidateFunction & { schemasVersion?: string }
+    return v.schemasVersion === schemasVersion() ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The type's validator: the one compiled ahead of time (lib/schemas/validators/, made by `npm run compile`: loading
+ * ajv and compiling one schema cost a process ~0.1 s of CPU, loading its code ~0.01 s), else compiled on first use
+ * (one new post compiles one schema, not all of them).
+ */
 export function validatorFor(type: string): ValidateFunction | undefined {
   const known = validators.get(type)
   if (known || !(POST_TYPES as readonly string[]).includes(type)) return known
-  if (!ajv) {
-    const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }
-    // our own schema files are checked against the JSON Schema meta-schema by a test (test/posts/schemas-meta.test.ts),
-    // not at every start: compiling the 2020-12 meta-schema cost each process that validates ~0.3–0.45 s of CPU
-    ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true, validateSchema: false })
-    const addFormats = require('ajv-formats') as (a: Ajv2020) => void
-    addFormats(ajv)
-    for (const { schema } of readSchemas()) ajv.addSchema(schema)
+  let v = precompiled(type)
+  if (!v) {
+    ajv ??= newAjv()
+    v = ajv.getSchema(schemaId(type))!
   }
-  const v = ajv.getSchema(schemaId(type))!
   validators.set(type, v)
   return v
 }
