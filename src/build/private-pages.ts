@@ -69,7 +69,28 @@ async function writeMessage(
 export async function writeAudience(ctx: PrivateContext, a: PrivateAudience): Promise<{ manifest: AudienceManifest; starts: number[] }> {
   const pages = planPages(sortedEntries(a.entries), a.starts)
   const refs: PageRef[] = []
+  const readers = a.recipients.map((k) => k.fingerprint).sort()
   for (const page of pages) {
+    const name = pageName(a.nameKey, page.start)
+    // a page whose entries are the same post versions, for the same readers, as last time is left alone without
+    // building its entries again (as public-pages.ts does): its inputs name everything its plaintext and its
+    // encryption depend on (a post's data and attachments' hashes come from its file, whose hash is `hash`)
+    const inputs = sha256Hex(
+      JSON.stringify([
+        ctx.owner,
+        ctx.signer.fingerprint,
+        readers,
+        a.kind,
+        a.name,
+        page.entries.map((e) => [e.id, e.c, e.d ?? 0, ctx.posts.get(e.id)?.hash ?? '']),
+      ]),
+    )
+    const kept = await keptPage(ctx, name, inputs)
+    if (kept) {
+      refs.push(kept)
+      continue
+    }
+    const blobs: string[] = []
     const files = (p: Post) => {
       if (!p.data.attachments?.length) return undefined
       return Object.fromEntries(p.data.attachments.map((att) => [att.path, blobName(a.nameKey, blobSha(ctx, p, att.path))]))
@@ -81,19 +102,22 @@ export async function writeAudience(ctx: PrivateContext, a: PrivateAudience): Pr
         // the file is read only when its blob must be encrypted; its hash (in the signed post) names the content
         const read = async () => readInside(path.resolve(ctx.root, path.dirname(post.file)), rel)
         await writeMessage(ctx, blob, read, a.recipients, blobSha(ctx, post, rel))
+        blobs.push(blob)
       }
     }
     const plain: PrivatePage = { v: 1, owner: ctx.owner, audience: a.kind === 'friend' ? 'you' : a.name, entries }
-    const name = pageName(a.nameKey, page.start)
     await writeMessage(ctx, name, JSON.stringify(plain), a.recipients)
-    refs.push({
+    const ref: PageRef = {
       name,
       audience: plain.audience,
       first: entries[0].cursor,
       last: entries[entries.length - 1].cursor,
       count: entries.length,
       types: typesOf(entries),
-    })
+    }
+    ctx.newCache[`${name}/inputs`] = inputs
+    ctx.newCache[`${name}/ref`] = JSON.stringify({ ref, blobs })
+    refs.push(ref)
   }
   return {
     manifest: { key: a.key, kind: a.kind, name: a.name, members: a.recipients.map((k) => k.fingerprint).sort(), pages: refs },
@@ -114,6 +138,25 @@ export async function writeFriendIndex(
   const index: FriendIndex = { v: 1, owner: ctx.owner, generated, pages }
   // the timestamp alone must not force a re-encryption: compare on the pages only
   await writeMessage(ctx, indexName, JSON.stringify(index), [friend], JSON.stringify({ ...index, generated: '' }))
+}
+
+/**
+ * The ref of a page the last build wrote from the same inputs, when it and its attachments' blobs are still in the
+ * tree: they are kept (in this build's cache) as they are. undefined: build the page.
+ */
+async function keptPage(ctx: PrivateContext, name: string, inputs: string): Promise<PageRef | undefined> {
+  const saved = ctx.cache[`${name}/ref`]
+  if (ctx.cache[`${name}/inputs`] !== inputs || !saved || !ctx.cache[name]) return undefined
+  const { ref, blobs } = JSON.parse(saved) as { ref: PageRef; blobs: string[] }
+  for (const f of [name, ...blobs]) if (!ctx.cache[f] || !(await ctx.out.exists(privatePath(f)))) return undefined
+  for (const f of [name, ...blobs]) {
+    if (ctx.newCache[f] === ctx.cache[f]) continue
+    ctx.newCache[f] = ctx.cache[f]
+    ctx.stats.reused++
+  }
+  ctx.newCache[`${name}/inputs`] = inputs
+  ctx.newCache[`${name}/ref`] = saved
+  return ref
 }
 
 function blobSha(ctx: PrivateContext, p: Post, rel: string): string {

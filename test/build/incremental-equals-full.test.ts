@@ -132,6 +132,22 @@ eq('posts added, edited and deleted; groups, keys and templates changed', async 
   await fs.writeFile(files.p2, (await fs.readFile(files.p2, 'utf8')).replace(/^to: .*\n/m, ''))
   await buildAndCompare('a group post made public')
 
+  // a private post with an attachment: its page and its blob; a blob removed from dist/ by hand is written again
+  const png = path.join(await tempDir('peerfeed-png-'), 'us.png')
+  await fs.writeFile(png, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'))
+  const before = new Set(await allFiles(alice.layout.dist))
+  await alice.post(
+    { type: 'image', text: 'us, for bob', to: ['bob'], published: '2026-11-24T09:03:00Z' },
+    { files: [{ source: png, alt: 'us' }] },
+  )
+  await buildAndCompare('a private post with an attachment added')
+  const blobs = (await allFiles(alice.layout.dist)).filter((f) => !before.has(f) && f.startsWith('p/'))
+  assert.is(blobs.length, 1, `the attachment's blob: ${blobs.join(', ')}`)
+  await write('2026-11-24-another-public', { published: '2026-11-24T09:04:00Z', text: 'another public post' })
+  const pages = [...before].filter((f) => f.startsWith('p/')).sort()
+  for (const f of [...blobs, pages[0], pages[pages.length - 1]]) await fs.rm(path.join(alice.layout.dist, f))
+  await buildAndCompare('pages and blobs removed from dist/ by hand')
+
   await fs.rm(files.p8)
   await buildAndCompare('a public post deleted')
   await fs.rm(files.p11)
