@@ -1,6 +1,6 @@
 // POST /api/v1/updates alone at a constant rate (bench/children/paced-client.ts) against a server child, beside the
 // http-server anchor on the same schedule: the quick loop for the p99 target without the rest of bench/exchange.ts.
-// BENCH_RATE (300), BENCH_UPDATES (3000 requests), BENCH_WARMUP (1000 requests before), BENCH_DECRYPT_WORKERS (2),
+// BENCH_RATE (300), BENCH_UPDATES (3000 requests), BENCH_WARMUP (3000 requests before), BENCH_DECRYPT_WORKERS (2),
 // BENCH_SERVER_ARGS (node flags for the server child, e.g. --cpu-prof or --trace-gc), BENCH_THREADS=1 (the server's
 // CPU time thread by thread, from /proc).
 import { fork } from 'node:child_process'
@@ -71,7 +71,7 @@ export async function run() {
   const rate = Number(process.env.BENCH_RATE ?? 300)
   const n = Number(process.env.BENCH_UPDATES ?? 3000)
   const workers = Number(process.env.BENCH_DECRYPT_WORKERS ?? 2)
-  const warm = Number(process.env.BENCH_WARMUP ?? 1000)
+  const warm = Number(process.env.BENCH_WARMUP ?? 3000)
   const alice = layout(await tmp('peerfeed-bench-alice-'))
   const bob = layout(await tmp('peerfeed-bench-bob-'))
   await initFeed(alice, { name: 'Alice', email: 'alice@example.org' })
@@ -101,7 +101,8 @@ export async function run() {
   const headers = { 'content-type': 'application/pgp-encrypted' }
   const staticUrl = await server.ask<string>({ cmd: 'static', size: 300 }, 'staticUrl')
   try {
-    // warm up (JIT, openpgp's lazy modules, each worker): openpgp.js takes ~1,000 requests to reach its speed
+    // warm up (JIT, openpgp's lazy modules, each worker): openpgp.js takes ~1,000 requests in a thread to reach its
+    // speed, and the requests are shared among the workers
     if (warm) await pacedClient({ url: updatesUrl, method: 'POST', headers, bodies: bodies.slice(n), rate })
     const loadBefore = load()
     await server.ask({ cmd: 'delay' }, 'delay')
