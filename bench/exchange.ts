@@ -198,7 +198,6 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), big = N
     // The target, at a constant arrival rate: one request every 1000/300 ms from a client in its own process,
     // latency from each request's due time (bench/children/paced-client.ts). The anchor gets the same schedule.
     const rate = 300
-    const loadPaced = load()
     if (warmN)
       await pacedClient({
         url: updatesUrl,
@@ -207,6 +206,7 @@ export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), big = N
         bodies: pool.slice(2 * burstN, 2 * burstN + warmN),
         rate,
       })
+    const loadPaced = load()
     await server.ask({ cmd: 'delay' }, 'delay')
     const [paced, pacedCpu] = await withCpu(() =>
       pacedClient({ url: updatesUrl, method: 'POST', headers: updates.headers, bodies: pool.slice(2 * burstN + warmN), rate }),
