@@ -1,4 +1,5 @@
 // The folder a build writes into, recording every path it writes or removes (the next build replays them).
+import { existsSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { writeFileAtomic } from '../fs-atomic.ts'
@@ -26,11 +27,10 @@ export class Output {
     return fs.readFile(this.abs(rel), 'utf8').catch(() => undefined)
   }
 
+  // a stat on this thread: a build asks for a few hundred pages, and a trip through the thread pool cost each of
+  // them ~0.1 ms more (several times that on a loaded machine)
   async exists(rel: string): Promise<boolean> {
-    return fs.access(this.abs(rel)).then(
-      () => true,
-      () => false,
-    )
+    return existsSync(this.abs(rel))
   }
 
   /** Paths written by someone else (the site renderer), relative to this folder. */

@@ -65,7 +65,8 @@ function readTemplates(templatesDir: string, env: object, lib: Nunjucks): Map<st
     const p = fm.pagination
     const kind = typeof p?.data === 'string' && /^pf\.[a-z]+$/.test(p.data) ? p.data.slice(3) : undefined
     if (!kind || p!.size !== 1 || typeof p!.alias !== 'string' || typeof fm.permalink !== 'string' || out.has(kind)) return undefined
-    out.set(kind, { kind, alias: p!.alias, permalink: fm.permalink, template: new lib.Template(text.slice(m[0].length), env, file, true) })
+    // compiled when first rendered (not eagerly): a build that adds one post renders six of the eight kinds
+    out.set(kind, { kind, alias: p!.alias, permalink: fm.permalink, template: new lib.Template(text.slice(m[0].length), env, file, false) })
   }
   return out
 }
