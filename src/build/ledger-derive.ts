@@ -4,7 +4,7 @@
 // later, even ones made concurrently that move earlier builds' cursors, extend the view (ledger-cache.ts) instead of
 // deriving it again. Anything unusual — a malformed line, an entry before its build line — returns undefined, and
 // the caller takes the slow path, whose errors say what is wrong and where.
-import { emptyView, type LedgerView, setEntry, setVersion } from './ledger.ts'
+import { emptyView, type LedgerView, setEntry, setVersion, slotOf } from './ledger.ts'
 import { type BuildHead, effectiveBases } from './ledger-cursors.ts'
 import { DEVICE_ID } from './ledger-log.ts'
 
@@ -188,15 +188,15 @@ export function applyColumns(view: LedgerView, cols: Columns, baseOf: (j: number
   const { audiences, newest } = view
   let top = 0
   // the maps of each distinct audience list, made the first time the list is met (the order deriveLedger makes them)
-  const mapsOf = new Map<string[], Map<string, number>[]>()
+  const mapsOf = new Map<string[], Map<number, number>[]>()
   cols.heads.forEach((h, j) => {
     newest[h.dev] = Math.max(newest[h.dev] ?? 0, h.n)
     let prev = (h.base = baseOf(j))
     for (let i = h.start; i < h.end; i++) {
       const c = (prev = Math.max(cols.c[i], prev + 1))
-      const stem = cols.stem[i]
+      const slot = slotOf(view, cols.stem[i])
       const kind = cols.kind[i]
-      if (kind === 0) setVersion(view, stem, cols.hash[i]!, c)
+      if (kind === 0) setVersion(view, slot, cols.hash[i]!, c)
       const list = cols.auds[i]
       let maps = mapsOf.get(list)
       if (!maps) {
@@ -207,7 +207,7 @@ export function applyColumns(view: LedgerView, cols: Columns, baseOf: (j: number
         })
         mapsOf.set(list, maps)
       }
-      for (let k = 0; k < maps.length; k++) setEntry(maps[k], stem, c, kind === 2)
+      for (let k = 0; k < maps.length; k++) setEntry(maps[k], slot, c, kind === 2)
     }
     top = Math.max(top, prev)
   })

@@ -2,11 +2,11 @@
 // from the last build's view instead of parsing every line and computing every effective cursor again. It holds
 // what ledger-cache.ts keeps in memory: per ledger file the bytes read and their sha256 (checked on every read, so a
 // changed file is always seen), every build's head, and the view, in columns that load fast:
-//   u32 header length, JSON header {v, files, last, newest, versions, stems, audiences: [[name, size]…], heads}
+//   u32 header length, JSON header {v, files, last, newest, stems, audiences: [[name, size]…], heads}
 //   (heads: every build's [device, n, seen, k, m, base, at, to], see HeadRec in ledger-derive.ts)
-//   latin1: every stem once, joined by \n (those with a version first, in slot order), then the versions' hashes
-//   f64: the versions' cursors, then per audience its entries' cursors (negative: a tombstone)
-//   i32: per audience, its entries' stems as indices into the stem list
+//   latin1: the stems by slot, joined by \n, then their versions' hashes (16 '-' for a slot with no version yet)
+//   f64: the versions' cursors by slot, then per audience its entries' cursors (negative: a tombstone)
+//   i32: per audience, its entries' slots
 import type { LedgerView } from './ledger.ts'
 import type { HeadRec } from './ledger-derive.ts'
 
@@ -19,45 +19,30 @@ export interface SnapFile {
 const VERSION = 2
 
 export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView, heads?: HeadRec[]): Buffer {
-  const stems: string[] = []
-  const index = new Map<string, number>()
-  const vCs = new Float64Array(view.versions.size)
-  let hashes = ''
-  for (const [s, slot] of view.versions) {
-    vCs[stems.length] = view.cursors[slot]
-    hashes += view.hashes[slot]
-    index.set(s, stems.length)
-    stems.push(s)
-  }
-  const auds: [string, number][] = []
-  const cursors: Float64Array[] = [vCs]
+  const cursors: Float64Array[] = [Float64Array.from(view.cursors)]
   const refs: Int32Array[] = []
+  const auds: [string, number][] = []
   for (const [a, m] of view.audiences) {
     const cs = new Float64Array(m.size)
     const ix = new Int32Array(m.size)
     let j = 0
-    for (const [s, e] of m) {
-      let k = index.get(s)
-      if (k === undefined) {
-        index.set(s, (k = stems.length))
-        stems.push(s)
-      }
-      ix[j] = k
+    for (const [slot, e] of m) {
+      ix[j] = slot
       cs[j++] = e
     }
     auds.push([a, m.size])
     cursors.push(cs)
     refs.push(ix)
   }
-  const textBufs = [Buffer.from(stems.join('\n'), 'latin1'), Buffer.from(hashes, 'latin1')]
+  const hashes = view.hashes.map((h) => h || NO_VERSION).join('')
+  const textBufs = [Buffer.from(view.stems.join('\n'), 'latin1'), Buffer.from(hashes, 'latin1')]
   const header = Buffer.from(
     JSON.stringify({
       v: VERSION,
       files: Object.fromEntries(files),
       last: view.last,
       newest: view.newest,
-      versions: view.versions.size,
-      stems: stems.length,
+      stems: view.stems.length,
       audiences: auds,
       texts: textBufs.map((b) => b.length),
       heads: heads?.map((h) => [h.dev, h.n, h.seen, h.k, h.k ? h.m : null, h.base, h.at, h.to]),
@@ -72,6 +57,9 @@ export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView, h
   return Buffer.concat([head, pad, ...cursors.map(bytes), ...refs.map(bytes)])
 }
 
+/** A slot whose stem has no version yet (only audience lines), in the hashes' text. */
+const NO_VERSION = '-'.repeat(16)
+
 /** The files and view saved by encodeSnapshot, or undefined for anything else (an older format, a cut file). */
 export function decodeSnapshot(buf: Buffer): { files: Map<string, SnapFile>; view: LedgerView; heads?: HeadRec[] } | undefined {
   try {
@@ -81,39 +69,39 @@ export function decodeSnapshot(buf: Buffer): { files: Map<string, SnapFile>; vie
     if (h.v !== VERSION) return undefined
     const texts: string[] = (h.texts as number[]).map((n) => buf.toString('latin1', o, (o += n)))
     o += (8 - (o % 8)) % 8
-    const nv: number = h.versions
+    const n: number = h.stems
     const auds = h.audiences as [string, number][]
-    const entries = auds.reduce((sum, [, n]) => sum + n, 0)
+    const entries = auds.reduce((sum, [, k]) => sum + k, 0)
     // copies aligned for the typed arrays: the Buffer's own offset in its pool need not be
     const all = new Uint8Array(buf.subarray(o)).buffer
-    if (all.byteLength !== 8 * (nv + entries) + 4 * entries) return undefined
-    const cs = new Float64Array(all, 0, nv + entries)
-    const ix = new Int32Array(all, 8 * (nv + entries), entries)
+    if (all.byteLength !== 8 * (n + entries) + 4 * entries) return undefined
+    const cs = new Float64Array(all, 0, n + entries)
+    const ix = new Int32Array(all, 8 * (n + entries), entries)
     const stems = texts[0] === '' ? [] : texts[0].split('\n')
-    const hashes = texts[1]
-    if (stems.length !== h.stems || nv > stems.length || hashes.length !== 16 * nv) return undefined
-    const versions: LedgerView['versions'] = new Map()
-    const hashList: string[] = []
+    const hashText = texts[1]
+    if (stems.length !== n || hashText.length !== 16 * n) return undefined
+    const slots = new Map<string, number>()
+    const hashes: string[] = []
     const cursors: number[] = []
-    for (let i = 0; i < nv; i++) {
-      versions.set(stems[i], i)
-      hashList.push(hashes.slice(16 * i, 16 * i + 16))
+    for (let i = 0; i < n; i++) {
+      slots.set(stems[i], i)
+      const hash = hashText.slice(16 * i, 16 * i + 16)
+      hashes.push(hash === NO_VERSION ? '' : hash)
       cursors.push(cs[i])
     }
     const audiences: LedgerView['audiences'] = new Map()
     let r = 0
-    for (const [a, n] of auds) {
-      const m = new Map<string, number>()
-      for (let i = 0; i < n; i++, r++) {
-        const stem = stems[ix[r]]
-        if (stem === undefined) return undefined
-        m.set(stem, cs[nv + r])
+    for (const [a, k] of auds) {
+      const m = new Map<number, number>()
+      for (let i = 0; i < k; i++, r++) {
+        if (!(ix[r] >= 0 && ix[r] < n)) return undefined
+        m.set(ix[r], cs[n + r])
       }
       audiences.set(a, m)
     }
     return {
       files: new Map(Object.entries(h.files as Record<string, SnapFile>)),
-      view: { last: h.last, newest: h.newest, versions, hashes: hashList, cursors, audiences },
+      view: { last: h.last, newest: h.newest, slots, stems, hashes, cursors, audiences },
       heads: (h.heads as [string, number, Record<string, number>, number, number | null, number, number, number][] | undefined)?.map(
         ([dev, n, seen, k, m, base, at, to]) => ({ dev, n, seen, k, m: m ?? -Infinity, base, at, to }),
       ),

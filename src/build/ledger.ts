@@ -14,37 +14,55 @@ export interface AudienceEntry {
 }
 
 /**
- * What every device agrees on, keyed by post file stem. Numbers rather than an object per post: a cold read makes
- * one entry per line of a 100,000-line ledger, and objects there cost more in garbage collection than the rest.
+ * What every device agrees on, about every post file stem the ledger names. Each stem has a slot, and the rest is
+ * numbers by slot rather than an object per post or a map keyed by text per audience: a cold read makes one entry per
+ * line of a 100,000-line ledger, and objects and text keys there cost more than everything else.
  */
 export interface LedgerView {
   /** the highest cursor any device has handed out (effective) */
   last: number
-  /** stem → the slot of its current version in `hashes` and `cursors` */
-  versions: Map<string, number>
-  /** per slot: the version's hash (first 16 hex digits) and cursor */
+  /** stem → its slot */
+  slots: Map<string, number>
+  /** per slot: the stem, its current version's hash (first 16 hex digits; '' before any version) and cursor */
+  stems: string[]
   hashes: string[]
   cursors: number[]
-  /** audience → stem → the cursor of its entry, negated for a tombstone (see AudienceEntry) */
-  audiences: Map<string, Map<string, number>>
+  /** audience → slot → the cursor of its entry, negated for a tombstone (see AudienceEntry) */
+  audiences: Map<string, Map<number, number>>
   /** device → its newest build number */
   newest: Record<string, number>
 }
 
 export const emptyView = (last = 0): LedgerView => ({
   last,
-  versions: new Map(),
+  slots: new Map(),
+  stems: [],
   hashes: [],
   cursors: [],
   audiences: new Map(),
   newest: {},
 })
 
+/** The stem's slot, made when it has none. */
+export function slotOf(view: LedgerView, stem: string): number {
+  let i = view.slots.get(stem)
+  if (i === undefined) {
+    view.slots.set(stem, (i = view.stems.length))
+    view.stems.push(stem)
+    view.hashes.push('')
+    view.cursors.push(0)
+  }
+  return i
+}
+
 /** A post's current version in the view. */
 export function versionOf(view: LedgerView, stem: string): { hash: string; c: number } | undefined {
-  const i = view.versions.get(stem)
-  return i === undefined ? undefined : { hash: view.hashes[i], c: view.cursors[i] }
+  const i = view.slots.get(stem)
+  return i === undefined || view.hashes[i] === '' ? undefined : { hash: view.hashes[i], c: view.cursors[i] }
 }
+
+/** How many posts have a version. */
+export const versionCount = (view: LedgerView) => view.hashes.reduce((n, h) => (h === '' ? n : n + 1), 0)
 
 /** An audience entry as a number of the view: its cursor, negated for a tombstone. */
 export const entryOf = (n: number): AudienceEntry => (n < 0 ? { c: -n, d: 1 } : { c: n })
@@ -53,21 +71,17 @@ export const entryOf = (n: number): AudienceEntry => (n < 0 ? { c: -n, d: 1 } : 
  * The rule for a post's version and its audience entries, shared by every way of making a view: the latest cursor
  * wins; ties (two devices, the same effective cursor) go to the larger hash, and a tombstone beats an entry.
  */
-export function setVersion(view: LedgerView, stem: string, hash: string, c: number): void {
-  const i = view.versions.get(stem)
-  if (i === undefined) {
-    view.versions.set(stem, view.hashes.length)
-    view.hashes.push(hash)
-    view.cursors.push(c)
-  } else if (c > view.cursors[i] || (c === view.cursors[i] && hash > view.hashes[i])) {
-    view.hashes[i] = hash
-    view.cursors[i] = c
+export function setVersion(view: LedgerView, slot: number, hash: string, c: number): void {
+  const old = view.hashes[slot]
+  if (old === '' || c > view.cursors[slot] || (c === view.cursors[slot] && hash > old)) {
+    view.hashes[slot] = hash
+    view.cursors[slot] = c
   }
 }
 
-export function setEntry(m: Map<string, number>, stem: string, c: number, tombstone: boolean): void {
-  const old = m.get(stem)
-  if (old === undefined || c > Math.abs(old) || (c === Math.abs(old) && tombstone && old > 0)) m.set(stem, tombstone ? -c : c)
+export function setEntry(m: Map<number, number>, slot: number, c: number, tombstone: boolean): void {
+  const old = m.get(slot)
+  if (old === undefined || c > Math.abs(old) || (c === Math.abs(old) && tombstone && old > 0)) m.set(slot, tombstone ? -c : c)
 }
 
 /** What a build uses: live audiences' entries keyed by post id, page starts and group name keys (per device). */
@@ -110,11 +124,12 @@ function applyEntries(view: LedgerView, b: LogBuild, cs: number[]): void {
   for (let j = 0; j < b.entries.length; j++) {
     const e = b.entries[j]
     const c = cs[j]
-    if (e.k === 'V') setVersion(view, e.stem, e.hash!, c)
+    const slot = slotOf(view, e.stem)
+    if (e.k === 'V') setVersion(view, slot, e.hash!, c)
     for (const a of e.auds) {
       let m = audiences.get(a)
       if (!m) audiences.set(a, (m = new Map()))
-      setEntry(m, e.stem, c, e.k === 'D')
+      setEntry(m, slot, c, e.k === 'D')
     }
   }
 }
@@ -157,14 +172,14 @@ export function advanceLedger(
       if (!s) inAudience.set(a, (s = new Set()))
       s.add(p.stem)
     }
-    const v = view.versions.get(p.stem)
-    if (v === undefined || view.hashes[v] !== hash16(p.hash)) {
+    const slot = view.slots.get(p.stem)
+    if (slot === undefined || view.hashes[slot] !== hash16(p.hash)) {
       entries.push({ k: 'V', c: next(), stem: p.stem, hash: hash16(p.hash), auds })
       versions++
       continue
     }
     const entering = auds.filter((a) => {
-      const e = view.audiences.get(a)?.get(p.stem)
+      const e = view.audiences.get(a)?.get(slot)
       return e === undefined || e < 0
     })
     if (entering.length) entries.push({ k: 'A', c: next(), stem: p.stem, auds: entering })
@@ -173,7 +188,8 @@ export function advanceLedger(
   const leaving = new Map<string, string[]>()
   for (const a of [...live].sort()) {
     const now = inAudience.get(a)
-    for (const [stem, e] of view.audiences.get(a) ?? []) {
+    for (const [slot, e] of view.audiences.get(a) ?? []) {
+      const stem = view.stems[slot]
       if (e < 0 || now?.has(stem)) continue
       const l = leaving.get(stem)
       if (l) l.push(a)
@@ -189,7 +205,7 @@ export function advanceLedger(
   const id = (stem: string) => idOf.get(stem) ?? postId(owner, stem)
   for (const a of live) {
     const out: Record<string, AudienceEntry> = {}
-    for (const [stem, e] of view.audiences.get(a) ?? []) out[id(stem)] = entryOf(e)
+    for (const [slot, e] of view.audiences.get(a) ?? []) out[id(view.stems[slot])] = entryOf(e)
     audiences[a] = out
   }
   for (const e of entries) {

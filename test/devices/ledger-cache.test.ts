@@ -19,8 +19,8 @@ const AUDS = [['public'], ['friend:bob'], ['public', 'group:fam']]
 const show = (v: LedgerView) =>
   JSON.stringify([
     v.last,
-    [...v.versions.keys()].sort().map((s) => [s, versionOf(v, s)]),
-    [...v.audiences].sort().map(([a, m]) => [a, [...m].sort()]),
+    [...v.slots.keys()].sort().map((s) => [s, versionOf(v, s)]),
+    [...v.audiences].sort().map(([a, m]) => [a, [...m].map(([slot, e]) => [v.stems[slot], e]).sort()]),
     Object.entries(v.newest).sort(),
   ])
 /** The cached view must be exactly the view derived from every line; returns how the cache made it. */

@@ -140,8 +140,8 @@ test('after merging both ways, both devices agree on every cursor', async () => 
     const v = deriveLedger((await readLedger(l.root)).builds)
     return JSON.stringify([
       v.last,
-      [...v.versions.keys()].sort().map((s) => [s, versionOf(v, s)]),
-      [...v.audiences].sort().map(([a, m]) => [a, [...m].sort()]),
+      [...v.slots.keys()].sort().map((s) => [s, versionOf(v, s)]),
+      [...v.audiences].sort().map(([a, m]) => [a, [...m].map(([slot, e]) => [v.stems[slot], e]).sort()]),
     ])
   }
   assert.is(await view(A), await view(B))
