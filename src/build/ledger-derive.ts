@@ -4,7 +4,7 @@
 // later, even ones made concurrently that move earlier builds' cursors, extend the view (ledger-cache.ts) instead of
 // deriving it again. Anything unusual — a malformed line, an entry before its build line — returns undefined, and
 // the caller takes the slow path, whose errors say what is wrong and where.
-import { emptyView, type LedgerView, setEntry, setVersion, slotOf } from './ledger.ts'
+import { audOf, emptyView, type LedgerView, setEntry, setVersion, slotOf } from './ledger.ts'
 import { type BuildHead, effectiveBases } from './ledger-cursors.ts'
 import { DEVICE_ID } from './ledger-log.ts'
 
@@ -185,10 +185,10 @@ export function sortBuilds(cols: Columns): void {
  * highest effective cursor applied.
  */
 export function applyColumns(view: LedgerView, cols: Columns, baseOf: (j: number) => number): number {
-  const { audiences, newest } = view
+  const { newest } = view
   let top = 0
-  // the maps of each distinct audience list, made the first time the list is met (the order deriveLedger makes them)
-  const mapsOf = new Map<string[], Map<number, number>[]>()
+  // the indices of each distinct audience list's audiences, made the first time the list is met
+  const indicesOf = new Map<string[], number[]>()
   cols.heads.forEach((h, j) => {
     newest[h.dev] = Math.max(newest[h.dev] ?? 0, h.n)
     let prev = (h.base = baseOf(j))
@@ -198,16 +198,9 @@ export function applyColumns(view: LedgerView, cols: Columns, baseOf: (j: number
       const kind = cols.kind[i]
       if (kind === 0) setVersion(view, slot, cols.hash[i]!, c)
       const list = cols.auds[i]
-      let maps = mapsOf.get(list)
-      if (!maps) {
-        maps = list.map((a) => {
-          let m = audiences.get(a)
-          if (!m) audiences.set(a, (m = new Map()))
-          return m
-        })
-        mapsOf.set(list, maps)
-      }
-      for (let k = 0; k < maps.length; k++) setEntry(maps[k], slot, c, kind === 2)
+      let auds = indicesOf.get(list)
+      if (!auds) indicesOf.set(list, (auds = list.map((a) => audOf(view, a))))
+      for (let k = 0; k < auds.length; k++) setEntry(view, slot, auds[k], c, kind === 2)
     }
     top = Math.max(top, prev)
   })

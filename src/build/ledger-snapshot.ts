@@ -2,11 +2,11 @@
 // from the last build's view instead of parsing every line and computing every effective cursor again. It holds
 // what ledger-cache.ts keeps in memory: per ledger file the bytes read and their sha256 (checked on every read, so a
 // changed file is always seen), every build's head, and the view, in columns that load fast:
-//   u32 header length, JSON header {v, files, last, newest, stems, audiences: [[name, size]…], heads}
+//   u32 header length, JSON header {v, files, last, newest, stems, entries, audiences: [name…], heads}
 //   (heads: every build's [device, n, seen, k, m, base, at, to], see HeadRec in ledger-derive.ts)
 //   latin1: the stems by slot, joined by \n, then their versions' hashes (16 '-' for a slot with no version yet)
-//   f64: the versions' cursors by slot, then per audience its entries' cursors (negative: a tombstone)
-//   i32: per audience, its entries' slots
+//   f64: the versions' cursors by slot, the entries' cursors (negative: a tombstone)
+//   i32: per slot its first entry, the entries' audiences and next entries (the view's columns, see ledger.ts)
 import type { LedgerView } from './ledger.ts'
 import type { HeadRec } from './ledger-derive.ts'
 
@@ -19,21 +19,6 @@ export interface SnapFile {
 const VERSION = 2
 
 export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView, heads?: HeadRec[]): Buffer {
-  const cursors: Float64Array[] = [Float64Array.from(view.cursors)]
-  const refs: Int32Array[] = []
-  const auds: [string, number][] = []
-  for (const [a, m] of view.audiences) {
-    const cs = new Float64Array(m.size)
-    const ix = new Int32Array(m.size)
-    let j = 0
-    for (const [slot, e] of m) {
-      ix[j] = slot
-      cs[j++] = e
-    }
-    auds.push([a, m.size])
-    cursors.push(cs)
-    refs.push(ix)
-  }
   const hashes = view.hashes.map((h) => h || NO_VERSION).join('')
   const textBufs = [Buffer.from(view.stems.join('\n'), 'latin1'), Buffer.from(hashes, 'latin1')]
   const header = Buffer.from(
@@ -43,7 +28,8 @@ export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView, h
       last: view.last,
       newest: view.newest,
       stems: view.stems.length,
-      audiences: auds,
+      entries: view.entAud.length,
+      audiences: view.audNames,
       texts: textBufs.map((b) => b.length),
       heads: heads?.map((h) => [h.dev, h.n, h.seen, h.k, h.k ? h.m : null, h.base, h.at, h.to]),
     }),
@@ -53,8 +39,21 @@ export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView, h
   const head = Buffer.concat([len, header, ...textBufs])
   // the numbers start 8-aligned, so they can be read in place
   const pad = Buffer.alloc((8 - (head.length % 8)) % 8)
-  const bytes = (a: Float64Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
-  return Buffer.concat([head, pad, ...cursors.map(bytes), ...refs.map(bytes)])
+  const columns = [
+    Float64Array.from(view.cursors),
+    Float64Array.from(view.entC),
+    Int32Array.from(view.first),
+    Int32Array.from(view.entAud),
+    Int32Array.from(view.next),
+  ]
+  return Buffer.concat([head, pad, ...columns.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))])
+}
+
+/** A plain array (the view grows its columns) of a typed one: a loop, many times faster than Array.from's iterator. */
+function toArray(t: Float64Array | Int32Array): number[] {
+  const a: number[] = []
+  for (let i = 0; i < t.length; i++) a.push(t[i])
+  return a
 }
 
 /** A slot whose stem has no version yet (only audience lines), in the hashes' text. */
@@ -70,38 +69,44 @@ export function decodeSnapshot(buf: Buffer): { files: Map<string, SnapFile>; vie
     const texts: string[] = (h.texts as number[]).map((n) => buf.toString('latin1', o, (o += n)))
     o += (8 - (o % 8)) % 8
     const n: number = h.stems
-    const auds = h.audiences as [string, number][]
-    const entries = auds.reduce((sum, [, k]) => sum + k, 0)
-    // copies aligned for the typed arrays: the Buffer's own offset in its pool need not be
+    const e: number = h.entries
+    const audNames = h.audiences as string[]
+    // a copy aligned for the typed arrays: the Buffer's own offset in its pool need not be
     const all = new Uint8Array(buf.subarray(o)).buffer
-    if (all.byteLength !== 8 * (n + entries) + 4 * entries) return undefined
-    const cs = new Float64Array(all, 0, n + entries)
-    const ix = new Int32Array(all, 8 * (n + entries), entries)
+    if (all.byteLength !== 8 * (n + e) + 4 * (n + 2 * e)) return undefined
+    let at = 0
+    const f64 = (k: number) => toArray(new Float64Array(all, (at += 8 * k) - 8 * k, k))
+    const i32 = (k: number) => toArray(new Int32Array(all, (at += 4 * k) - 4 * k, k))
+    const [cursors, entC, first, entAud, next] = [f64(n), f64(e), i32(n), i32(e), i32(e)]
     const stems = texts[0] === '' ? [] : texts[0].split('\n')
     const hashText = texts[1]
     if (stems.length !== n || hashText.length !== 16 * n) return undefined
+    // every chain link and audience in range, so a damaged file cannot send a walk astray
+    for (let i = 0; i < n; i++) if (first[i] < -1 || first[i] >= e) return undefined
+    for (let i = 0; i < e; i++) if (next[i] < -1 || next[i] >= i || entAud[i] < 0 || entAud[i] >= audNames.length) return undefined
     const slots = new Map<string, number>()
-    const hashes: string[] = []
-    const cursors: number[] = []
+    const hashes: string[] = new Array(n)
     for (let i = 0; i < n; i++) {
       slots.set(stems[i], i)
       const hash = hashText.slice(16 * i, 16 * i + 16)
-      hashes.push(hash === NO_VERSION ? '' : hash)
-      cursors.push(cs[i])
-    }
-    const audiences: LedgerView['audiences'] = new Map()
-    let r = 0
-    for (const [a, k] of auds) {
-      const m = new Map<number, number>()
-      for (let i = 0; i < k; i++, r++) {
-        if (!(ix[r] >= 0 && ix[r] < n)) return undefined
-        m.set(ix[r], cs[n + r])
-      }
-      audiences.set(a, m)
+      hashes[i] = hash === NO_VERSION ? '' : hash
     }
     return {
       files: new Map(Object.entries(h.files as Record<string, SnapFile>)),
-      view: { last: h.last, newest: h.newest, slots, stems, hashes, cursors, audiences },
+      view: {
+        last: h.last,
+        newest: h.newest,
+        slots,
+        stems,
+        hashes,
+        cursors,
+        audNames,
+        audIndex: new Map(audNames.map((a, i) => [a, i])),
+        first,
+        entAud,
+        entC,
+        next,
+      },
       heads: (h.heads as [string, number, Record<string, number>, number, number | null, number, number, number][] | undefined)?.map(
         ([dev, n, seen, k, m, base, at, to]) => ({ dev, n, seen, k, m: m ?? -Infinity, base, at, to }),
       ),

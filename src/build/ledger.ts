@@ -27,8 +27,17 @@ export interface LedgerView {
   stems: string[]
   hashes: string[]
   cursors: number[]
-  /** audience → slot → the cursor of its entry, negated for a tombstone (see AudienceEntry) */
-  audiences: Map<string, Map<number, number>>
+  /** audiences by index, and each one's index */
+  audNames: string[]
+  audIndex: Map<string, number>
+  /**
+   * the audience entries, per slot a chain: first[slot] → next[e] → … → -1, each entry its audience's index and
+   * its cursor, negated for a tombstone (see AudienceEntry). A post is in few audiences, so a chain is short.
+   */
+  first: number[]
+  entAud: number[]
+  entC: number[]
+  next: number[]
   /** device → its newest build number */
   newest: Record<string, number>
 }
@@ -39,7 +48,12 @@ export const emptyView = (last = 0): LedgerView => ({
   stems: [],
   hashes: [],
   cursors: [],
-  audiences: new Map(),
+  audNames: [],
+  audIndex: new Map(),
+  first: [],
+  entAud: [],
+  entC: [],
+  next: [],
   newest: {},
 })
 
@@ -51,8 +65,40 @@ export function slotOf(view: LedgerView, stem: string): number {
     view.stems.push(stem)
     view.hashes.push('')
     view.cursors.push(0)
+    view.first.push(-1)
   }
   return i
+}
+
+/** The audience's index, made when it has none. */
+export function audOf(view: LedgerView, name: string): number {
+  let i = view.audIndex.get(name)
+  if (i === undefined) {
+    view.audIndex.set(name, (i = view.audNames.length))
+    view.audNames.push(name)
+  }
+  return i
+}
+
+/** The post's entry in the audience (a number as in the view), if any. */
+export function entryAt(view: LedgerView, aud: string, slot: number): number | undefined {
+  const a = view.audIndex.get(aud)
+  if (a === undefined) return undefined
+  for (let e = view.first[slot]; e >= 0; e = view.next[e]) if (view.entAud[e] === a) return view.entC[e]
+  return undefined
+}
+
+/** Every audience's entries, in slot order: audience → slots and their entries (numbers as in the view). */
+export function byAudience(view: LedgerView): Map<string, { slots: number[]; cs: number[] }> {
+  const lists = view.audNames.map(() => ({ slots: [] as number[], cs: [] as number[] }))
+  for (let slot = 0; slot < view.first.length; slot++) {
+    for (let e = view.first[slot]; e >= 0; e = view.next[e]) {
+      const l = lists[view.entAud[e]]
+      l.slots.push(slot)
+      l.cs.push(view.entC[e])
+    }
+  }
+  return new Map(view.audNames.map((a, i) => [a, lists[i]]))
 }
 
 /** A post's current version in the view. */
@@ -79,9 +125,17 @@ export function setVersion(view: LedgerView, slot: number, hash: string, c: numb
   }
 }
 
-export function setEntry(m: Map<number, number>, slot: number, c: number, tombstone: boolean): void {
-  const old = m.get(slot)
-  if (old === undefined || c > Math.abs(old) || (c === Math.abs(old) && tombstone && old > 0)) m.set(slot, tombstone ? -c : c)
+export function setEntry(view: LedgerView, slot: number, aud: number, c: number, tombstone: boolean): void {
+  for (let e = view.first[slot]; e >= 0; e = view.next[e]) {
+    if (view.entAud[e] !== aud) continue
+    const old = view.entC[e]
+    if (c > Math.abs(old) || (c === Math.abs(old) && tombstone && old > 0)) view.entC[e] = tombstone ? -c : c
+    return
+  }
+  view.entAud.push(aud)
+  view.entC.push(tombstone ? -c : c)
+  view.next.push(view.first[slot])
+  view.first[slot] = view.entAud.length - 1
 }
 
 /** What a build uses: live audiences' entries keyed by post id, page starts and group name keys (per device). */
@@ -119,18 +173,14 @@ export function applyBuild(view: LedgerView, b: LogBuild): void {
 }
 
 function applyEntries(view: LedgerView, b: LogBuild, cs: number[]): void {
-  const { audiences, newest } = view
+  const { newest } = view
   newest[b.dev] = Math.max(newest[b.dev] ?? 0, b.n)
   for (let j = 0; j < b.entries.length; j++) {
     const e = b.entries[j]
     const c = cs[j]
     const slot = slotOf(view, e.stem)
     if (e.k === 'V') setVersion(view, slot, e.hash!, c)
-    for (const a of e.auds) {
-      let m = audiences.get(a)
-      if (!m) audiences.set(a, (m = new Map()))
-      setEntry(m, slot, c, e.k === 'D')
-    }
+    for (const a of e.auds) setEntry(view, slot, audOf(view, a), c, e.k === 'D')
   }
 }
 
@@ -179,18 +229,20 @@ export function advanceLedger(
       continue
     }
     const entering = auds.filter((a) => {
-      const e = view.audiences.get(a)?.get(slot)
+      const e = entryAt(view, a, slot)
       return e === undefined || e < 0
     })
     if (entering.length) entries.push({ k: 'A', c: next(), stem: p.stem, auds: entering })
   }
   // tombstones: a post that was in a live audience and is not any more (deleted, or its `to` changed)
   const leaving = new Map<string, string[]>()
+  const lists = byAudience(view)
   for (const a of [...live].sort()) {
     const now = inAudience.get(a)
-    for (const [slot, e] of view.audiences.get(a) ?? []) {
-      const stem = view.stems[slot]
-      if (e < 0 || now?.has(stem)) continue
+    const { slots, cs } = lists.get(a) ?? { slots: [], cs: [] }
+    for (let i = 0; i < slots.length; i++) {
+      const stem = view.stems[slots[i]]
+      if (cs[i] < 0 || now?.has(stem)) continue
       const l = leaving.get(stem)
       if (l) l.push(a)
       else leaving.set(stem, [a])
@@ -205,7 +257,8 @@ export function advanceLedger(
   const id = (stem: string) => idOf.get(stem) ?? postId(owner, stem)
   for (const a of live) {
     const out: Record<string, AudienceEntry> = {}
-    for (const [slot, e] of view.audiences.get(a) ?? []) out[id(view.stems[slot])] = entryOf(e)
+    const { slots, cs } = lists.get(a) ?? { slots: [], cs: [] }
+    for (let i = 0; i < slots.length; i++) out[id(view.stems[slots[i]])] = entryOf(cs[i])
     audiences[a] = out
   }
   for (const e of entries) {

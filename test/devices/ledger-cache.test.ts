@@ -5,7 +5,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { deriveLedger, type LedgerView, versionOf } from '../../src/build/ledger.ts'
+import { byAudience, deriveLedger, type LedgerView, versionOf } from '../../src/build/ledger.ts'
 import { clearLedgerCache, ledgerView, saveLedgerView } from '../../src/build/ledger-cache.ts'
 import { appendBuild, formatBuild, LEDGER_DIR, type LogBuild, readLedger } from '../../src/build/ledger-log.ts'
 import { tempDir } from '../helpers/index.ts'
@@ -20,7 +20,7 @@ const show = (v: LedgerView) =>
   JSON.stringify([
     v.last,
     [...v.slots.keys()].sort().map((s) => [s, versionOf(v, s)]),
-    [...v.audiences].sort().map(([a, m]) => [a, [...m].map(([slot, e]) => [v.stems[slot], e]).sort()]),
+    [...byAudience(v)].sort().map(([a, l]) => [a, l.slots.map((slot, i) => [v.stems[slot], l.cs[i]]).sort()]),
     Object.entries(v.newest).sort(),
   ])
 /** The cached view must be exactly the view derived from every line; returns how the cache made it. */

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { buildFeed } from '../../src/build/build.ts'
-import { deriveLedger, versionOf } from '../../src/build/ledger.ts'
+import { byAudience, deriveLedger, versionOf } from '../../src/build/ledger.ts'
 import { readLedger } from '../../src/build/ledger-log.ts'
 import { addPeer } from '../../src/identity/index.ts'
 import { layout, type Layout } from '../../src/paths.ts'
@@ -141,7 +141,7 @@ test('after merging both ways, both devices agree on every cursor', async () => 
     return JSON.stringify([
       v.last,
       [...v.slots.keys()].sort().map((s) => [s, versionOf(v, s)]),
-      [...v.audiences].sort().map(([a, m]) => [a, [...m].map(([slot, e]) => [v.stems[slot], e]).sort()]),
+      [...byAudience(v)].sort().map(([a, l]) => [a, l.slots.map((slot, i) => [v.stems[slot], l.cs[i]]).sort()]),
     ])
   }
   assert.is(await view(A), await view(B))
