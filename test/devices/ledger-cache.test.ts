@@ -190,8 +190,10 @@ test('a new process starts from the snapshot on disk, and still sees every chang
   assert.is((await ledgerView(root, { snapshot })).how, 'full')
   assert.is(await check(root, 'a rewrite under the snapshot'), 'unchanged')
 
-  // a cut or foreign snapshot is ignored
-  for (const bad of [saved.subarray(0, saved.length >> 1), Buffer.from('not a snapshot'), Buffer.alloc(0)]) {
+  // a cut, damaged or foreign snapshot is ignored (damaged: the last entry's chain link points past itself)
+  const damaged = Buffer.from(saved)
+  damaged.writeInt32LE(0x7fffffff, damaged.length - 4)
+  for (const bad of [saved.subarray(0, saved.length >> 1), damaged, Buffer.from('not a snapshot'), Buffer.alloc(0)]) {
     clearLedgerCache()
     await fs.writeFile(snapshot, bad)
     assert.is((await ledgerView(root, { snapshot })).how, 'full')
