@@ -191,9 +191,13 @@ test('a new process starts from the snapshot on disk, and still sees every chang
   assert.is(await check(root, 'a rewrite under the snapshot'), 'unchanged')
 
   // a cut, damaged or foreign snapshot is ignored (damaged: the last entry's chain link points past itself)
-  const damaged = Buffer.from(saved)
+  await saveLedgerView(root, snapshot)
+  const good = await fs.readFile(snapshot)
+  clearLedgerCache()
+  assert.is((await ledgerView(root, { snapshot })).how, 'unchanged', 'the snapshot of these files is used')
+  const damaged = Buffer.from(good)
   damaged.writeInt32LE(0x7fffffff, damaged.length - 4)
-  for (const bad of [saved.subarray(0, saved.length >> 1), damaged, Buffer.from('not a snapshot'), Buffer.alloc(0)]) {
+  for (const bad of [good.subarray(0, good.length >> 1), damaged, Buffer.from('not a snapshot'), Buffer.alloc(0)]) {
     clearLedgerCache()
     await fs.writeFile(snapshot, bad)
     assert.is((await ledgerView(root, { snapshot })).how, 'full')
