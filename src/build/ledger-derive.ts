@@ -35,7 +35,9 @@ export interface Columns {
   kind: number[]
   c: number[]
   stem: string[]
-  hash: (string | undefined)[]
+  /** the version hash's 16 hex digits as two 32-bit numbers (V only; 0 otherwise) */
+  hashHi: number[]
+  hashLo: number[]
   auds: string[][]
 }
 
@@ -51,7 +53,7 @@ export interface Unit {
 
 /** Every unit's builds in columns, or undefined when a line is not of the usual shape. */
 export function parseColumns(units: Unit[]): { cols: Columns; lastN: number[] } | undefined {
-  const cols: Columns = { heads: [], kind: [], c: [], stem: [], hash: [], auds: [] }
+  const cols: Columns = { heads: [], kind: [], c: [], stem: [], hashHi: [], hashLo: [], auds: [] }
   const lastN: number[] = []
   const auds: AudState = { cache: new Map(), prevRaw: '\u0000', prev: [] }
   for (const u of units) {
@@ -127,12 +129,17 @@ function entryLine(text: string, pos: number, k: number, cols: Columns, st: AudS
   for (let ch = text.charCodeAt(p); ch < 128 && STEM_CHAR[ch] > 0; ch = text.charCodeAt(++p));
   if (p === s0 || STEM_CHAR[text.charCodeAt(s0)] !== 3 || text.charCodeAt(p) !== TAB) return -1
   const stem = text.slice(s0, p)
-  let hash: string | undefined
+  // the version hash: 16 lowercase hex digits, read as two 32-bit numbers
+  let hi = 0
+  let lo = 0
   if (kind === 0) {
     const h0 = ++p
-    for (let ch = text.charCodeAt(p); (ch >= 48 && ch <= 57) || (ch >= 97 && ch <= 102); ch = text.charCodeAt(++p));
+    for (let ch = text.charCodeAt(p); (ch >= 48 && ch <= 57) || (ch >= 97 && ch <= 102); ch = text.charCodeAt(++p)) {
+      const d = ch <= 57 ? ch - 48 : ch - 87
+      if (p - h0 < 8) hi = hi * 16 + d
+      else lo = lo * 16 + d
+    }
     if (p - h0 !== 16 || text.charCodeAt(p) !== TAB) return -1
-    hash = text.slice(h0, p)
   }
   // the audiences: the rest of the line, no tab
   const a0 = p + 1
@@ -148,7 +155,8 @@ function entryLine(text: string, pos: number, k: number, cols: Columns, st: AudS
   cols.kind.push(kind)
   cols.c.push(c)
   cols.stem.push(stem)
-  cols.hash.push(hash)
+  cols.hashHi.push(hi)
+  cols.hashLo.push(lo)
   cols.auds.push(auds)
   return nl + 1
 }
@@ -168,7 +176,7 @@ export function sortBuilds(cols: Columns): void {
     for (let i = h.start + 1; i < h.end && sorted; i++) if (cols.c[i] < cols.c[i - 1]) sorted = false
     if (!sorted) {
       const order = Array.from({ length: h.end - h.start }, (_, i) => h.start + i).sort((x, y) => cols.c[x] - cols.c[y] || x - y)
-      for (const col of [cols.kind, cols.c, cols.stem, cols.hash, cols.auds] as unknown[][]) {
+      for (const col of [cols.kind, cols.c, cols.stem, cols.hashHi, cols.hashLo, cols.auds] as unknown[][]) {
         const copy = order.map((i) => col[i])
         for (let i = 0; i < copy.length; i++) col[h.start + i] = copy[i]
       }
@@ -196,7 +204,7 @@ export function applyColumns(view: LedgerView, cols: Columns, baseOf: (j: number
       const c = (prev = Math.max(cols.c[i], prev + 1))
       const slot = slotOf(view, cols.stem[i])
       const kind = cols.kind[i]
-      if (kind === 0) setVersion(view, slot, cols.hash[i]!, c)
+      if (kind === 0) setVersion(view, slot, cols.hashHi[i], cols.hashLo[i], c)
       const list = cols.auds[i]
       let auds = indicesOf.get(list)
       if (!auds) indicesOf.set(list, (auds = list.map((a) => audOf(view, a))))

@@ -4,8 +4,9 @@
 // changed file is always seen), every build's head, and the view, in columns that load fast:
 //   u32 header length, JSON header {v, files, last, newest, stems, entries, audiences: [name…], heads}
 //   (heads: every build's [device, n, seen, k, m, base, at, to], see HeadRec in ledger-derive.ts)
-//   latin1: the stems by slot, joined by \n, then their versions' hashes (16 '-' for a slot with no version yet)
-//   f64: the versions' cursors by slot, the entries' cursors (negative: a tombstone)
+//   latin1: the stems by slot, joined by \n
+//   f64: by slot the version's cursor and hash (two 32-bit halves; -1 before any version), the entries' cursors
+//   (negative: a tombstone)
 //   i32: per slot its first entry, the entries' audiences and next entries (the view's columns, see ledger.ts)
 import type { LedgerView } from './ledger.ts'
 import type { HeadRec } from './ledger-derive.ts'
@@ -19,8 +20,7 @@ export interface SnapFile {
 const VERSION = 2
 
 export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView, heads?: HeadRec[]): Buffer {
-  const hashes = view.hashes.map((h) => h || NO_VERSION).join('')
-  const textBufs = [Buffer.from(view.stems.join('\n'), 'latin1'), Buffer.from(hashes, 'latin1')]
+  const textBufs = [Buffer.from(view.stems.join('\n'), 'latin1')]
   const header = Buffer.from(
     JSON.stringify({
       v: VERSION,
@@ -41,6 +41,8 @@ export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView, h
   const pad = Buffer.alloc((8 - (head.length % 8)) % 8)
   const columns = [
     Float64Array.from(view.cursors),
+    Float64Array.from(view.hashHi),
+    Float64Array.from(view.hashLo),
     Float64Array.from(view.entC),
     Int32Array.from(view.first),
     Int32Array.from(view.entAud),
@@ -51,13 +53,10 @@ export function encodeSnapshot(files: Map<string, SnapFile>, view: LedgerView, h
 
 /** A plain array (the view grows its columns) of a typed one: a loop, many times faster than Array.from's iterator. */
 function toArray(t: Float64Array | Int32Array): number[] {
-  const a: number[] = []
-  for (let i = 0; i < t.length; i++) a.push(t[i])
+  const a: number[] = new Array(t.length)
+  for (let i = 0; i < t.length; i++) a[i] = t[i]
   return a
 }
-
-/** A slot whose stem has no version yet (only audience lines), in the hashes' text. */
-const NO_VERSION = '-'.repeat(16)
 
 /** The files and view saved by encodeSnapshot, or undefined for anything else (an older format, a cut file). */
 export function decodeSnapshot(buf: Buffer): { files: Map<string, SnapFile>; view: LedgerView; heads?: HeadRec[] } | undefined {
@@ -73,24 +72,18 @@ export function decodeSnapshot(buf: Buffer): { files: Map<string, SnapFile>; vie
     const audNames = h.audiences as string[]
     // a copy aligned for the typed arrays: the Buffer's own offset in its pool need not be
     const all = new Uint8Array(buf.subarray(o)).buffer
-    if (all.byteLength !== 8 * (n + e) + 4 * (n + 2 * e)) return undefined
+    if (all.byteLength !== 8 * (3 * n + e) + 4 * (n + 2 * e)) return undefined
     let at = 0
     const f64 = (k: number) => toArray(new Float64Array(all, (at += 8 * k) - 8 * k, k))
     const i32 = (k: number) => toArray(new Int32Array(all, (at += 4 * k) - 4 * k, k))
-    const [cursors, entC, first, entAud, next] = [f64(n), f64(e), i32(n), i32(e), i32(e)]
+    const [cursors, hashHi, hashLo, entC, first, entAud, next] = [f64(n), f64(n), f64(n), f64(e), i32(n), i32(e), i32(e)]
     const stems = texts[0] === '' ? [] : texts[0].split('\n')
-    const hashText = texts[1]
-    if (stems.length !== n || hashText.length !== 16 * n) return undefined
+    if (stems.length !== n) return undefined
     // every chain link and audience in range, so a damaged file cannot send a walk astray
     for (let i = 0; i < n; i++) if (first[i] < -1 || first[i] >= e) return undefined
     for (let i = 0; i < e; i++) if (next[i] < -1 || next[i] >= i || entAud[i] < 0 || entAud[i] >= audNames.length) return undefined
     const slots = new Map<string, number>()
-    const hashes: string[] = new Array(n)
-    for (let i = 0; i < n; i++) {
-      slots.set(stems[i], i)
-      const hash = hashText.slice(16 * i, 16 * i + 16)
-      hashes[i] = hash === NO_VERSION ? '' : hash
-    }
+    for (let i = 0; i < n; i++) slots.set(stems[i], i)
     return {
       files: new Map(Object.entries(h.files as Record<string, SnapFile>)),
       view: {
@@ -98,7 +91,8 @@ export function decodeSnapshot(buf: Buffer): { files: Map<string, SnapFile>; vie
         newest: h.newest,
         slots,
         stems,
-        hashes,
+        hashHi,
+        hashLo,
         cursors,
         audNames,
         audIndex: new Map(audNames.map((a, i) => [a, i])),

@@ -23,9 +23,13 @@ export interface LedgerView {
   last: number
   /** stem → its slot */
   slots: Map<string, number>
-  /** per slot: the stem, its current version's hash (first 16 hex digits; '' before any version) and cursor */
+  /**
+   * per slot: the stem, its current version's hash — the first 16 hex digits as two 32-bit numbers, hashHi -1
+   * before any version — and cursor
+   */
   stems: string[]
-  hashes: string[]
+  hashHi: number[]
+  hashLo: number[]
   cursors: number[]
   /** audiences by index, and each one's index */
   audNames: string[]
@@ -46,7 +50,8 @@ export const emptyView = (last = 0): LedgerView => ({
   last,
   slots: new Map(),
   stems: [],
-  hashes: [],
+  hashHi: [],
+  hashLo: [],
   cursors: [],
   audNames: [],
   audIndex: new Map(),
@@ -63,7 +68,8 @@ export function slotOf(view: LedgerView, stem: string): number {
   if (i === undefined) {
     view.slots.set(stem, (i = view.stems.length))
     view.stems.push(stem)
-    view.hashes.push('')
+    view.hashHi.push(-1)
+    view.hashLo.push(0)
     view.cursors.push(0)
     view.first.push(-1)
   }
@@ -104,11 +110,16 @@ export function byAudience(view: LedgerView): Map<string, { slots: number[]; cs:
 /** A post's current version in the view. */
 export function versionOf(view: LedgerView, stem: string): { hash: string; c: number } | undefined {
   const i = view.slots.get(stem)
-  return i === undefined || view.hashes[i] === '' ? undefined : { hash: view.hashes[i], c: view.cursors[i] }
+  return i === undefined || view.hashHi[i] < 0 ? undefined : { hash: hex16(view.hashHi[i], view.hashLo[i]), c: view.cursors[i] }
 }
 
+/** The 16 hex digits of a version hash as two 32-bit numbers, and back. */
+export const hexHi = (hash16: string) => Number.parseInt(hash16.slice(0, 8), 16)
+export const hexLo = (hash16: string) => Number.parseInt(hash16.slice(8, 16), 16)
+export const hex16 = (hi: number, lo: number) => hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0')
+
 /** How many posts have a version. */
-export const versionCount = (view: LedgerView) => view.hashes.reduce((n, h) => (h === '' ? n : n + 1), 0)
+export const versionCount = (view: LedgerView) => view.hashHi.reduce((n, h) => (h < 0 ? n : n + 1), 0)
 
 /** An audience entry as a number of the view: its cursor, negated for a tombstone. */
 export const entryOf = (n: number): AudienceEntry => (n < 0 ? { c: -n, d: 1 } : { c: n })
@@ -117,10 +128,12 @@ export const entryOf = (n: number): AudienceEntry => (n < 0 ? { c: -n, d: 1 } : 
  * The rule for a post's version and its audience entries, shared by every way of making a view: the latest cursor
  * wins; ties (two devices, the same effective cursor) go to the larger hash, and a tombstone beats an entry.
  */
-export function setVersion(view: LedgerView, slot: number, hash: string, c: number): void {
-  const old = view.hashes[slot]
-  if (old === '' || c > view.cursors[slot] || (c === view.cursors[slot] && hash > old)) {
-    view.hashes[slot] = hash
+export function setVersion(view: LedgerView, slot: number, hi: number, lo: number, c: number): void {
+  const oldHi = view.hashHi[slot]
+  const was = view.cursors[slot]
+  if (oldHi < 0 || c > was || (c === was && (hi > oldHi || (hi === oldHi && lo > view.hashLo[slot])))) {
+    view.hashHi[slot] = hi
+    view.hashLo[slot] = lo
     view.cursors[slot] = c
   }
 }
@@ -179,7 +192,7 @@ function applyEntries(view: LedgerView, b: LogBuild, cs: number[]): void {
     const e = b.entries[j]
     const c = cs[j]
     const slot = slotOf(view, e.stem)
-    if (e.k === 'V') setVersion(view, slot, e.hash!, c)
+    if (e.k === 'V') setVersion(view, slot, hexHi(e.hash!), hexLo(e.hash!), c)
     for (const a of e.auds) setEntry(view, slot, audOf(view, a), c, e.k === 'D')
   }
 }
@@ -223,7 +236,8 @@ export function advanceLedger(
       s.add(p.stem)
     }
     const slot = view.slots.get(p.stem)
-    if (slot === undefined || view.hashes[slot] !== hash16(p.hash)) {
+    const h = hash16(p.hash)
+    if (slot === undefined || view.hashHi[slot] !== hexHi(h) || view.hashLo[slot] !== hexLo(h)) {
       entries.push({ k: 'V', c: next(), stem: p.stem, hash: hash16(p.hash), auds })
       versions++
       continue
