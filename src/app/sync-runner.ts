@@ -27,6 +27,11 @@ export interface SyncView {
   friends: FriendProgress[]
   nextAt?: string
   intervalMs: number
+  /**
+   * counts every change to the state (a run starting, a friend's progress, a run's end), so that a page can tell a
+   * state it fetched from one that an event already overtook
+   */
+  seq: number
 }
 
 export interface SyncRunnerOptions {
@@ -47,6 +52,7 @@ export class SyncRunner {
   #startedAt: string | undefined
   #endedAt: string | undefined
   #error: string | undefined
+  #seq = 0
   readonly #events: EventHub
 
   constructor(events: EventHub) {
@@ -67,6 +73,7 @@ export class SyncRunner {
       onRun: (r) => {
         this.#endedAt = new Date().toISOString()
         this.#error = 'error' in r ? r.error.message : undefined
+        this.#seq++
         this.#events.send('sync', { type: 'done', view: this.view() })
       },
     })
@@ -81,6 +88,7 @@ export class SyncRunner {
       this.#startedAt = new Date().toISOString()
       this.#endedAt = undefined
       this.#error = undefined
+      this.#seq++
       this.#bg.syncNow()
       this.#events.send('sync', { type: 'start', view: this.view() })
     }
@@ -97,6 +105,7 @@ export class SyncRunner {
       friends: [...this.#friends.values()],
       ...(bg?.nextAt ? { nextAt: bg.nextAt.toISOString() } : {}),
       intervalMs: bg?.intervalMs ?? 0,
+      seq: this.#seq,
     }
   }
 
@@ -118,7 +127,8 @@ export class SyncRunner {
       if (e.report.via) f.via = e.report.via
     }
     this.#friends.set(e.name, f)
-    this.#events.send('sync', { type: 'friend', friend: f })
+    this.#seq++
+    this.#events.send('sync', { type: 'friend', friend: f, seq: this.#seq })
   }
 
   async close(): Promise<void> {

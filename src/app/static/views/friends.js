@@ -50,8 +50,12 @@ export function render({ main, say }) {
     }
   }
 
+  // the newest state shown: a fetched state older than an event already shown is dropped (a `Sync now` answer
+  // can arrive after the first friends' progress came over the event stream)
+  let seq = -1
   function showSync(s) {
-    if (!s) return
+    if (!s || (s.seq ?? 0) < seq) return
+    seq = s.seq ?? seq
     syncBtn.disabled = s.running
     progress.replaceChildren(...s.friends.map(progressLine))
     syncState.textContent = s.running
@@ -149,6 +153,8 @@ export function render({ main, say }) {
   const offs = [
     on('sync', (m) => {
       if (m.type === 'friend') {
+        if (m.seq <= seq) return
+        seq = m.seq
         const old = progress.querySelector(`li[data-name="${CSS.escape(m.friend.name)}"]`)
         const line = progressLine(m.friend)
         old ? old.replaceWith(line) : progress.append(line)
