@@ -17,6 +17,7 @@ import type { UpdatesStats } from '../src/server/updates.ts'
 import { follow, syncAll } from '../src/sync/index.ts'
 import type { PacedJob, PacedResult } from './children/paced-client.ts'
 import { writeSyntheticBuild } from './exchange-fixture.ts'
+import { feedPair } from './friend-requests.ts'
 import { generateFeed, time, tmp } from './util.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -82,16 +83,6 @@ function pacedClient(job: PacedJob): Promise<PacedResult> {
 const cannon = (opts: Record<string, unknown>) => autocannon({ connections: 50, ...opts }) as unknown as Promise<Result>
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 const load = () => os.loadavg()[0].toFixed(2)
-
-async function feedPair(): Promise<{ alice: Layout; bob: Layout }> {
-  const alice = layout(await tmp('peerfeed-bench-alice-'))
-  const bob = layout(await tmp('peerfeed-bench-bob-'))
-  await initFeed(alice, { name: 'Alice', email: 'alice@example.org' })
-  await initFeed(bob, { name: 'Bob', email: 'bob@example.org' })
-  await addPeer(alice, 'bob', bob.selfPublicKey)
-  await addPeer(bob, 'alice', alice.selfPublicKey)
-  return { alice, bob }
-}
 
 /** What the disk alone costs: n small files written to a temp name and renamed, as the inbox does. */
 async function fileFloor(n: number): Promise<number> {

@@ -17,6 +17,7 @@ import { layout } from '../src/paths.ts'
 import { initFeed } from '../src/posts/init-feed.ts'
 import { writePost } from '../src/posts/write-post.ts'
 import type { PacedJob, PacedResult } from './children/paced-client.ts'
+import { pairWithRequests } from './friend-requests.ts'
 import { tmp } from './util.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -72,27 +73,7 @@ export async function run() {
   const n = Number(process.env.BENCH_UPDATES ?? 3000)
   const workers = Number(process.env.BENCH_DECRYPT_WORKERS ?? 2)
   const warm = Number(process.env.BENCH_WARMUP ?? 3000)
-  const alice = layout(await tmp('peerfeed-bench-alice-'))
-  const bob = layout(await tmp('peerfeed-bench-bob-'))
-  await initFeed(alice, { name: 'Alice', email: 'alice@example.org' })
-  await initFeed(bob, { name: 'Bob', email: 'bob@example.org' })
-  await addPeer(alice, 'bob', bob.selfPublicKey)
-  await addPeer(bob, 'alice', alice.selfPublicKey)
-  await writePost(alice, { data: { type: 'status', text: 'for bob', to: ['bob'] } })
-  await buildFeed(alice)
-  const to = await readPublicKey(await fs.readFile(alice.selfPublicKey, 'utf8'))
-  const signer = await readSecretKey(await fs.readFile(bob.selfSecretKey, 'utf8'))
-  const bodies: string[] = []
-  for (let i = 0; i < n + warm; i++) {
-    const data = JSON.stringify({
-      since: '9999999999999',
-      limit: 500,
-      nonce: crypto.randomBytes(16).toString('hex'),
-      sentAt: new Date().toISOString(),
-      server: to.fingerprint,
-    })
-    bodies.push(await encryptAndSign({ data, to: [to], signer }))
-  }
+  const { alice, bob, bodies } = await pairWithRequests(n + warm, '9999999999999')
   const limits = { perIp: { rate: 1e9, burst: 1e9 }, perKey: { rate: 1e9, burst: 1e9 }, maxPending: 100_000, decryptWorkers: workers }
   const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean)
   const server = child('exchange-server.ts', [alice.root, JSON.stringify(limits)], extra)

@@ -19,33 +19,14 @@ import { ownKeysCache } from '../src/server/own-keys.ts'
 import { replayCache } from '../src/server/replay-cache.ts'
 import { selectPages } from '../src/server/select-pages.ts'
 import { loadSnapshot } from '../src/server/snapshot.ts'
+import { pairWithRequests } from './friend-requests.ts'
 import { tmp } from './util.ts'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]
 
 export async function run(n = Number(process.env.BENCH_STAGE_REQUESTS ?? 400)) {
-  const alice = layout(await tmp('peerfeed-bench-alice-'))
-  const bob = layout(await tmp('peerfeed-bench-bob-'))
-  await initFeed(alice, { name: 'Alice', email: 'alice@example.org' })
-  await initFeed(bob, { name: 'Bob', email: 'bob@example.org' })
-  await addPeer(alice, 'bob', bob.selfPublicKey)
-  await addPeer(bob, 'alice', alice.selfPublicKey)
-  await writePost(alice, { data: { type: 'status', text: 'for bob', to: ['bob'] } })
-  await buildFeed(alice)
-  const to = await readPublicKey(await fs.readFile(alice.selfPublicKey, 'utf8'))
-  const signer = await readSecretKey(await fs.readFile(bob.selfSecretKey, 'utf8'))
-  const bodies: string[] = []
-  for (let i = 0; i < n; i++) {
-    const data = JSON.stringify({
-      since: null,
-      limit: 500,
-      nonce: crypto.randomBytes(16).toString('hex'),
-      sentAt: new Date().toISOString(),
-      server: to.fingerprint,
-    })
-    bodies.push(await encryptAndSign({ data, to: [to], signer }))
-  }
+  const { alice, bob, bodies } = await pairWithRequests(n, null)
   const known = identityCache(alice)
   const replay = replayCache({ file: path.join(alice.state, 'server', 'nonces.log') })
   const snap = await loadSnapshot(alice)
