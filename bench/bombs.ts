@@ -5,16 +5,14 @@ import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import { buildFeed } from '../src/build/build.ts'
 import { encryptAndSign, readPublicKey, readSecretKey } from '../src/crypto/index.ts'
-import { addPeer } from '../src/identity/index.ts'
-import { layout } from '../src/paths.ts'
-import { initFeed } from '../src/posts/init-feed.ts'
 import { writePost } from '../src/posts/write-post.ts'
 import { follow } from '../src/sync/index.ts'
 import { bzip2Bomb } from '../test/helpers/bombs.ts'
 import { guardedCli } from '../test/helpers/guarded-run.ts'
 import { relay } from '../test/helpers/relay.ts'
 import { serveChild } from '../test/helpers/serve-child.ts'
-import { time, tmp } from './util.ts'
+import { feedPair } from './friend-requests.ts'
+import { time, } from './util.ts'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const post = (url: string, body: string) =>
@@ -26,12 +24,7 @@ const post = (url: string, body: string) =>
   )
 
 export async function run() {
-  const alice = layout(await tmp('peerfeed-bench-alice-'))
-  const bob = layout(await tmp('peerfeed-bench-bob-'))
-  await initFeed(alice, { name: 'Alice', email: 'alice@example.org' })
-  await initFeed(bob, { name: 'Bob', email: 'bob@example.org' })
-  await addPeer(alice, 'bob', bob.selfPublicKey)
-  await addPeer(bob, 'alice', alice.selfPublicKey)
+  const { alice, bob } = await feedPair()
   await writePost(alice, { data: { type: 'status', text: 'for bob', to: ['bob'] } })
   await buildFeed(alice)
   const alicePub = await readPublicKey(await fs.readFile(alice.selfPublicKey, 'utf8'))

@@ -10,14 +10,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import autocannon, { type Result } from 'autocannon'
 import { buildFeed } from '../src/build/build.ts'
 import { encryptAndSign, generateIdentity, readPublicKey, readSecretKey } from '../src/crypto/index.ts'
-import { addPeer } from '../src/identity/index.ts'
-import { layout, type Layout } from '../src/paths.ts'
-import { initFeed } from '../src/posts/init-feed.ts'
+import { type Layout } from '../src/paths.ts'
 import type { UpdatesStats } from '../src/server/updates.ts'
 import { follow, syncAll } from '../src/sync/index.ts'
 import type { PacedJob, PacedResult } from './children/paced-client.ts'
 import { writeSyntheticBuild } from './exchange-fixture.ts'
-import { feedPair } from './friend-requests.ts'
+import { feedPair, updateRequests } from './friend-requests.ts'
 import { generateFeed, time, tmp } from './util.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -115,23 +113,7 @@ async function freshSync(bob: Layout) {
   return { posts: s.new, ms, cpuMs: userMs + sysMs, userMs, sysMs }
 }
 
-/** Distinct, valid, up-to-date update requests from Bob (fresh nonce each), encrypted beforehand. */
-async function requestPool(alice: Layout, bob: Layout, since: string | null, n: number): Promise<string[]> {
-  const to = await readPublicKey(await fs.readFile(alice.selfPublicKey, 'utf8'))
-  const signer = await readSecretKey(await fs.readFile(bob.selfSecretKey, 'utf8'))
-  const out: string[] = []
-  for (let i = 0; i < n; i++) {
-    const data = JSON.stringify({
-      since,
-      limit: 500,
-      nonce: crypto.randomBytes(16).toString('hex'),
-      sentAt: new Date().toISOString(),
-      server: to.fingerprint,
-    })
-    out.push(await encryptAndSign({ data, to: [to], signer }))
-  }
-  return out
-}
+const requestPool = updateRequests
 
 export async function run(n = Number(process.env.BENCH_POSTS ?? 10_000), big = Number(process.env.BENCH_BIG_POSTS ?? 100_000)) {
   console.log(`exchange: a friend with ${fmt(n)} posts (9 in 10 private to us, 1 in 10 public)`)

@@ -21,11 +21,8 @@ export async function feedPair(): Promise<{ alice: Layout; bob: Layout }> {
   return { alice, bob }
 }
 
-/** The pair, Alice's feed built with one post for Bob, and `n` distinct requests from Bob asking for what is after `since`. */
-export async function pairWithRequests(n: number, since: string | null): Promise<{ alice: Layout; bob: Layout; bodies: string[] }> {
-  const { alice, bob } = await feedPair()
-  await writePost(alice, { data: { type: 'status', text: 'for bob', to: ['bob'] } })
-  await buildFeed(alice)
+/** `n` distinct, valid update requests from Bob to Alice (a fresh nonce each) asking for what is after `since`. */
+export async function updateRequests(alice: Layout, bob: Layout, since: string | null, n: number): Promise<string[]> {
   const to = await readPublicKey(await fs.readFile(alice.selfPublicKey, 'utf8'))
   const signer = await readSecretKey(await fs.readFile(bob.selfSecretKey, 'utf8'))
   const bodies: string[] = []
@@ -39,5 +36,13 @@ export async function pairWithRequests(n: number, since: string | null): Promise
     })
     bodies.push(await encryptAndSign({ data, to: [to], signer }))
   }
-  return { alice, bob, bodies }
+  return bodies
+}
+
+/** The pair, Alice's feed built with one post for Bob, and `n` requests from Bob (updateRequests). */
+export async function pairWithRequests(n: number, since: string | null): Promise<{ alice: Layout; bob: Layout; bodies: string[] }> {
+  const { alice, bob } = await feedPair()
+  await writePost(alice, { data: { type: 'status', text: 'for bob', to: ['bob'] } })
+  await buildFeed(alice)
+  return { alice, bob, bodies: await updateRequests(alice, bob, since, n) }
 }

@@ -4,21 +4,13 @@
 // BENCH_SERVER_ARGS (node flags for the server child, e.g. --cpu-prof or --trace-gc), BENCH_THREADS=1 (the server's
 // CPU time thread by thread, from /proc).
 import { fork } from 'node:child_process'
-import crypto from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { buildFeed } from '../src/build/build.ts'
-import { encryptAndSign, readPublicKey, readSecretKey } from '../src/crypto/index.ts'
-import { addPeer } from '../src/identity/index.ts'
-import { layout } from '../src/paths.ts'
-import { initFeed } from '../src/posts/init-feed.ts'
-import { writePost } from '../src/posts/write-post.ts'
 import type { PacedJob, PacedResult } from './children/paced-client.ts'
 import { pairWithRequests } from './friend-requests.ts'
-import { tmp } from './util.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const load = () =>

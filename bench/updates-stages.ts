@@ -1,18 +1,9 @@
-// Where one POST /api/v1/updates spends its time, stage by stage, in this process (no HTTP, no worker hop):
-// the pre-check on packet headers, the key lists, reading the message, the key agreement, decrypting and verifying,
-// parsing the plaintext, the nonce write, choosing pages and writing the answer; then openpgp.js's part call by call.
-// Medians over many distinct requests. No stage encrypts or signs: the answer is pages the build already encrypted.
-import crypto from 'node:crypto'
+
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { buildFeed } from '../src/build/build.ts'
 import * as openpgp from 'openpgp'
-import { dearmorMessage, encryptAndSign, readPublicKey, readSecretKey, recipientKeyIds } from '../src/crypto/index.ts'
-import { addPeer } from '../src/identity/index.ts'
-import { layout } from '../src/paths.ts'
-import { initFeed } from '../src/posts/init-feed.ts'
-import { writePost } from '../src/posts/write-post.ts'
+import { dearmorMessage, recipientKeyIds } from '../src/crypto/index.ts'
 import { inThreadDecryptor } from '../src/server/decryptor.ts'
 import { identityCache } from '../src/server/identity-cache.ts'
 import { ownKeysCache } from '../src/server/own-keys.ts'
@@ -20,7 +11,6 @@ import { replayCache } from '../src/server/replay-cache.ts'
 import { selectPages } from '../src/server/select-pages.ts'
 import { loadSnapshot } from '../src/server/snapshot.ts'
 import { pairWithRequests } from './friend-requests.ts'
-import { tmp } from './util.ts'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]
