@@ -12,7 +12,7 @@ import { guardedCli } from '../test/helpers/guarded-run.ts'
 import { relay } from '../test/helpers/relay.ts'
 import { serveChild } from '../test/helpers/serve-child.ts'
 import { feedPair } from './friend-requests.ts'
-import { time, } from './util.ts'
+import { time } from './util.ts'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const post = (url: string, body: string) =>
