@@ -4,26 +4,12 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readSecretKey } from '../../src/crypto/index.ts'
-import { cli, run, tempDir } from '../helpers/index.ts'
+import { cli, git, tempDir } from '../helpers/index.ts'
 
 const test = suite('device add and join')
 let dir: string
 let A: string, B: string
 const PASS = 'correct horse battery staple'
-
-async function git(cwd: string, ...args: string[]) {
-  const r = await run('git', ['-C', cwd, ...args], {
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Ada',
-      GIT_AUTHOR_EMAIL: 'a@example.org',
-      GIT_COMMITTER_NAME: 'Ada',
-      GIT_COMMITTER_EMAIL: 'a@example.org',
-    },
-  })
-  assert.is(r.code, 0, `git ${args.join(' ')}: ${r.stderr}`)
-  return r.stdout
-}
 
 test.before(async () => {
   dir = await tempDir('peerfeed-join-')

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { cli, run, tempDir } from '../helpers/index.ts'
+import { cli, gitRun, tempDir } from '../helpers/index.ts'
 
 const test = suite('build refuses during an unfinished merge')
 let dir: string
@@ -13,20 +13,8 @@ let A: string
 let B: string
 let postRel: string
 
-async function git(cwd: string, ...args: string[]) {
-  const r = await run('git', ['-C', cwd, ...args], {
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Ada',
-      GIT_AUTHOR_EMAIL: 'a@example.org',
-      GIT_COMMITTER_NAME: 'Ada',
-      GIT_COMMITTER_EMAIL: 'a@example.org',
-    },
-  })
-  return r
-}
 async function gitOk(cwd: string, ...args: string[]) {
-  const r = await git(cwd, ...args)
+  const r = await gitRun(cwd, ...args)
   assert.is(r.code, 0, `git ${args.join(' ')}: ${r.stderr}`)
   return r.stdout
 }
@@ -83,7 +71,7 @@ test('the same post edited on two devices: the merge stops in conflict and build
   await gitOk(B, 'push', '-q')
   await edit(A, 'edited on the desktop')
   await gitOk(A, 'commit', '-q', '-am', 'edit on A')
-  const merge = await git(A, 'pull', '-q', '--no-rebase', '--no-edit')
+  const merge = await gitRun(A, 'pull', '-q', '--no-rebase', '--no-edit')
   assert.is.not(merge.code, 0, 'the merge must stop in conflict')
   assert.match(await gitOk(A, 'status', '--porcelain'), `UU ${postRel}`)
 

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert'
 import { readPublicKey, readSecretKey } from '../../src/crypto/index.ts'
 import { QR_MAX_BYTES } from '../../src/identity/devices.ts'
 import { fetchPairingLink, servePairingLink } from '../../src/identity/pairing-link.ts'
-import { BIN, cli, run, tempDir } from '../helpers/index.ts'
+import { BIN, cli, git, tempDir } from '../helpers/index.ts'
 
 const test = suite('device pairing link')
 const PASS = 'correct horse battery staple'
@@ -26,19 +26,6 @@ async function get(url: string): Promise<{ status: number; body: string } | { er
   }
 }
 const otherToken = (url: string) => url.replace(/\/pair\/(.)/, (_, c) => `/pair/${c === 'A' ? 'B' : 'A'}`)
-
-async function git(cwd: string, ...args: string[]) {
-  const r = await run('git', ['-C', cwd, ...args], {
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Ada',
-      GIT_AUTHOR_EMAIL: 'a@example.org',
-      GIT_COMMITTER_NAME: 'Ada',
-      GIT_COMMITTER_EMAIL: 'a@example.org',
-    },
-  })
-  assert.is(r.code, 0, `git ${args.join(' ')}: ${r.stderr}`)
-}
 
 /** `peerfeed ARGS` left running, its output collected as it comes. */
 function start(args: string[], opts: { cwd: string; env?: Record<string, string> }) {

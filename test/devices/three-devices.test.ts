@@ -14,9 +14,10 @@ import { writePost } from '../../src/posts/write-post.ts'
 import { startServer, type RunningServer } from '../../src/server/index.ts'
 import { follow } from '../../src/sync/index.ts'
 import { loadTimeline } from '../../src/timeline/load-timeline.ts'
-import { run, tempDir } from '../helpers/index.ts'
+import { git as gitIn, tempDir } from '../helpers/index.ts'
 import { makeFeed, type TestFeed } from '../helpers/peers.ts'
 
+const git = async (l: Layout | string, ...args: string[]) => (await gitIn(typeof l === 'string' ? l : l.root, ...args)).trim()
 const test = suite('one feed on two devices')
 const T0 = Date.parse('2026-11-25T10:00:00Z')
 const MIN = 60_000
@@ -26,19 +27,6 @@ let bob: TestFeed
 let serverA: RunningServer, serverB: RunningServer
 const stems: Record<string, string> = {}
 
-async function git(l: Layout | string, ...args: string[]) {
-  const r = await run('git', ['-C', typeof l === 'string' ? l : l.root, ...args], {
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Ada',
-      GIT_AUTHOR_EMAIL: 'ada@example.org',
-      GIT_COMMITTER_NAME: 'Ada',
-      GIT_COMMITTER_EMAIL: 'ada@example.org',
-    },
-  })
-  if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`)
-  return r.stdout.trim()
-}
 const commitAll = async (l: Layout, msg: string) => {
   await git(l, 'add', '-A')
   await git(l, 'commit', '-q', '-m', msg)

@@ -39,6 +39,25 @@ export function run(
   })
 }
 
+/** `git -C cwd ARGS` as Ada (a fixed author, so a machine without git's user settings can commit); never throws. */
+export const gitRun = (cwd: string, ...args: string[]) =>
+  run('git', ['-C', cwd, ...args], {
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Ada',
+      GIT_AUTHOR_EMAIL: 'ada@example.org',
+      GIT_COMMITTER_NAME: 'Ada',
+      GIT_COMMITTER_EMAIL: 'ada@example.org',
+    },
+  })
+
+/** `git -C cwd ARGS` as Ada; its output, or an error with git's own when it fails. */
+export async function git(cwd: string, ...args: string[]): Promise<string> {
+  const r = await gitRun(cwd, ...args)
+  if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`)
+  return r.stdout
+}
+
 /** Runs `peerfeed ARGS` in a child process; never throws on a non-zero exit. */
 export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
   return run(process.execPath, [BIN, ...args], {
