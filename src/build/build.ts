@@ -229,6 +229,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
         qrSvg: await cachedQrSvg(files.root, keyQr({ fingerprint: self.fingerprint, url }), keyQrSvg),
       },
     })
+    for (const [k, v] of Object.entries(site.timings ?? {})) timings[`site.${k}`] = v
     out.note(site.written)
     out.note(site.removed)
     // the signed hand-over from each old key to the next (key rotate), beside /key.asc

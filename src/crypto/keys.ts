@@ -1,6 +1,7 @@
 // Opaque key wrappers and key I/O: the only place that turns openpgp key objects into PeerFeed values.
 import * as openpgp from 'openpgp'
 import { PeerFeedError } from '../errors.ts'
+import { cachedFacts, factsKey, keepFacts, type PublicFacts } from './key-facts.ts'
 
 const PRIVATE_ARMOR = '-----BEGIN PGP PRIVATE KEY BLOCK-----'
 
@@ -8,18 +9,6 @@ const PRIVATE_ARMOR = '-----BEGIN PGP PRIVATE KEY BLOCK-----'
 function splitUserId(uid: string): { name: string; email: string } {
   const m = /^(.*?)\s*<([^>]*)>\s*$/.exec(uid)
   return m ? { name: m[1].trim(), email: m[2].trim() } : { name: uid.trim(), email: '' }
-}
-
-interface PublicFacts {
-  fingerprint: string
-  userIds: string[]
-  hasEncryptionKey: boolean
-  encryptionProblem?: string
-  expired: boolean
-  /** when the key or its encryption subkey expires (ms), if it has a date in the future */
-  expiresAt?: number
-  revoked: boolean
-  keyIds: string[]
 }
 
 // Module-private accessors: other files of src/crypto reach the openpgp object, nothing outside can.
@@ -176,10 +165,13 @@ export async function wrapPublic(key: openpgp.PublicKey, date = new Date()): Pro
 
 const where = (source?: string) => (source ? `${source}: ` : '')
 
-/** Reads one armored or binary public key. Refuses secret keys and anything that is not a key. */
+/**
+ * Reads one armored or binary public key. Refuses secret keys and anything that is not a key. With `factsFile`, what
+ * checking the key found is kept there by the key's text and used while it stands (key-facts.ts).
+ */
 export async function readPublicKey(
   input: string | Uint8Array,
-  { source, date = new Date() }: { source?: string; date?: Date } = {},
+  { source, date = new Date(), factsFile }: { source?: string; date?: Date; factsFile?: string } = {},
 ): Promise<PublicKey> {
   if (typeof input === 'string' && input.includes(PRIVATE_ARMOR)) throw secretGiven(source)
   let key: openpgp.Key
@@ -193,7 +185,13 @@ export async function readPublicKey(
     )
   }
   if (key.isPrivate()) throw secretGiven(source)
-  return wrapPublic(key, date)
+  if (!factsFile) return wrapPublic(key, date)
+  const k = factsKey(input)
+  const kept = cachedFacts(factsFile, k, date)
+  if (kept) return new PublicKey(key, kept)
+  const facts = await factsOf(key, date)
+  keepFacts(factsFile, k, key, date, facts)
+  return new PublicKey(key, facts)
 }
 
 function secretGiven(source?: string) {

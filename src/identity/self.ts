@@ -1,5 +1,6 @@
 // The owner's identity: keys/self.asc (public, committed) and .peerfeed/self.secret.asc (secret, mode 0600, git-ignored).
 import fs from 'node:fs/promises'
+import path from 'node:path'
 import { generateIdentity, renameIdentity, readPublicKey, readSecretKey, type PublicKey, type SecretKey } from '../crypto/index.ts'
 import { PeerFeedError } from '../errors.ts'
 import { exists, writeFileAtomic } from '../fs-atomic.ts'
@@ -110,7 +111,7 @@ export async function readKeyFile(l: Layout, file: string, date?: Date): Promise
   let hit = parsed.get(key)
   if (!hit) {
     if (parsed.size > 2000) parsed.clear()
-    hit = readPublicKey(data, { source: rel(l, file), date })
+    hit = readPublicKey(data, { source: rel(l, file), date, factsFile: keyFactsFile(l) })
     parsed.set(key, hit)
     hit.catch(() => parsed.delete(key))
   }
@@ -118,6 +119,9 @@ export async function readKeyFile(l: Layout, file: string, date?: Date): Promise
 }
 
 const parsed = new Map<string, Promise<PublicKey>>()
+
+/** Where what checking each key file found is kept between runs (src/crypto/key-facts.ts). */
+export const keyFactsFile = (l: Layout) => path.join(l.state, 'cache', 'key-facts.json')
 
 /**
  * The owner's keys and names. The secret key is loaded when it is unlocked or a passphrase is given;

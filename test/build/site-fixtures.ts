@@ -35,6 +35,9 @@ export function post(stem: string, data: Omit<PostData, 'published'> & { publish
   }
 }
 
+/** `p` with new data, as if its file were edited: a new file, a new hash. */
+export const withData = (p: Post, data: Partial<PostData>): Post => post(p.stem, { ...p.data, ...data } as PostData, p.author)
+
 export const owner = (over: Partial<Owner> = {}): Owner => ({
   name: 'Ada Example',
   fingerprint: FPR,

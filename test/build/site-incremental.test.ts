@@ -16,6 +16,7 @@ import {
   TEMPLATES,
   type SiteDirs,
   cleanup,
+  withData,
 } from './site-fixtures.ts'
 import type { Post } from '../../src/posts/types.ts'
 
@@ -93,7 +94,7 @@ inc('a new comment also re-renders the post it answers, wherever that post is li
 
 inc('editing a post re-renders its page and the lists that show it', async () => {
   const edited = everyType().map((p) =>
-    p.stem.endsWith('-run') ? { ...p, data: { ...p.data, type: ACTIVITY, text: 'Calm after all.' } } : p,
+    p.stem.endsWith('-run') ? withData(p, { type: ACTIVITY, text: 'Calm after all.' }) : p,
   )
   const { r, next } = await rebuild(everyType(), edited)
   assert.equal(r.written, [

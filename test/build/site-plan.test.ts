@@ -6,7 +6,7 @@ import { planSite, safeSvg } from '../../src/build/site/plan.ts'
 import { diffOutputs } from '../../src/build/site/manifest.ts'
 import { attachmentName, baseOf, safeUrl, stemSlug, tagSlug } from '../../src/build/site/urls.ts'
 import type { Post } from '../../src/posts/types.ts'
-import { ACTIVITY, COMMENT, everyType, FPR, LIKE, owner, post, STATUS } from './site-fixtures.ts'
+import { ACTIVITY, COMMENT, everyType, FPR, LIKE, owner, post, STATUS, withData } from './site-fixtures.ts'
 
 const fmt = suite('site formatting')
 
@@ -91,14 +91,14 @@ plan('a page hash changes exactly when the data the page shows changes', () => {
       'comment text',
       base.map((p) =>
         p.data.type === COMMENT && p.stem.endsWith('-reply') && !p.stem.includes('friend')
-          ? { ...p, data: { ...p.data, text: 'changed' } }
+          ? withData(p, { text: 'changed' })
           : p,
       ),
     ],
-    ['liked post text', base.map((p) => (p.stem.endsWith('-hello') ? { ...p, data: { ...p.data, text: 'New first line' } } : p))],
-    ['activity figures', base.map((p) => (p.data.type === ACTIVITY ? { ...p, data: { ...p.data, distanceKm: 21.1 } } : p))],
+    ['liked post text', base.map((p) => (p.stem.endsWith('-hello') ? withData(p, { text: 'New first line' }) : p))],
+    ['activity figures', base.map((p) => (p.data.type === ACTIVITY ? withData(p, { distanceKm: 21.1 }) : p))],
     ['one more like', [...base, post('2026-11-09T08-00-00Z-like3', { type: LIKE, object: `${FPR}/2026-10-06T14-00-00Z-run` })]],
-    ['a new tag', base.map((p) => (p.data.type === STATUS ? { ...p, data: { ...p.data, tags: ['intro', 'new'] } } : p))],
+    ['a new tag', base.map((p) => (p.data.type === STATUS ? withData(p, { tags: ['intro', 'new'] }) : p))],
   ]
   const pagesData = (posts: Post[]) =>
     new Map(planSite({ posts, owner: owner(), templateHash: 't' }).pages.map((p) => [p.path, JSON.stringify(p.data())]))
