@@ -93,9 +93,7 @@ inc('a new comment also re-renders the post it answers, wherever that post is li
 })
 
 inc('editing a post re-renders its page and the lists that show it', async () => {
-  const edited = everyType().map((p) =>
-    p.stem.endsWith('-run') ? withData(p, { type: ACTIVITY, text: 'Calm after all.' }) : p,
-  )
+  const edited = everyType().map((p) => (p.stem.endsWith('-run') ? withData(p, { type: ACTIVITY, text: 'Calm after all.' }) : p))
   const { r, next } = await rebuild(everyType(), edited)
   assert.equal(r.written, [
     '2026/10/index.html',

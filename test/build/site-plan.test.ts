@@ -90,9 +90,7 @@ plan('a page hash changes exactly when the data the page shows changes', () => {
     [
       'comment text',
       base.map((p) =>
-        p.data.type === COMMENT && p.stem.endsWith('-reply') && !p.stem.includes('friend')
-          ? withData(p, { text: 'changed' })
-          : p,
+        p.data.type === COMMENT && p.stem.endsWith('-reply') && !p.stem.includes('friend') ? withData(p, { text: 'changed' }) : p,
       ),
     ],
     ['liked post text', base.map((p) => (p.stem.endsWith('-hello') ? withData(p, { text: 'New first line' }) : p))],
