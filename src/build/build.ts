@@ -258,7 +258,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
       out,
       owner: self.fingerprint,
       signer,
-      entries: ledger.audiences.public ?? {},
+      entries: ledger.audiences.public ?? [],
       starts: ledger.pages.public ?? [],
       posts: publicRefs(byId, new Set(publicPosts.map((p) => p.id)), self.fingerprint, privateRefKey(signer)),
       stats: pubStats,
@@ -283,7 +283,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
         name,
         recipients,
         nameKey,
-        entries: ledger.audiences[a] ?? {},
+        entries: ledger.audiences[a] ?? [],
         starts: ledger.pages[a] ?? [],
       })
       ledger.pages[a] = r.starts
@@ -310,6 +310,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
       audiences,
     }
     // the new lines are durable before any of their cursors is served
+    mark('manifest')
     const seen = Object.fromEntries(Object.entries(view.newest).filter(([d]) => d !== device))
     if (adv.entries.length) await appendBuild(layout.root, { dev: device, n: (view.newest[device] ?? 0) + 1, seen, entries: adv.entries })
     // the page plan may run ahead of the live tree (a build killed before its swap); the next build writes every page
@@ -324,18 +325,22 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
       adv.entries.length ? inputsWith({ ...view.newest, [device]: (view.newest[device] ?? 0) + 1 }) : inputs,
     )
     reached('state')
+    mark('commit.state')
     await commitGeneration(layout.dist, g, out.changed)
     for (const f of legacyStateFiles(layout)) await fs.rm(f, { recursive: true, force: true })
+    mark('commit.swap')
     if (adv.entries.length || migrated) {
       const why = await commitLedger(layout.root, device, adv.entries.length + (migrated?.entries.length ?? 0))
       if (why) log(why)
     }
+    mark('commit.git')
     // the next build, in this process or another, starts from the view with this build's lines
     await ledgerView(layout.root)
       .then(() => saveLedgerView(layout.root, ledgerSnapshot))
       .catch((e) => log(`the ledger view was not kept for the next build (${(e as Error).message}); it will read every line`))
+    mark('commit.view')
     await writeSnapshot(layout, g.stateDir, startScan, snapshot)
-    mark('commit')
+    mark('commit.snapshot')
     // a tree built from nothing: the other tree becomes its copy now, so the next build writes only what it changes
     if (g.parent === null) await mirrorIdle(layout.dist, files.root, g)
     mark('mirror')

@@ -1,18 +1,7 @@
 // Turns ledger entries into wire entries: the post as JSON, or a tombstone, and where its attachments are.
-import type { AudienceEntry } from './ledger.ts'
+import type { LedgerEntry } from './ledger.ts'
 import type { Post } from '../posts/types.ts'
 import type { Entry } from '../protocol/wire.ts'
-
-export interface LedgerEntry extends AudienceEntry {
-  id: string
-}
-
-/** The entries of one audience, sorted by cursor (ties by id, for a deterministic order). */
-export function sortedEntries(audience: Record<string, AudienceEntry>): LedgerEntry[] {
-  return Object.entries(audience)
-    .map(([id, e]) => ({ id, ...e }))
-    .sort((a, b) => a.c - b.c || (a.id < b.id ? -1 : 1))
-}
 
 /** A wire entry; `files` says where each attachment can be fetched. */
 export function wireEntry(e: LedgerEntry, post: Post | undefined, files?: (p: Post) => Record<string, string> | undefined): Entry {

@@ -151,10 +151,10 @@ export function setEntry(view: LedgerView, slot: number, aud: number, c: number,
   view.first[slot] = view.entAud.length - 1
 }
 
-/** What a build uses: live audiences' entries keyed by post id, page starts and group name keys (per device). */
+/** What a build uses: live audiences' entries in cursor order, page starts and group name keys (per device). */
 export interface Ledger {
   last: number
-  audiences: Record<string, Record<string, AudienceEntry>>
+  audiences: Record<string, LedgerEntry[]>
   /** audience key → start cursors of its pages (local to this device: page names may differ between devices) */
   pages: Record<string, number[]>
   /** group name → its page-name key and the member set it was made for (local: a secret, never in git) */
@@ -200,7 +200,7 @@ function applyEntries(view: LedgerView, b: LogBuild, cs: number[]): void {
 export interface Advance {
   /** this build's new lines (empty when nothing changed) */
   entries: LogEntry[]
-  /** live audiences' entries after this build, keyed by post id */
+  /** live audiences' entries after this build, sorted by cursor (ties by id) */
   audiences: Ledger['audiences']
   last: number
   changed: { versions: number; tombstones: number }
@@ -222,64 +222,80 @@ export function advanceLedger(
   let last = view.last
   const next = () => (last = Math.max(now, last + 1))
   const entries: LogEntry[] = []
+  const entryId = new Map<LogEntry, string>()
   let versions = 0
   let tombstones = 0
-  const inAudience = new Map<string, Set<string>>() // audience → stems now in it
-  const idOf = new Map<string, string>()
+  // by slot: the post's id and its audiences now (undefined: no post has that stem any more)
+  const idAt: (string | undefined)[] = new Array(view.stems.length)
+  const audsAt: (string[] | undefined)[] = new Array(view.stems.length)
   // posts arrive in published order, so a first build hands out cursors in the order people wrote them
   for (const p of posts) {
-    idOf.set(p.stem, p.id)
     const auds = audiencesOf(p)
-    for (const a of auds) {
-      let s = inAudience.get(a)
-      if (!s) inAudience.set(a, (s = new Set()))
-      s.add(p.stem)
-    }
     const slot = view.slots.get(p.stem)
     const h = hash16(p.hash)
     if (slot === undefined || view.hashHi[slot] !== hexHi(h) || view.hashLo[slot] !== hexLo(h)) {
-      entries.push({ k: 'V', c: next(), stem: p.stem, hash: hash16(p.hash), auds })
+      if (slot !== undefined) [idAt[slot], audsAt[slot]] = [p.id, auds]
+      const e: LogEntry = { k: 'V', c: next(), stem: p.stem, hash: h, auds }
+      entries.push(e)
+      entryId.set(e, p.id)
       versions++
       continue
     }
+    idAt[slot] = p.id
+    audsAt[slot] = auds
     const entering = auds.filter((a) => {
       const e = entryAt(view, a, slot)
       return e === undefined || e < 0
     })
-    if (entering.length) entries.push({ k: 'A', c: next(), stem: p.stem, auds: entering })
+    if (!entering.length) continue
+    const e: LogEntry = { k: 'A', c: next(), stem: p.stem, auds: entering }
+    entries.push(e)
+    entryId.set(e, p.id)
   }
   // tombstones: a post that was in a live audience and is not any more (deleted, or its `to` changed)
-  const leaving = new Map<string, string[]>()
+  const leaving = new Map<number, string[]>()
   const lists = byAudience(view)
   for (const a of [...live].sort()) {
-    const now = inAudience.get(a)
     const { slots, cs } = lists.get(a) ?? { slots: [], cs: [] }
     for (let i = 0; i < slots.length; i++) {
-      const stem = view.stems[slots[i]]
-      if (cs[i] < 0 || now?.has(stem)) continue
-      const l = leaving.get(stem)
+      if (cs[i] < 0 || audsAt[slots[i]]?.includes(a)) continue
+      const l = leaving.get(slots[i])
       if (l) l.push(a)
-      else leaving.set(stem, [a])
+      else leaving.set(slots[i], [a])
     }
   }
-  for (const [stem, auds] of [...leaving].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
-    entries.push({ k: 'D', c: next(), stem, auds })
+  for (const [slot, auds] of [...leaving].sort((x, y) => (view.stems[x[0]] < view.stems[y[0]] ? -1 : 1))) {
+    entries.push({ k: 'D', c: next(), stem: view.stems[slot], auds })
     tombstones += auds.length
   }
   // the live audiences as a build writes them, with this build's lines applied
+  const id = (slot: number) => idAt[slot] ?? postId(owner, view.stems[slot])
+  const mine = new Map<string, LogEntry[]>()
+  for (const e of entries) for (const a of e.auds) if (live.has(a)) mine.set(a, [...(mine.get(a) ?? []), e])
   const audiences: Ledger['audiences'] = {}
-  const id = (stem: string) => idOf.get(stem) ?? postId(owner, stem)
   for (const a of live) {
-    const out: Record<string, AudienceEntry> = {}
     const { slots, cs } = lists.get(a) ?? { slots: [], cs: [] }
-    for (let i = 0; i < slots.length; i++) out[id(view.stems[slots[i]])] = entryOf(cs[i])
-    audiences[a] = out
-  }
-  for (const e of entries) {
-    for (const a of e.auds) {
-      if (!audiences[a]) continue
-      audiences[a][id(e.stem)] = e.k === 'D' ? { c: e.c, d: 1 } : { c: e.c }
+    const own = mine.get(a) ?? []
+    const replaced = new Set(own.map((e) => e.stem))
+    const out: LedgerEntry[] = []
+    for (let i = 0; i < slots.length; i++) {
+      if (replaced.size && replaced.has(view.stems[slots[i]])) continue
+      const c = cs[i]
+      out.push(c < 0 ? { id: id(slots[i]), c: -c, d: 1 } : { id: id(slots[i]), c })
     }
+    for (const e of own) {
+      const eid = entryId.get(e) ?? postId(owner, e.stem)
+      out.push(e.k === 'D' ? { id: eid, c: e.c, d: 1 } : { id: eid, c: e.c })
+    }
+    audiences[a] = out.sort(byCursor)
   }
   return { entries, audiences, last, changed: { versions, tombstones } }
 }
+
+/** An audience entry with its post's id, as pages list them. */
+export interface LedgerEntry extends AudienceEntry {
+  id: string
+}
+
+/** Cursor order, ties by id: the order of every audience's entries. */
+export const byCursor = (a: LedgerEntry, b: LedgerEntry) => a.c - b.c || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)

@@ -8,8 +8,8 @@ import type { Post } from '../posts/types.ts'
 import { sha256Hex } from '../protocol/canonical.ts'
 import type { AudienceManifest } from '../protocol/build-manifest.ts'
 import type { FriendIndex, PageRef, PrivatePage } from '../protocol/wire.ts'
-import { sortedEntries, typesOf, wireEntry } from './entries.ts'
-import type { AudienceEntry } from './ledger.ts'
+import { typesOf, wireEntry } from './entries.ts'
+import type { LedgerEntry } from './ledger.ts'
 import { blobName, pageName, privatePath } from './page-names.ts'
 import { planPages } from './plan-pages.ts'
 import { readInside } from '../posts/inside-feed.ts'
@@ -20,7 +20,8 @@ export interface PrivateAudience {
   name: string
   recipients: PublicKey[]
   nameKey: Buffer | string
-  entries: Record<string, AudienceEntry>
+  /** in cursor order (ledger.ts) */
+  entries: readonly LedgerEntry[]
   starts: number[]
 }
 
@@ -67,7 +68,7 @@ async function writeMessage(
 }
 
 export async function writeAudience(ctx: PrivateContext, a: PrivateAudience): Promise<{ manifest: AudienceManifest; starts: number[] }> {
-  const pages = planPages(sortedEntries(a.entries), a.starts)
+  const pages = planPages(a.entries, a.starts)
   const refs: PageRef[] = []
   const readers = a.recipients.map((k) => k.fingerprint).sort()
   for (const page of pages) {

@@ -7,8 +7,8 @@ import type { Post } from '../posts/types.ts'
 import { entryHash, sha256Hex } from '../protocol/canonical.ts'
 import type { PageRef, PublicManifest } from '../protocol/wire.ts'
 import { attachmentName, stemSlug } from './site/urls.ts'
-import { sortedEntries, typesOf, wireEntry } from './entries.ts'
-import type { AudienceEntry } from './ledger.ts'
+import { typesOf, wireEntry } from './entries.ts'
+import type { LedgerEntry } from './ledger.ts'
 import { planPages } from './plan-pages.ts'
 
 export const PUBLIC_DIR = 'api/public'
@@ -23,7 +23,8 @@ export async function writePublicPages(opts: {
   out: Output
   owner: string
   signer: SecretKey
-  entries: Record<string, AudienceEntry>
+  /** in cursor order (ledger.ts) */
+  entries: readonly LedgerEntry[]
   starts: number[]
   posts: ReadonlyMap<string, Post>
   stats: { signed: number; reused: number }
@@ -33,7 +34,7 @@ export async function writePublicPages(opts: {
 }): Promise<{ pages: PageRef[]; starts: number[] }> {
   const { out } = opts
   const at = (f: string) => `${PUBLIC_DIR}/${f}`
-  const planned = planPages(sortedEntries(opts.entries), opts.starts)
+  const planned = planPages(opts.entries, opts.starts)
   const refs: PageRef[] = []
   const keep = new Set<string>(['index.json'])
   for (const page of planned) {

@@ -81,11 +81,9 @@ export function keepFacts(file: string, key: string, k: openpgp.PublicKey, date:
   s.entries.delete(key)
   s.entries.set(key, [facts, t, next.length ? Math.min(...next) : null])
   while (s.entries.size > MAX_ENTRIES) s.entries.delete(s.entries.keys().next().value!)
-  if (!s.dirty) {
-    s.dirty = true
-    // written once the burst of reads is over, and in any case before the process ends
-    setTimeout(() => flush(file), 50).unref()
-  }
+  // written at once (a few kB): a write left for later could land in a feed folder removed meanwhile
+  s.dirty = true
+  flush(file)
 }
 
 /** Writes a changed cache now (temp file + rename); a failed write only costs the next run its speed. */
@@ -102,10 +100,6 @@ export function flush(file: string): void {
     fs.rmSync(tmp, { force: true })
   }
 }
-
-process.on('exit', () => {
-  for (const file of stores.keys()) flush(file)
-})
 
 interface SigLike {
   created?: Date | null

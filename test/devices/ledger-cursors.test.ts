@@ -136,7 +136,10 @@ test('advance: new versions, edits, audience changes and deletions each get one 
       ['D', 504, 'b', ['friend:bob']],
     ],
   )
-  assert.equal(second.audiences['friend:bob'], { [`${owner}/a`]: { c: 502 }, [`${owner}/b`]: { c: 504, d: 1 } })
+  assert.equal(second.audiences['friend:bob'], [
+    { id: `${owner}/a`, c: 502 },
+    { id: `${owner}/b`, c: 504, d: 1 },
+  ])
   const again = advanceLedger(
     deriveLedger([...log, { dev: A, n: 2, seen: {}, entries: second.entries }]),
     [post('a', '3', ['bob'])],

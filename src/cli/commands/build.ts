@@ -17,12 +17,16 @@ export function register(prog: Sade) {
         const onLockWait = (pid: number) =>
           console.error(`peerfeed: another build (pid ${pid}) is running in this feed; waiting for it to finish…`)
         // nothing changed since the live tree was built: known from the files' stats alone, before keys or posts load
+        const t0 = performance.now()
         const { quickBuild } = await import('../../build/quick-build.ts')
         const quick = await quickBuild(layout, { full: opts.full === true, onLockWait })
         if (quick && !opts.watch) return report(quick)
+        const t1 = performance.now()
         const { buildFeed } = await import('../../build/build.ts')
         const { passphraseFrom } = await import('../../identity/index.ts')
         const passphrase = await passphraseFrom(opts)
+        // before the build's own steps: the process's start and the quick check that found a build to do
+        before = { start: Math.round(t0), quick: Math.round(t1 - t0), load: Math.round(performance.now() - t1) }
         const log = process.stderr.isTTY ? (l: string) => process.stderr.write(`  ${l}\n`) : undefined
         const options = { passphrase, full: opts.full === true, log, onLockWait }
         report(quick ?? (await buildFeed(layout, { ...options, quickChecked: true })))
@@ -42,12 +46,14 @@ export function register(prog: Sade) {
     )
 }
 
+let before: Record<string, number> = {}
+
 function report(r: BuildResult) {
   const s = r.stats
   // PEERFEED_BUILD_TIMINGS=1: where an in-process build's time went, step by step (for benchmarks and profiling)
   if (process.env.PEERFEED_BUILD_TIMINGS && r.timings)
     console.error(
-      `timings: ${Object.entries(r.timings)
+      `timings: ${Object.entries({ ...before, ...r.timings })
         .map(([k, v]) => `${k} ${v} ms`)
         .join(', ')}`,
     )
