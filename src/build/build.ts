@@ -217,6 +217,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
       outDir: gen,
       templatesDir,
       cacheDir: g.stateDir,
+      codeCache: path.join(files.root, 'templates-compiled.json'),
       full: opts.full,
       authors,
       ownIds: new Set(posts.map((p) => p.id)),

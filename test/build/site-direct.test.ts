@@ -25,6 +25,33 @@ test('every page of the shipped templates renders to the same bytes with and wit
   for (const p of few) assert.is(some.get(p.path), eleventy.get(p.path), p.path)
 })
 
+test('compiled templates kept between builds render the same bytes, and a changed template is compiled again', async () => {
+  const plan = planSite({ posts: everyType(), owner: owner(), templateHash: 'x' })
+  const dir = await tempDir()
+  await fs.cp(TEMPLATES, path.join(dir, 'site'), { recursive: true })
+  const templates = path.join(dir, 'site')
+  const cache = path.join(dir, 'compiled.json')
+  const plain = renderDirect(templates, plan.site, plan.pages)!
+  const first = renderDirect(templates, plan.site, plan.pages, cache)!
+  const kept = JSON.parse(await fs.readFile(cache, 'utf8')) as { code: Record<string, string> }
+  assert.ok(Object.keys(kept.code).length >= 10, 'every page template and include was kept')
+  // the second build runs the kept code: put a marker into it, and the marker comes out
+  const marked = Object.fromEntries(Object.entries(kept.code).map(([k, c]) => [k, c.replaceAll('<main', '<main data-kept')]))
+  await fs.writeFile(cache, JSON.stringify({ ...kept, code: marked }))
+  const second = renderDirect(templates, plan.site, plan.pages, cache)!
+  for (const [p, html] of plain) {
+    assert.is(first.get(p), html, p)
+    if (html.includes('<main')) assert.is(second.get(p), html.replaceAll('<main', '<main data-kept'), p)
+  }
+  // a template edited since: its text is another key, so it is compiled from the new text
+  const post = path.join(templates, 'post.njk')
+  await fs.writeFile(post, (await fs.readFile(post, 'utf8')).replace('{% block content %}', '{% block content %}<p>edited</p>'))
+  const third = renderDirect(templates, plan.site, plan.pages, cache)!
+  const postPage = plan.pages.find((p) => p.kind === 'post')!.path
+  assert.match(third.get(postPage)!, '<p>edited</p>')
+  await fs.rm(dir, { recursive: true, force: true })
+})
+
 test('templates that use what only Eleventy provides are left to Eleventy', async () => {
   const plan = planSite({ posts: everyType(), owner: owner(), templateHash: 'x' })
   for (const [file, change] of [

@@ -1,5 +1,6 @@
 // Test helpers: temp dirs and running the real CLI as a subprocess.
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,9 +10,21 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** The CLI run from the TypeScript sources, so tests never meet a stale lib/ (bin/peerfeed.js runs lib/; test/package/ covers it). */
 export const BIN = path.join(REPO, 'test/helpers/peerfeed-src.js')
 
+/**
+ * A new folder for one test, inside one folder for the whole run, which is removed when the run ends (set
+ * PEERFEED_KEEP_TMP=1 to keep it and look inside): a full run makes hundreds, and left behind they fill the disk.
+ */
 export async function tempDir(prefix = 'peerfeed-test-'): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), prefix))
+  if (!runDir) {
+    runDir = mkdtempSync(path.join(os.tmpdir(), 'peerfeed-tests-'))
+    const made = runDir
+    process.on('exit', () => {
+      if (!process.env.PEERFEED_KEEP_TMP) rmSync(made, { recursive: true, force: true })
+    })
+  }
+  return fs.mkdtemp(path.join(runDir, prefix))
 }
+let runDir: string | undefined
 
 export interface CliResult {
   code: number

@@ -17,10 +17,16 @@ import { paths } from './urls.ts'
 const BATCH = 500
 
 /** Renders and writes `pages` a batch at a time without Eleventy; the pages it could not render, for Eleventy. */
-async function renderDirectly(templatesDir: string, site: SiteView, pages: PlannedPage[], outDir: string): Promise<PlannedPage[]> {
+async function renderDirectly(
+  templatesDir: string,
+  site: SiteView,
+  pages: PlannedPage[],
+  outDir: string,
+  codeCache?: string,
+): Promise<PlannedPage[]> {
   let render: ReturnType<typeof directRenderer>
   try {
-    render = pages.length ? directRenderer(templatesDir, site) : undefined
+    render = pages.length ? directRenderer(templatesDir, site, codeCache) : undefined
   } catch {
     render = undefined
   }
@@ -111,7 +117,7 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
 
   const files = new Map<string, OutputSource>()
   const toRender = plan.pages.filter((p) => toWrite.has(p.path))
-  const left = await renderDirectly(templatesDir, plan.site, toRender, outDir)
+  const left = await renderDirectly(templatesDir, plan.site, toRender, outDir, opts.codeCache)
   const html = await renderPages(templatesDir, plan.site, left)
   lap('render')
   for (const [out, content] of html) files.set(out, { content })

@@ -24,6 +24,8 @@ export interface RenderSiteOptions {
   templatesDir: string
   /** Where the render manifest lives between builds (git-ignored local state). */
   cacheDir: string
+  /** where compiled templates are kept between builds (nunjucks-direct.ts); none: compiled every time */
+  codeCache?: string
   /** The feed root: `post.file` and attachment paths are resolved against it. */
   root: string
   /** Re-render everything, whatever the manifest says. */
