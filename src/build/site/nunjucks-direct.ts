@@ -88,9 +88,10 @@ class CompiledCache {
   }
 }
 
-const nunjucksVersion = () =>
-  (JSON.parse(fs.readFileSync(createRequire(import.meta.resolve('@11ty/eleventy')).resolve('nunjucks/package.json'), 'utf8')) as { version: string })
-    .version
+/** Nunjucks' version: its compiler's output may differ between versions. */
+const nunjucksVersion = () => (eleventyRequire()('nunjucks/package.json') as { version: string }).version
+
+const eleventyRequire = () => createRequire(import.meta.resolve('@11ty/eleventy'))
 
 interface Paginated {
   kind: string
@@ -101,7 +102,7 @@ interface Paginated {
 
 let nunjucks: Nunjucks | undefined
 const loadNunjucks = (): Nunjucks => {
-  nunjucks ??= createRequire(import.meta.resolve('@11ty/eleventy'))('nunjucks') as Nunjucks
+  nunjucks ??= eleventyRequire()('nunjucks') as Nunjucks
   return nunjucks
 }
 
@@ -147,7 +148,12 @@ function readTemplates(templatesDir: string, env: Env, lib: Nunjucks, compiled: 
 }
 
 /** The pages' HTML by output path, or undefined when these templates need Eleventy itself. */
-export function renderDirect(templatesDir: string, site: SiteView, pages: PlannedPage[], codeCache?: string): Map<string, string> | undefined {
+export function renderDirect(
+  templatesDir: string,
+  site: SiteView,
+  pages: PlannedPage[],
+  codeCache?: string,
+): Map<string, string> | undefined {
   return directRenderer(templatesDir, site, codeCache)?.(pages)
 }
 
