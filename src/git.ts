@@ -102,10 +102,11 @@ function gitOut(cwd: string, args: string[]): Promise<string | undefined> {
 
 /**
  * Refuses to go on when this device's history and another's have diverged (as far as the last fetch knows) or a
- * merge is half done: cursors must be handed out on a merged ledger. The message holds the git commands.
+ * merge is half done: cursors must be handed out on a merged ledger. The message holds the git commands. `state`:
+ * historyState(root) asked a moment before (git runs in its own process while the caller loads its modules).
  */
-export async function assertMerged(root: string, what = 'build'): Promise<void> {
-  const h = await historyState(root)
+export async function assertMerged(root: string, what = 'build', state?: Promise<HistoryState | undefined>): Promise<void> {
+  const h = await (state ?? historyState(root))
   if (!h) return
   if (h.merging || h.conflicted.length) {
     const files = h.conflicted.length ? ` (${h.conflicted.slice(0, 5).join(', ')}${h.conflicted.length > 5 ? ', …' : ''} in conflict)` : ''

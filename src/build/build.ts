@@ -21,7 +21,7 @@ import { commitLedger, migrateLedger, readLocalLedger } from './ledger-state.ts'
 import { deviceFile, deviceId } from './device.ts'
 import { dropSnapshot, scannedTree, scanStart, writeSnapshot } from './input-snapshot.ts'
 import { emptyStats, unchangedResult } from './quick-build.ts'
-import { assertMerged } from '../git.ts'
+import { assertMerged, type HistoryState } from '../git.ts'
 import { rotationsFile } from '../identity/key-life.ts'
 import { ROTATION_PATH } from '../protocol/wire.ts'
 import { friendIndexName, newGroupNameKey, ownerNameKey } from './page-names.ts'
@@ -49,6 +49,8 @@ export interface BuildOptions {
   onLockWait?: (pid: number) => void
   /** the caller already asked quickBuild (quick-build.ts), which found a build to do */
   quickChecked?: boolean
+  /** git's state of the history, asked by the caller just before (historyState in git.ts) */
+  history?: Promise<HistoryState | undefined>
 }
 
 export interface BuildResult {
@@ -104,7 +106,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   const startScan = scanStart(layout)
   mark('scan')
 
-  await assertMerged(layout.root, 'build')
+  await assertMerged(layout.root, 'build', opts.history)
   const checked = await checkFeed(layout, { scanned: scannedTree(layout, startScan, layout.feed) })
   mark('check')
   const errors = checked.problems.filter((p) => !p.warning)

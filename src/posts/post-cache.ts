@@ -42,6 +42,8 @@ export interface PostCache {
   listProblems: Problem[]
   dirs: DirStamp[]
   hash(i: number): string
+  /** the 64 characters the file holds for row i's hash (a missing one as spaces) */
+  hashAt(i: number): string
   extra(i: number): [Problem[], [number, number][]] | undefined
   /** the post's data as JSON bytes (a view, not a copy), or null for a file with problems */
   bytes(i: number): Buffer | null
@@ -98,6 +100,7 @@ export function readPostCache(file: string, version: string): PostCache | undefi
         const s = hashes.slice(i * 64, i * 64 + 64)
         return s.charCodeAt(63) === 32 ? s.trimEnd() : s
       },
+      hashAt: (i) => hashes.slice(i * 64, i * 64 + 64),
       extra: (i) => h.extra[i],
       bytes: (i) => {
         const off = num[i * NUM + 5]
@@ -144,9 +147,29 @@ export class PostCacheWriter {
     return row
   }
 
-  /** Row `i` of `cache`, as it is. */
+  /**
+   * Row `i` of `cache`, as it is: its numbers and bytes copied as they are, without making a row (a build that adds one
+   * post keeps 10,000 rows). Rows kept in a run share one chunk of the old file's data.
+   */
   keep(cache: PostCache, i: number): void {
-    this.add(rowOf(cache, i), cache.bytes(i))
+    const at = this.#files.length
+    this.#files.push(cache.files[i])
+    this.#hashes.push(cache.hashAt(i))
+    const n = cache.num
+    const o = i * NUM
+    const bytes = cache.bytes(i)
+    if (bytes === null) this.#num.push(n[o], n[o + 1], n[o + 2], n[o + 3], n[o + 4], -1, 0)
+    else {
+      this.#num.push(n[o], n[o + 1], n[o + 2], n[o + 3], n[o + 4], this.#size, bytes.length)
+      const last = this.#chunks[this.#chunks.length - 1]
+      // the next bytes of the same file: the last chunk grows instead of a chunk per row
+      if (last && last.buffer === bytes.buffer && last.byteOffset + last.length === bytes.byteOffset)
+        this.#chunks[this.#chunks.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + bytes.length)
+      else this.#chunks.push(bytes)
+      this.#size += bytes.length
+    }
+    const e = cache.extra(i)
+    if (e && (e[0].length || e[1].length)) this.#extra[at] = e
   }
 
   bytes(version: string, checkedAt: number, listProblems: Problem[] = [], dirs?: DirStamp[]): Buffer {

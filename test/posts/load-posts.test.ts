@@ -198,6 +198,45 @@ test('the example posts shipped in docs/examples are valid', async () => {
   assert.ok(r.posts.length >= 8)
 })
 
+test('a cache rewritten from kept rows and a new one reads back the same rows, data and extras', async () => {
+  const dir = await tempDir()
+  const first = path.join(dir, 'first.cache')
+  const problem = { file: 'feed/b.yaml', line: 2, col: 1, message: 'bad' }
+  const row = (file: string, n: number, extra: Partial<Row> = {}): Row => {
+    const r = [file, 10 + n, 1000 + n, 2000 + n, 30 + n, String(n).repeat(64), 5000 + n, -1, 0] as Row
+    Object.assign(r, extra)
+    return r
+  }
+  const rows: [Row, string | null][] = [
+    [row('feed/a.yaml', 1), '{"a":1}'],
+    [row('feed/b.yaml', 2, { 9: [problem] }), null],
+    [row('feed/c.yaml', 3, { 9: [], 10: [[4, 5]] }), '{"c":3}'],
+    [row('feed/e.yaml', 4), '{"e":4}'],
+    [[...row('feed/f.yaml', 5).slice(0, 5), 'short', 5005, -1, 0] as Row, '{"f":5}'],
+  ]
+  const w = new PostCacheWriter()
+  for (const [r, d] of rows) w.add([...r] as Row, d)
+  await fs.writeFile(first, w.bytes(cacheVersion(), 42))
+  const old = readRows(first, cacheVersion())!
+  const { readPostCache } = await import('../../src/posts/post-cache.ts')
+  const c = readPostCache(first, cacheVersion())!
+  // keep every row, with a new one between c and e
+  const again = new PostCacheWriter()
+  for (let i = 0; i < 3; i++) again.keep(c, i)
+  again.add(row('feed/d.yaml', 9), '{"d":9}')
+  for (let i = 3; i < 5; i++) again.keep(c, i)
+  const second = path.join(dir, 'second.cache')
+  await fs.writeFile(second, again.bytes(cacheVersion(), 43))
+  const now = readRows(second, cacheVersion())!
+  const strip = (r: Row) => [...r.slice(0, 7), ...r.slice(9)]
+  assert.equal(now.rows.map(strip), [...old.rows.slice(0, 3), row('feed/d.yaml', 9), ...old.rows.slice(3)].map(strip))
+  assert.equal(
+    now.data.map((b) => b?.toString() ?? null),
+    ['{"a":1}', null, '{"c":3}', '{"d":9}', '{"e":4}', '{"f":5}'],
+  )
+  assert.is(readPostCache(second, cacheVersion())!.hash(5), 'short')
+})
+
 test.run()
 
 test('a damaged or cut-short cache is ignored and written anew, never trusted', async () => {

@@ -22,6 +22,9 @@ export function register(prog: Sade) {
         const quick = await quickBuild(layout, { full: opts.full === true, onLockWait })
         if (quick && !opts.watch) return report(quick)
         const t1 = performance.now()
+        // `git status` of every tracked file (for assertMerged) runs in its own process while the build's modules load
+        const history = quick ? undefined : (await import('../../git.ts')).historyState(layout.root)
+        history?.catch(() => {})
         const { buildFeed } = await import('../../build/build.ts')
         const { passphraseFrom } = await import('../../identity/index.ts')
         const passphrase = await passphraseFrom(opts)
@@ -29,7 +32,7 @@ export function register(prog: Sade) {
         before = { start: Math.round(t0), quick: Math.round(t1 - t0), load: Math.round(performance.now() - t1) }
         const log = process.stderr.isTTY ? (l: string) => process.stderr.write(`  ${l}\n`) : undefined
         const options = { passphrase, full: opts.full === true, log, onLockWait }
-        report(quick ?? (await buildFeed(layout, { ...options, quickChecked: true })))
+        report(quick ?? (await buildFeed(layout, { ...options, quickChecked: true, history })))
         if (!opts.watch) return
         const { watchBuild } = await import('../../build/watch.ts')
         const w = watchBuild(layout, {
