@@ -181,6 +181,18 @@ async function postAndBuild(rows: string[], n: number, friends = 50, groups = 10
   rows.push(`  build after removing a member from ${groupNames[1]}: ${both(member)} = ${anchor(member)}   ${msTarget(1500)(member)}`)
   rows.push(`  peak RSS of the incremental builds: ${Math.max(first.peakMB, more.peakMB, group.peakMB, edit.peakMB, member.peakMB)} MB`)
   await fs.rm(l.root, { recursive: true, force: true })
+  // The floor of a build after one new post: the same friends and groups, 10 posts. What it costs (start-up, modules,
+  // keys, the quick check, signing a page, the git commit) no build of a bigger feed can go below.
+  const tiny = await buildFixture(10, friends, groups, 'peerfeed-bench-cli-tiny-')
+  await peerfeed(['build'], tiny.l.root)
+  const floor = await medianOf(3, async () => {
+    await peerfeed(['post', '--text', 'One more post.'], tiny.l.root)
+    return peerfeed(['build'], tiny.l.root)
+  })
+  rows.push(
+    `  the same build after one new post on a feed of 10 posts (the floor of any build): ${both(floor)} = ${((floor.ms / full.ms) * 100).toFixed(1)} % of the full build above (cpu ${((floor.cpuMs / full.cpuMs) * 100).toFixed(1)} %)`,
+  )
+  await fs.rm(tiny.l.root, { recursive: true, force: true })
 }
 
 async function sync(rows: string[], n: number) {

@@ -202,17 +202,17 @@ test('a cache rewritten from kept rows and a new one reads back the same rows, d
   const dir = await tempDir()
   const first = path.join(dir, 'first.cache')
   const problem = { file: 'feed/b.yaml', line: 2, col: 1, message: 'bad' }
-  const row = (file: string, n: number, extra: Partial<Row> = {}): Row => {
+  const row = (file: string, n: number, extra?: [Row[9], Row[10]]): Row => {
     const r = [file, 10 + n, 1000 + n, 2000 + n, 30 + n, String(n).repeat(64), 5000 + n, -1, 0] as Row
-    Object.assign(r, extra)
+    if (extra) r.push(...extra)
     return r
   }
   const rows: [Row, string | null][] = [
     [row('feed/a.yaml', 1), '{"a":1}'],
-    [row('feed/b.yaml', 2, { 9: [problem] }), null],
-    [row('feed/c.yaml', 3, { 9: [], 10: [[4, 5]] }), '{"c":3}'],
+    [row('feed/b.yaml', 2, [[problem], []]), null],
+    [row('feed/c.yaml', 3, [[], [[4, 5]]]), '{"c":3}'],
     [row('feed/e.yaml', 4), '{"e":4}'],
-    [[...row('feed/f.yaml', 5).slice(0, 5), 'short', 5005, -1, 0] as Row, '{"f":5}'],
+    [['feed/f.yaml', 15, 1005, 2005, 35, 'short', 5005, -1, 0], '{"f":5}'],
   ]
   const w = new PostCacheWriter()
   for (const [r, d] of rows) w.add([...r] as Row, d)
