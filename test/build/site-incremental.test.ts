@@ -17,6 +17,7 @@ import {
   type SiteDirs,
   cleanup,
   withData,
+  PNG,
 } from './site-fixtures.ts'
 import type { Post } from '../../src/posts/types.ts'
 
@@ -175,4 +176,49 @@ inc('two builds of the same posts give byte-identical sites', async () => {
 })
 
 inc.after(cleanup)
+inc('when nothing the site is made from changed, nothing is planned; a page removed by hand is still written again', async () => {
+  const d = await siteDirs()
+  const posts = everyType()
+  const ownIds = new Set(posts.map((p) => p.id))
+  await render(d, posts, { ownIds })
+  const same = await render(d, posts, { ownIds })
+  assert.ok('unchanged' in same.timings, 'the second build found the site unchanged')
+  assert.is(same.rendered, 0)
+  assert.is(same.skipped, same.files.length)
+  // a private post no public post points at: the site is unchanged
+  const withPrivate = new Set([...ownIds, `${FPR}/2026-11-22T08-00-00Z-private`])
+  assert.ok('unchanged' in (await render(d, posts, { ownIds: withPrivate })).timings)
+  // a public comment on a post that does not exist yet, then that post made, privately: the comment's page now says
+  // "not public" rather than "does not exist", so the site is planned again
+  const lost = `${FPR}/2026-11-23T08-00-00Z-later`
+  const comment = post('2026-11-24T08-00-00Z-on-later', { type: COMMENT, inReplyTo: lost, text: 'Where is it?' })
+  const withComment = [...posts, comment]
+  await render(d, withComment, { ownIds: withPrivate })
+  const commentPage = 'posts/2026-11-24T08-00-00Z-on-later/index.html'
+  const before = await fs.readFile(path.join(d.out, commentPage), 'utf8')
+  const made = await render(d, withComment, { ownIds: new Set([...withPrivate, lost]) })
+  assert.not.ok('unchanged' in made.timings)
+  assert.ok(made.written.includes(commentPage), made.written.join(', '))
+  assert.is.not(await fs.readFile(path.join(d.out, commentPage), 'utf8'), before)
+  const all = { ownIds: new Set([...withPrivate, lost]) }
+  assert.ok('unchanged' in (await render(d, withComment, all)).timings)
+  // an edited attachment (same post file) is planned too: its copy is written again
+  await fs.writeFile(path.join(d.root, 'feed/2026/10/snow.png'), Buffer.concat([PNG, Buffer.from([0])]))
+  const att = await render(d, withComment, all)
+  assert.not.ok('unchanged' in att.timings)
+  assert.ok(
+    att.written.some((f) => f.endsWith('snow.png')),
+    att.written.join(', '),
+  )
+  // a page removed from the output folder by hand: not "unchanged", and written again
+  await fs.rm(path.join(d.out, 'index.html'))
+  const again = await render(d, withComment, all)
+  assert.not.ok('unchanged' in again.timings)
+  assert.equal(again.written, ['index.html'])
+  // a different set of public posts is never taken for the same site
+  const fewer = await render(d, withComment.slice(1), all)
+  assert.not.ok('unchanged' in fewer.timings)
+  assert.ok(fewer.removed.length > 0)
+})
+
 inc.run()

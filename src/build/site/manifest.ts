@@ -9,6 +9,8 @@ export const manifestFile = (cacheDir: string) => path.join(cacheDir, 'site-mani
 export interface Manifest {
   version: number
   templateHash: string
+  /** one hash of everything the site was made from (render-site.ts): equal, and nothing is planned again */
+  inputs?: string
   /** Output path (relative to outDir) → input hash. */
   outputs: Record<string, string>
 }

@@ -1,5 +1,6 @@
 // Renders the public site incrementally: plan every output with a hash, render and write only what changed.
 import { PeerFeedError } from '../../errors.ts'
+import type { Post } from '../../posts/types.ts'
 import { atomFeed } from './atom.ts'
 import { renderPages } from './eleventy.ts'
 import { directRenderer } from './nunjucks-direct.ts'
@@ -12,6 +13,22 @@ import { planSite, type PlannedPage } from './plan.ts'
 import { assetCopies, attachmentCopies, DEFAULT_SCHEMAS_DIR, hashTemplates, schemaCopies } from './sources.ts'
 import type { RenderSiteOptions, RenderSiteResult, SiteView } from './types.ts'
 import { paths } from './urls.ts'
+
+/** One hash of a list of inputs (JSON), the long texts among them hashed apart. */
+const siteInputs = (parts: unknown[]) => sha256(parts.map((x) => (typeof x === 'string' ? sha256(x) : JSON.stringify(x))).join('\n'))
+
+/** Each post a public post answers or likes, and whether the owner has a post of that name (a superset of refTo's question). */
+function ownRefs(posts: Post[], fingerprint: string, ownIds: ReadonlySet<string> | undefined): [string, boolean][] | null {
+  if (!ownIds) return null
+  const out: [string, boolean][] = []
+  const own = `${fingerprint.toLowerCase()}/`
+  for (const p of posts) {
+    for (const ref of [p.data.inReplyTo, p.data.object]) {
+      if (typeof ref === 'string' && ref) out.push([ref, ownIds.has(own + ref.slice(ref.lastIndexOf('/') + 1))])
+    }
+  }
+  return out
+}
 
 /** Pages rendered (and written) at a time without Eleventy: bounds the HTML held in memory during a full build. */
 const BATCH = 500
@@ -78,6 +95,32 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
     schemaCopies(schemasDir),
   ])
   lap('read')
+  // Everything the site is made from, as one hash. When it is what the last build recorded and every output it wrote
+  // is still there, nothing can have changed: planning 10,000 pages is skipped (a post to a friend or a group, a new
+  // key, a member removed leave the public site as it was).
+  const withAttachments = posts.filter((p) => p.data.attachments?.length)
+  const attached = attachmentCopies(root, withAttachments, new Map(withAttachments.map((p) => [p.id, p.stem])))
+  const inputs = siteInputs([
+    MANIFEST_VERSION,
+    templateHash,
+    owner,
+    homeSize,
+    feedSize,
+    [...(opts.authors ?? [])],
+    assets.map((c) => [c.out, c.hash]),
+    schemas.map((c) => [c.out, c.hash]),
+    attached.copies.map((c) => [c.out, c.from, c.hash]),
+    attached.problems,
+    // of the owner's other posts the site shows only whether one a public post answers or likes exists (views.ts,
+    // refTo): that, not every private post, is an input
+    ownRefs(posts, owner.fingerprint, opts.ownIds),
+    posts.map((p) => `${p.id}\0${p.hash}`).join('\n'),
+  ])
+  const outputs = Object.keys(previous.outputs)
+  if (!full && previous.inputs === inputs && outputs.length && existing(outDir, outputs).size === outputs.length) {
+    lap('unchanged')
+    return { rendered: 0, skipped: outputs.length, files: outputs.sort(), written: [], removed: [], problems: attached.problems, timings }
+  }
   const plan = planSite({ posts, owner, templateHash, homeSize, authors: opts.authors, ownIds: opts.ownIds })
   lap('plan')
   const { copies: attachments, problems } = attachmentCopies(root, plan.posts, plan.index.slugs)
@@ -126,8 +169,8 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
 
   await placeFiles(outDir, files)
   await removeFiles(outDir, diff.remove)
-  if (diff.write.length || diff.remove.length || templatesChanged) {
-    await writeManifest(cacheDir, { version: MANIFEST_VERSION, templateHash, outputs: next })
+  if (diff.write.length || diff.remove.length || templatesChanged || previous.inputs !== inputs) {
+    await writeManifest(cacheDir, { version: MANIFEST_VERSION, templateHash, inputs, outputs: next })
   }
   lap('write')
   return {
