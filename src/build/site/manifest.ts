@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { writeFileAtomic } from '../../fs-atomic.ts'
+import type { PlanState } from './plan.ts'
 
 export const MANIFEST_VERSION = 1
 export const manifestFile = (cacheDir: string) => path.join(cacheDir, 'site-manifest.json')
@@ -11,6 +12,8 @@ export interface Manifest {
   templateHash: string
   /** one hash of everything the site was made from (render-site.ts): equal, and nothing is planned again */
   inputs?: string
+  /** what the plan of these outputs was made from, for the next plan (plan.ts); in this file, so the two agree */
+  plan?: PlanState
   /** Output path (relative to outDir) → input hash. */
   outputs: Record<string, string>
 }

@@ -13,18 +13,25 @@ import { planSite, type PlannedPage } from './plan.ts'
 import { assetCopies, attachmentCopies, DEFAULT_SCHEMAS_DIR, hashTemplates, schemaCopies } from './sources.ts'
 import type { RenderSiteOptions, RenderSiteResult, SiteView } from './types.ts'
 import { paths } from './urls.ts'
+import { fullId } from './views.ts'
 
 /** One hash of a list of inputs (JSON), the long texts among them hashed apart. */
 const siteInputs = (parts: unknown[]) => sha256(parts.map((x) => (typeof x === 'string' ? sha256(x) : JSON.stringify(x))).join('\n'))
 
-/** Each post a public post answers or likes, and whether the owner has a post of that name (a superset of refTo's question). */
-function ownRefs(posts: Post[], fingerprint: string, ownIds: ReadonlySet<string> | undefined): [string, boolean][] | null {
+/**
+ * Each of the owner's posts a public post answers or likes that is not itself public, and whether the owner has a
+ * post of that name: all a page reads of the owner's other posts (refTo in views.ts says "not public" or "does not
+ * exist"). A superset: friends' posts named by a bare stem are listed too.
+ */
+export function ownRefs(posts: Post[], fingerprint: string, ownIds: ReadonlySet<string> | undefined): [string, boolean][] | null {
   if (!ownIds) return null
+  const shown = new Set(posts.map((p) => p.id))
   const out: [string, boolean][] = []
   const own = `${fingerprint.toLowerCase()}/`
   for (const p of posts) {
     for (const ref of [p.data.inReplyTo, p.data.object]) {
-      if (typeof ref === 'string' && ref) out.push([ref, ownIds.has(own + ref.slice(ref.lastIndexOf('/') + 1))])
+      if (typeof ref !== 'string' || !ref || shown.has(fullId(fingerprint, ref))) continue
+      out.push([ref, ownIds.has(own + ref.slice(ref.lastIndexOf('/') + 1))])
     }
   }
   return out
@@ -100,6 +107,7 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
   // key, a member removed leave the public site as it was).
   const withAttachments = posts.filter((p) => p.data.attachments?.length)
   const attached = attachmentCopies(root, withAttachments, new Map(withAttachments.map((p) => [p.id, p.stem])))
+  const refs = ownRefs(posts, owner.fingerprint, opts.ownIds)
   const inputs = siteInputs([
     MANIFEST_VERSION,
     templateHash,
@@ -113,15 +121,26 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
     attached.problems,
     // of the owner's other posts the site shows only whether one a public post answers or likes exists (views.ts,
     // refTo): that, not every private post, is an input
-    ownRefs(posts, owner.fingerprint, opts.ownIds),
+    refs,
     posts.map((p) => `${p.id}\0${p.hash}`).join('\n'),
   ])
+  lap('inputs')
   const outputs = Object.keys(previous.outputs)
   if (!full && previous.inputs === inputs && outputs.length && existing(outDir, outputs).size === outputs.length) {
     lap('unchanged')
     return { rendered: 0, skipped: outputs.length, files: outputs.sort(), written: [], removed: [], problems: attached.problems, timings }
   }
-  const plan = planSite({ posts, owner, templateHash, homeSize, authors: opts.authors, ownIds: opts.ownIds })
+  // pages none of whose inputs changed keep the last plan's hash (plan.ts)
+  const plan = planSite({
+    posts,
+    owner,
+    templateHash,
+    homeSize,
+    authors: opts.authors,
+    ownIds: opts.ownIds,
+    context: JSON.stringify(refs),
+    previous: !full && previous.plan ? { state: previous.plan, hashes: previous.outputs } : undefined,
+  })
   lap('plan')
   const { copies: attachments, problems } = attachmentCopies(root, plan.posts, plan.index.slugs)
 
@@ -170,7 +189,7 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
   await placeFiles(outDir, files)
   await removeFiles(outDir, diff.remove)
   if (diff.write.length || diff.remove.length || templatesChanged || previous.inputs !== inputs) {
-    await writeManifest(cacheDir, { version: MANIFEST_VERSION, templateHash, inputs, outputs: next })
+    await writeManifest(cacheDir, { version: MANIFEST_VERSION, templateHash, inputs, outputs: next, plan: plan.state })
   }
   lap('write')
   return {
