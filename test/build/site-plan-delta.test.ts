@@ -138,6 +138,28 @@ test('a plan from another template, site or owner takes nothing over', () => {
   assert.is(planSite({ posts, owner: owner(), templateHash: 'u', previous }).reused, 0)
   assert.is(planSite({ posts, owner: owner({ name: 'Someone Else' }), templateHash: 't', previous }).reused, 0)
   assert.is(planSite({ posts, owner: owner(), templateHash: 't', context: 'x', previous }).reused, 0)
+  // a damaged state (as read from a damaged manifest) is a plan from nothing, never a crash or a wrong hash
+  const full = planSite({ posts, owner: owner(), templateHash: 't' }).pages.map((p) => p.hash)
+  for (const bad of [
+    { ...first.state, ids: 'x' },
+    { ...first.state, hashes: first.state.hashes.slice(1) },
+    { ...first.state, slugs: [...first.state.slugs.slice(1), 7] },
+    { ...first.state, targets: null },
+    { ...first.state, lists: null },
+    null,
+  ]) {
+    const p = planSite({
+      posts,
+      owner: owner(),
+      templateHash: 't',
+      previous: { state: bad as unknown as PlanState, hashes: previous.hashes },
+    })
+    assert.is(p.reused, 0, JSON.stringify(bad)?.slice(0, 60))
+    assert.equal(
+      p.pages.map((x) => x.hash),
+      full,
+    )
+  }
 })
 
 test.run()

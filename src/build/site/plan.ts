@@ -167,7 +167,7 @@ export function planSite(input: {
     targets: posts.map((p) => targetOf(p, owner.fingerprint)),
     lists: {},
   }
-  const prev = input.previous?.state.v === 1 && input.previous.state.salt === stateSalt ? input.previous : undefined
+  const prev = input.previous && usableState(input.previous.state, stateSalt) ? input.previous : undefined
   const prevAt = prev ? new Map(prev.state.ids.map((id, j) => [id, j])) : undefined
   const dirty = prev ? dirtyPosts(posts, state, prev.state, prevAt!) : undefined
   let reused = 0
@@ -338,6 +338,14 @@ function dirtyPosts(posts: Post[], now: PlanState, before: PlanState, was: Reado
     if (now.targets[i] && changed.has(now.targets[i]!)) out[i] = 1
   })
   return out
+}
+
+/** A kept state of this salt, whole (it is read from a file: a damaged one is only a plan from nothing). */
+function usableState(s: PlanState, salt: string): boolean {
+  if (!s || typeof s !== 'object' || s.v !== 1 || s.salt !== salt) return false
+  const n = Array.isArray(s.ids) ? s.ids.length : -1
+  const strings = (xs: unknown) => Array.isArray(xs) && xs.length === n && xs.every((x) => typeof x === 'string')
+  return strings(s.ids) && strings(s.hashes) && strings(s.slugs) && strings(s.targets) && !!s.lists && typeof s.lists === 'object'
 }
 
 /** The full id of the post a comment answers or a like likes, '' for any other post (as viewKey reads it). */
