@@ -21,7 +21,7 @@ import { commitLedger, migrateLedger, readLocalLedger } from './ledger-state.ts'
 import { deviceFile, deviceId } from './device.ts'
 import { dropSnapshot, scannedTree, scanStart, writeSnapshot } from './input-snapshot.ts'
 import { emptyStats, unchangedResult } from './quick-build.ts'
-import { assertMerged, type HistoryState } from '../git.ts'
+import { assertMerged, historyState, type HistoryState } from '../git.ts'
 import { rotationsFile } from '../identity/key-life.ts'
 import { ROTATION_PATH } from '../protocol/wire.ts'
 import { friendIndexName, newGroupNameKey, ownerNameKey } from './page-names.ts'
@@ -98,6 +98,8 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   const now = opts.now ?? Date.now
   const log = opts.log ?? (() => {})
   const files = stateFiles(layout)
+  // `git status` of every tracked file (for assertMerged) runs in its own process while the files are stat'ed
+  const history = opts.history ?? historyState(layout.root)
   if (!opts.full && !opts.quickChecked) {
     const quick = await unchangedResult(layout, t0)
     if (quick) return quick
@@ -106,7 +108,7 @@ async function buildLocked(layout: Layout, opts: BuildOptions): Promise<BuildRes
   const startScan = scanStart(layout)
   mark('scan')
 
-  await assertMerged(layout.root, 'build', opts.history)
+  await assertMerged(layout.root, 'build', history)
   const checked = await checkFeed(layout, { scanned: scannedTree(layout, startScan, layout.feed) })
   mark('check')
   const errors = checked.problems.filter((p) => !p.warning)
