@@ -3,7 +3,7 @@
 // plus a watch on the few small folders that are not posts.
 import fs from 'node:fs'
 import path from 'node:path'
-import { buildFeed, type BuildResult } from '../build/build.ts'
+import { buildInChild, type ChildBuild } from './build-process.ts'
 import type { LiveIndex } from '../index/live-index.ts'
 import { watchTree } from '../index/watch-tree.ts'
 import type { Layout } from '../paths.ts'
@@ -17,7 +17,7 @@ export interface Builder {
 export function autoBuild(
   layout: Layout,
   index: LiveIndex,
-  opts: { passphrase?: string; onBuild(r: BuildResult): void; onError(e: unknown): void; debounceMs?: number },
+  opts: { passphrase?: string; onBuild(r: ChildBuild): void; onError(e: unknown): void; debounceMs?: number },
 ): Builder {
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
@@ -35,7 +35,8 @@ export function autoBuild(
         const done = waiters
         waiters = []
         try {
-          opts.onBuild(await buildFeed(layout, { passphrase: opts.passphrase }))
+          // in a process of its own: the build's memory is not left in the app's (build-process.ts)
+          opts.onBuild(await buildInChild(layout, opts.passphrase))
         } catch (e) {
           opts.onError(e)
         }
