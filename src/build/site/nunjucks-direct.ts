@@ -73,7 +73,7 @@ class CompiledCache {
     return { type: 'code', obj: new Function(code)() as object }
   }
 
-  /** Writes the cache when something was compiled, keeping what this build used and what the last one kept. */
+  /** Writes the cache when something was compiled: every entry while there are at most 64, else those this build used. */
   save(): void {
     if (!this.#file || !this.#added) return
     this.#added = false
