@@ -1,7 +1,7 @@
 // Runs one `buildFeed` in a child process (build-child.ts) and answers what the app shows of it. A build in the app's
 // own process left the app's memory at the build's peak (360 MB after three builds at 10,000 posts, against 220 MB
-// before any); in a child the app stays where reading put it, and the build takes about as long: the child pays node's
-// start and the build's modules, the app's process paid garbage collection across its own large heap.
+// before any); in a child the app stays where reading put it. Each build pays node's start and the build's modules
+// (about 0.3 s more at 10,000 posts; docs/app.md).
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { BuildResult } from '../build/build.ts'
@@ -16,15 +16,9 @@ export type ChildAnswer = ({ ok: true } & ChildBuild) | { ok: false; message: st
 const compiled = import.meta.url.endsWith('.js')
 
 export function buildInChild(layout: Layout, passphrase?: string): Promise<ChildBuild> {
-  const child = compiled
-    ? fork(fileURLToPath(new URL('./build-child.js', import.meta.url)), [], {
-        execArgv: [],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      })
-    : fork(fileURLToPath(new URL('./build-child.ts', import.meta.url)), [], {
-        execArgv: ['--import', import.meta.resolve('tsx')],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      })
+  // from lib/ the compiled child; from src/ (tests) the TypeScript one through tsx
+  const [file, execArgv] = compiled ? ['./build-child.js', []] : ['./build-child.ts', ['--import', import.meta.resolve('tsx')]]
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   return new Promise<ChildBuild>((resolve, reject) => {
     let answered = false
     child.once('message', (a: ChildAnswer) => {
