@@ -271,7 +271,14 @@ export function advanceLedger(
   // the live audiences as a build writes them, with this build's lines applied
   const id = (slot: number) => idAt[slot] ?? postId(owner, view.stems[slot])
   const mine = new Map<string, LogEntry[]>()
-  for (const e of entries) for (const a of e.auds) if (live.has(a)) mine.set(a, [...(mine.get(a) ?? []), e])
+  for (const e of entries) {
+    for (const a of e.auds) {
+      if (!live.has(a)) continue
+      const l = mine.get(a)
+      if (l) l.push(e)
+      else mine.set(a, [e])
+    }
+  }
   const audiences: Ledger['audiences'] = {}
   for (const a of live) {
     const { slots, cs } = lists.get(a) ?? { slots: [], cs: [] }

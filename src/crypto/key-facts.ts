@@ -30,7 +30,6 @@ const MAX_ENTRIES = 2000
 
 interface Store {
   entries: Map<string, Entry>
-  dirty: boolean
 }
 
 const stores = new Map<string, Store>()
@@ -41,7 +40,7 @@ const second = (date: Date) => Math.floor(date.getTime() / 1000) * 1000
 function load(file: string): Store {
   let s = stores.get(file)
   if (s) return s
-  s = { entries: new Map(), dirty: false }
+  s = { entries: new Map() }
   try {
     const j = JSON.parse(fs.readFileSync(file, 'utf8')) as { v?: number; entries?: [string, Entry][] }
     if (j.v === FORMAT && Array.isArray(j.entries)) s.entries = new Map(j.entries.filter(validEntry))
@@ -82,15 +81,11 @@ export function keepFacts(file: string, key: string, k: openpgp.PublicKey, date:
   s.entries.set(key, [facts, t, next.length ? Math.min(...next) : null])
   while (s.entries.size > MAX_ENTRIES) s.entries.delete(s.entries.keys().next().value!)
   // written at once (a few kB): a write left for later could land in a feed folder removed meanwhile
-  s.dirty = true
-  flush(file)
+  save(file, s)
 }
 
-/** Writes a changed cache now (temp file + rename); a failed write only costs the next run its speed. */
-export function flush(file: string): void {
-  const s = stores.get(file)
-  if (!s?.dirty) return
-  s.dirty = false
+/** Writes the cache (temp file + rename); a failed write only costs the next run its speed. */
+function save(file: string, s: Store): void {
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true })

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { generateIdentity, readPublicKey, readSecretKey, revokeIdentity } from '../../src/crypto/index.ts'
-import { cachedFacts, factsKey, flush } from '../../src/crypto/key-facts.ts'
+import { cachedFacts, factsKey } from '../../src/crypto/key-facts.ts'
 import { tempDir } from '../helpers/index.ts'
 
 const test = suite('key facts kept between runs')
@@ -60,7 +60,6 @@ test('the facts are kept on disk, and a damaged file is only a miss', async () =
   const file = path.join(dir, 'cache', 'key-facts.json')
   const id = await generateIdentity({ name: 'Disk' })
   const k = await readPublicKey(id.publicArmored, { factsFile: file })
-  flush(file)
   const onDisk = JSON.parse(await fs.readFile(file, 'utf8')) as { entries: [string, [{ fingerprint: string }]][] }
   assert.is(onDisk.entries.find(([h]) => h === factsKey(id.publicArmored))?.[1][0].fingerprint, k.fingerprint)
   const other = path.join(dir, 'damaged.json')
